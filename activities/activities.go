@@ -1,0 +1,37 @@
+// Package activities performs the procedure's reads and writes of the outside world on behalf
+// of the workflows: the store today, the ledger and notifications as they arrive.
+package activities
+
+import (
+	"context"
+	"errors"
+
+	"decisionflow/procedure"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// DecisionStore is the part of the store the activities use.
+type DecisionStore interface {
+	// CreateDecision records a new decision; an existing number is an EConflict error.
+	CreateDecision(ctx context.Context, d procedure.Decision) error
+	// Decision returns one decision or an ENotFound error.
+	Decision(ctx context.Context, number string) (procedure.Decision, error)
+}
+
+// Activities holds the dependencies of every activity; cmd builds it and registers it.
+type Activities struct {
+	// Store persists decisions.
+	Store DecisionStore
+}
+
+// businessError turns a procedure error into a non-retryable ApplicationError whose type is the
+// error code, so the workflow sees a stable type; any other error is returned unchanged and
+// retried, since it is a fault of the infrastructure.
+func businessError(err error) error {
+	var pe *procedure.Error
+	if errors.As(err, &pe) && pe.Code != procedure.EUnavailable && pe.Code != procedure.EInternal {
+		return temporal.NewNonRetryableApplicationError(pe.Error(), pe.Code, pe)
+	}
+	return err
+}

@@ -1,0 +1,82 @@
+// Package api serves decisionflow over HTTP: the /api/v1 routes of the procedure, health and
+// readiness probes and Prometheus metrics. Handlers return errors; one error handler turns
+// them into RFC 7807 problem responses.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"decisionflow/procedure"
+	"decisionflow/store"
+
+	"github.com/labstack/echo-contrib/echoprometheus"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
+)
+
+// Store is what the API reads from the store.
+type Store interface {
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// MigrationStatus compares the database with the binary's migrations.
+	MigrationStatus(ctx context.Context) (store.MigrationStatus, error)
+	// Decision returns one decision from the read model.
+	Decision(ctx context.Context, number string) (procedure.Decision, error)
+}
+
+// Options are the API's dependencies.
+type Options struct {
+	// Temporal is the client the API sends workflow starts, updates and queries through.
+	Temporal client.Client
+	// Store is the read model.
+	Store Store
+	// Metrics registers the HTTP metrics and is served at /metrics.
+	Metrics *prometheus.Registry
+	// Logger logs failed requests; nil discards.
+	Logger *slog.Logger
+	// OpsOnly serves only /healthz, /readyz and /metrics (for worker processes).
+	OpsOnly bool
+	// CheckTimeout bounds each readiness check; zero means 3 s.
+	CheckTimeout time.Duration
+}
+
+// Server holds the dependencies the handlers share.
+type Server struct {
+	temporal     client.Client
+	store        Store
+	logger       *slog.Logger
+	checkTimeout time.Duration
+}
+
+// New builds the HTTP handler.
+func New(opts Options) http.Handler {
+	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.checkTimeout == 0 {
+		s.checkTimeout = 3 * time.Second
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.Recover())
+	e.Use(echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
+		Namespace:  "decisionflow",
+		Registerer: opts.Metrics,
+	}))
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(opts.Metrics, promhttp.HandlerOpts{Registry: opts.Metrics})))
+	if !opts.OpsOnly {
+		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"))
+		s.decisionRoutes(v1)
+	}
+	return e
+}

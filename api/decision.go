@@ -1,0 +1,111 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+)
+
+// queryTimeout bounds a state query; a decision whose worker is down answers 503, not a hang.
+const queryTimeout = 10 * time.Second
+
+// CreateDecisionRequest registers a new decision.
+type CreateDecisionRequest struct {
+	// Number is the decision number, e.g. BD-2026-007.
+	Number string `json:"number"`
+	// Title is the decision's subject.
+	Title string `json:"title"`
+}
+
+// DecisionResponse is a decision as the API shows it.
+type DecisionResponse struct {
+	// Number is the decision number.
+	Number string `json:"number"`
+	// Title is the decision's subject.
+	Title string `json:"title"`
+	// Stage is the current stage's code.
+	Stage procedure.Stage `json:"stage"`
+	// StageLabel is the current stage's name in Chinese.
+	StageLabel string `json:"stage_label"`
+	// StageLabelEN is the current stage's name in English.
+	StageLabelEN string `json:"stage_label_en"`
+	// OpenedAt is when the decision was registered; absent until the workflow has recorded it.
+	OpenedAt *time.Time `json:"opened_at,omitempty"`
+}
+
+func (s *Server) decisionRoutes(g *echo.Group) {
+	g.POST("/decisions", s.createDecision)
+	g.GET("/decisions/:number", s.decision)
+}
+
+// createDecision starts the decision's workflow. The start is durable in the workflow engine
+// before the 201 answers; the workflow then records the decision in the store.
+func (s *Server) createDecision(c echo.Context) error {
+	var req CreateDecisionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	d, err := procedure.NewDecision(req.Number, req.Title, time.Now())
+	if err != nil {
+		return err
+	}
+	_, err = s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
+		ID:                       d.Number,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		// Without this the client hands back the running workflow instead of reporting the duplicate.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.WorkflowDecision, workflows.DecisionInput{Number: d.Number, Title: d.Title})
+	if err != nil {
+		return fromTemporal(err, d.Number)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/decisions/"+d.Number)
+	return c.JSON(http.StatusCreated, toResponse(d, false))
+}
+
+// decision answers from the running workflow; a decision whose history the engine no longer
+// keeps answers from the store's record.
+func (s *Server) decision(c echo.Context) error {
+	number := c.Param("number")
+	if err := procedure.ValidateNumber(number); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), queryTimeout)
+	defer cancel()
+	value, err := s.temporal.QueryWorkflow(ctx, number, "", workflows.QueryState)
+	if err == nil {
+		var d procedure.Decision
+		if err := value.Get(&d); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, toResponse(d, true))
+	}
+	var nf *serviceerror.NotFound
+	if !errors.As(err, &nf) {
+		return fromTemporal(err, number)
+	}
+	d, err := s.store.Decision(ctx, number)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toResponse(d, true))
+}
+
+func toResponse(d procedure.Decision, recorded bool) DecisionResponse {
+	r := DecisionResponse{Number: d.Number, Title: d.Title, Stage: d.Stage, StageLabel: d.Stage.Label(), StageLabelEN: d.Stage.LabelEN()}
+	if recorded {
+		t := d.OpenedAt
+		r.OpenedAt = &t
+	}
+	return r
+}

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"decisionflow/activities"
+	"decisionflow/api"
+	"decisionflow/config"
+	"decisionflow/devserver"
+	"decisionflow/store"
+	"decisionflow/workflows"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+)
+
+// StoreFile is the SQLite store's file name inside the data directory under dev.
+const StoreFile = "decisionflow.db"
+
+// process is a running set of parts; stop undoes them in reverse order of start.
+type process struct {
+	logger *slog.Logger
+	stops  []stopper
+}
+
+type stopper struct {
+	name string
+	stop func(context.Context) error
+}
+
+func (p *process) onStop(name string, stop func(context.Context) error) {
+	p.stops = append(p.stops, stopper{name, stop})
+}
+
+// stop stops every part within timeout, newest first: HTTP drains before the worker stops,
+// the worker before the engine, the engine before the store.
+func (p *process) stop(timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for i := len(p.stops) - 1; i >= 0; i-- {
+		s := p.stops[i]
+		if err := s.stop(ctx); err != nil {
+			p.logger.Warn("stop failed", "part", s.name, "err", err)
+		}
+	}
+	p.logger.Info("stopped")
+}
+
+// runProcess runs dev, serve, api or worker until ctx ends or the HTTP server fails.
+func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) error {
+	logger, serverLogger := loggers(m.Stderr, cfg.Log)
+	p := &process{logger: logger}
+	defer p.stop(cfg.ShutdownTimeout)
+
+	st, err := m.openStore(ctx, cmd, cfg, logger)
+	if err != nil {
+		return err
+	}
+	p.onStop("store", func(context.Context) error { return st.Close() })
+
+	hostPort := cfg.Temporal.Address
+	if cmd == "dev" {
+		srv, err := devserver.Start(devserver.Options{
+			DataDir: cfg.DataDir, Listen: cfg.Temporal.Listen, Namespace: cfg.Temporal.Namespace,
+			Retention: cfg.Temporal.Retention, Logger: serverLogger,
+		})
+		if err != nil {
+			return err
+		}
+		p.onStop("temporal server", srv.Stop)
+		hostPort = srv.HostPort()
+	}
+
+	registry, sdkMetrics, metricsCloser := newMetrics()
+	p.onStop("metrics", func(context.Context) error { return metricsCloser.Close() })
+	c, err := dialTemporal(ctx, hostPort, cfg.Temporal, logger, sdkMetrics)
+	if err != nil {
+		return err
+	}
+	p.onStop("temporal client", func(context.Context) error { c.Close(); return nil })
+
+	if cmd != "api" {
+		if err := startWorker(c, st, cfg, p); err != nil {
+			return err
+		}
+	}
+
+	handler := api.New(api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker"})
+	addr, serveErr, err := serveHTTP(cfg.HTTPAddr, handler, p)
+	if err != nil {
+		return err
+	}
+	m.printReady(cmd, cfg, addr, hostPort)
+	if m.Ready != nil {
+		m.Ready(addr)
+	}
+	select {
+	case <-ctx.Done():
+		logger.Info("stopping", "reason", context.Cause(ctx))
+		return nil
+	case err := <-serveErr:
+		return err
+	}
+}
+
+// openStore opens SQLite in the data directory (dev without DATABASE_URL) or Postgres; dev
+// migrates at start, the production commands expect `decisionflow migrate up` to have run.
+func (m *Main) openStore(ctx context.Context, cmd string, cfg config.Config, logger *slog.Logger) (*store.Store, error) {
+	opts := store.Options{DatabaseURL: cfg.DatabaseURL, Logger: logger}
+	if cfg.DatabaseURL == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		opts.SQLitePath = filepath.Join(cfg.DataDir, StoreFile)
+	}
+	st, err := store.Open(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if cmd == "dev" {
+		applied, err := st.Migrate(ctx)
+		if err != nil {
+			_ = st.Close()
+			return nil, err
+		}
+		logger.Info("store ready", "dialect", st.Dialect(), "migrations_applied", len(applied))
+	}
+	return st, nil
+}
+
+func startWorker(c client.Client, st *store.Store, cfg config.Config, p *process) error {
+	w := worker.New(c, workflows.TaskQueue, worker.Options{WorkerStopTimeout: cfg.ShutdownTimeout / 2})
+	workflows.Register(w)
+	w.RegisterActivity(&activities.Activities{Store: st})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	p.onStop("worker", func(context.Context) error { w.Stop(); return nil })
+	return nil
+}
+
+// serveHTTP listens before it returns, so the address printed is one that answers.
+func serveHTTP(addr string, h http.Handler, p *process) (string, <-chan error, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http server: %w", err)
+		}
+	}()
+	p.onStop("http", srv.Shutdown)
+	return ln.Addr().String(), errc, nil
+}
+
+func (m *Main) printReady(cmd string, cfg config.Config, addr, temporalAddr string) {
+	base := "http://" + displayAddr(addr)
+	fmt.Fprintf(m.Stdout, "decisionflow %s 已就绪 / ready\n", cmd)
+	if cmd != "worker" {
+		fmt.Fprintf(m.Stdout, "  接口 API            %s/api/v1\n", base)
+	}
+	fmt.Fprintf(m.Stdout, "  就绪检查 readiness  %s/readyz\n", base)
+	fmt.Fprintf(m.Stdout, "  指标 metrics        %s/metrics\n", base)
+	fmt.Fprintf(m.Stdout, "  Temporal            %s (namespace %s)\n", temporalAddr, cfg.Temporal.Namespace)
+	if cmd == "dev" {
+		fmt.Fprintf(m.Stdout, "  数据目录 data dir   %s\n", cfg.DataDir)
+	}
+}
+
+// displayAddr turns a listen address such as [::]:8080 into one a browser can open.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
