@@ -69,6 +69,7 @@ func New(opts Options) http.Handler {
 	e.Use(middleware.Recover())
 	e.Use(echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
 		Namespace:  "decisionflow",
+		Subsystem:  "http",
 		Registerer: opts.Metrics,
 	}))
 	e.GET("/healthz", s.healthz)

@@ -1,0 +1,212 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"decisionflow/api"
+	"decisionflow/procedure"
+	"decisionflow/store"
+	"decisionflow/workflows"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/mocks"
+)
+
+type fakeStore struct {
+	pingErr   error
+	pending   []string
+	decisions map[string]procedure.Decision
+}
+
+func (f *fakeStore) Ping(context.Context) error { return f.pingErr }
+
+func (f *fakeStore) MigrationStatus(context.Context) (store.MigrationStatus, error) {
+	return store.MigrationStatus{Current: 1, Latest: 1 + int64(len(f.pending)), Pending: f.pending}, nil
+}
+
+func (f *fakeStore) Decision(_ context.Context, number string) (procedure.Decision, error) {
+	d, ok := f.decisions[number]
+	if !ok {
+		return d, procedure.Errorf(procedure.ENotFound, "决策 %s 不存在", "decision %s not found", number)
+	}
+	return d, nil
+}
+
+// jsonValue is a query result as the client returns it.
+type jsonValue struct{ v any }
+
+func (j jsonValue) HasValue() bool { return true }
+func (j jsonValue) Get(ptr any) error {
+	b, err := json.Marshal(j.v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, ptr)
+}
+
+type fixture struct {
+	temporal *mocks.Client
+	store    *fakeStore
+	handler  http.Handler
+}
+
+func newFixture(t *testing.T) *fixture {
+	f := &fixture{temporal: mocks.NewClient(t), store: &fakeStore{decisions: map[string]procedure.Decision{}}}
+	f.handler = api.New(api.Options{Temporal: f.temporal, Store: f.store, Metrics: prometheus.NewRegistry()})
+	return f
+}
+
+func (f *fixture) do(method, path, contentType, body string) (*httptest.ResponseRecorder, api.Problem) {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	var p api.Problem
+	if rec.Header().Get("Content-Type") == "application/problem+json" {
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+	}
+	return rec, p
+}
+
+const jsonType = "application/json"
+
+func TestCreateDecision(t *testing.T) {
+	f := newFixture(t)
+	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.MatchedBy(func(o client.StartWorkflowOptions) bool {
+		return o.ID == "BD-2026-007" && o.TaskQueue == workflows.TaskQueue && o.WorkflowExecutionErrorWhenAlreadyStarted
+	}), workflows.WorkflowDecision, workflows.DecisionInput{Number: "BD-2026-007", Title: "老旧小区改造"}).
+		Return(&mocks.WorkflowRun{}, nil).Once()
+
+	rec, _ := f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":" 老旧小区改造 "}`)
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	require.Equal(t, "/api/v1/decisions/BD-2026-007", rec.Header().Get("Location"))
+	var got api.DecisionResponse
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &got))
+	require.Equal(t, procedure.StageStart, got.Stage)
+	require.Equal(t, "启动", got.StageLabel)
+}
+
+func TestCreateDecision_Errors(t *testing.T) {
+	f := newFixture(t)
+	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).
+		Return(nil, serviceerror.NewWorkflowExecutionAlreadyStarted("started", "", "")).Once()
+	tests := []struct {
+		name, contentType, body string
+		status                  int
+		code                    string
+	}{
+		{"ErrDuplicate", jsonType, `{"number":"BD-2026-007","title":"t"}`, 409, procedure.EConflict},
+		{"ErrInvalidNumber", jsonType, `{"number":"2026-7","title":"t"}`, 422, procedure.EInvalid},
+		{"ErrEmptyTitle", jsonType, `{"number":"BD-2026-7","title":""}`, 422, procedure.EInvalid},
+		{"ErrSyntax", jsonType, `{"number":`, 400, procedure.EMalformed},
+		{"ErrWrongType", jsonType, `{"number":7,"title":"t"}`, 400, procedure.EMalformed},
+		{"ErrUnknownField", jsonType, `{"number":"BD-2026-7","titel":"t"}`, 400, procedure.EMalformed},
+		{"ErrTwoObjects", jsonType, `{"number":"BD-2026-7","title":"t"}{}`, 400, procedure.EMalformed},
+		{"ErrEmptyBody", jsonType, ``, 400, procedure.EMalformed},
+		{"ErrContentType", "text/plain", `{"number":"BD-2026-7","title":"t"}`, 400, procedure.EMalformed},
+		{"ErrTooLarge", jsonType, `{"title":"` + strings.Repeat("x", 2<<20) + `"}`, 413, procedure.EInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, p := f.do(http.MethodPost, "/api/v1/decisions", tt.contentType, tt.body)
+			require.Equal(t, tt.status, rec.Code, rec.Body.String())
+			require.Equal(t, tt.code, p.Code)
+			require.Equal(t, tt.status, p.Status)
+			require.NotEmpty(t, p.Detail)
+			require.NotEmpty(t, p.DetailEN)
+		})
+	}
+}
+
+func TestDecision(t *testing.T) {
+	opened := time.Date(2026, 9, 29, 1, 0, 0, 0, time.UTC)
+	d := procedure.Decision{Number: "BD-2026-007", Title: "t", Stage: procedure.StageStart, OpenedAt: opened}
+	f := newFixture(t)
+	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-007", "", workflows.QueryState).Return(jsonValue{d}, nil)
+	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2025-001", "", workflows.QueryState).Return(nil, serviceerror.NewNotFound("gone"))
+	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-404", "", workflows.QueryState).Return(nil, serviceerror.NewNotFound("none"))
+	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-503", "", workflows.QueryState).Return(nil, serviceerror.NewUnavailable("down"))
+	f.store.decisions["BD-2025-001"] = procedure.Decision{Number: "BD-2025-001", Title: "old", Stage: procedure.StageImplementation, OpenedAt: opened}
+
+	rec, _ := f.do(http.MethodGet, "/api/v1/decisions/BD-2026-007", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Contains(t, rec.Body.String(), `"opened_at":"2026-09-29T01:00:00Z"`)
+
+	rec, _ = f.do(http.MethodGet, "/api/v1/decisions/BD-2025-001", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, "a decision past retention answers from the store")
+	require.Contains(t, rec.Body.String(), `"stage":"implementation"`)
+
+	for path, status := range map[string]int{
+		"/api/v1/decisions/BD-2026-404": 404,
+		"/api/v1/decisions/BD-2026-503": 503,
+		"/api/v1/decisions/not-a-number": 422,
+		"/api/v1/nothing-here":           404,
+	} {
+		rec, p := f.do(http.MethodGet, path, "", "")
+		require.Equal(t, status, rec.Code, path)
+		require.Equal(t, status, p.Status, path)
+	}
+	rec, p := f.do(http.MethodDelete, "/api/v1/decisions", "", "")
+	require.Contains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed}, rec.Code)
+	require.Equal(t, rec.Code, p.Status, "unrouted requests get a problem response too")
+}
+
+func TestReadyz(t *testing.T) {
+	f := newFixture(t)
+	f.temporal.On("CheckHealth", mock.Anything, mock.Anything).Return(&client.CheckHealthResponse{}, nil)
+
+	rec, _ := f.do(http.MethodGet, "/readyz", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+
+	f.store.pending = []string{"00002_x.sql"}
+	rec, _ = f.do(http.MethodGet, "/readyz", "", "")
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	var r api.Readiness
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &r))
+	require.Equal(t, "ok", r.Checks["temporal"])
+	require.Contains(t, r.Checks["migrations"], "00002_x.sql")
+
+	f.store.pending, f.store.pingErr = nil, errors.New("connection refused")
+	rec, _ = f.do(http.MethodGet, "/readyz", "", "")
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Contains(t, rec.Body.String(), "connection refused")
+}
+
+func TestReadyz_TemporalDown(t *testing.T) {
+	f := newFixture(t)
+	f.temporal.On("CheckHealth", mock.Anything, mock.Anything).Return(nil, serviceerror.NewUnavailable("connection refused"))
+	rec, _ := f.do(http.MethodGet, "/readyz", "", "")
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Contains(t, rec.Body.String(), `"temporal":"connection refused"`)
+}
+
+func TestHealthzAndMetrics(t *testing.T) {
+	f := newFixture(t)
+	rec, _ := f.do(http.MethodGet, "/healthz", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	rec, _ = f.do(http.MethodGet, "/metrics", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	body, _ := io.ReadAll(rec.Body)
+	require.Contains(t, string(body), "decisionflow_http_requests_total", "HTTP metrics are exported")
+}
+
+func TestOpsOnly(t *testing.T) {
+	h := api.New(api.Options{Temporal: mocks.NewClient(t), Store: &fakeStore{}, Metrics: prometheus.NewRegistry(), OpsOnly: true})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/v1/decisions", strings.NewReader("{}")))
+	require.Equal(t, http.StatusNotFound, rec.Code, "a worker serves no API routes")
+}

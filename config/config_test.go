@@ -1,0 +1,70 @@
+package config_test
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"decisionflow/config"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLoad_Defaults(t *testing.T) {
+	cfg, rest, err := config.Load("dev", nil, map[string]string{}, io.Discard)
+	require.NoError(t, err)
+	require.Empty(t, rest)
+	require.Equal(t, "./data", cfg.DataDir)
+	require.Equal(t, ":8080", cfg.HTTPAddr)
+	require.Equal(t, "127.0.0.1:7233", cfg.Temporal.Listen)
+	require.Equal(t, "decisionflow", cfg.Temporal.Namespace)
+	require.Equal(t, 365*24*time.Hour, cfg.Temporal.Retention)
+	require.Equal(t, 10*time.Second, cfg.ShutdownTimeout)
+	require.Equal(t, "warn", cfg.Log.ServerLevel)
+}
+
+func TestLoad_Precedence(t *testing.T) {
+	env := map[string]string{"DECISIONFLOW_HTTP_ADDR": ":9000", "DECISIONFLOW_DATA_DIR": "/var/lib/df"}
+	cfg, _, err := config.Load("dev", []string{"--http", "127.0.0.1:9100"}, env, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:9100", cfg.HTTPAddr, "a flag wins over the environment")
+	require.Equal(t, "/var/lib/df", cfg.DataDir, "the environment wins over the default")
+}
+
+func TestLoad_Errors(t *testing.T) {
+	tests := []struct {
+		name, command string
+		args          []string
+		env           map[string]string
+		wantSetting   string
+	}{
+		{"serve needs a database", "serve", nil, nil, "DATABASE_URL"},
+		{"worker needs a database", "worker", nil, nil, "DATABASE_URL"},
+		{"database must be postgres", "dev", []string{"--database-url", "mysql://x"}, nil, "DATABASE_URL"},
+		{"bad duration in env", "dev", nil, map[string]string{"DECISIONFLOW_SHUTDOWN_TIMEOUT": "soon"}, "DECISIONFLOW_SHUTDOWN_TIMEOUT"},
+		{"bad http address", "dev", []string{"--http", "8080"}, nil, "DECISIONFLOW_HTTP_ADDR"},
+		{"short retention", "dev", []string{"--retention", "1h"}, nil, "DECISIONFLOW_RETENTION"},
+		{"bad log level", "dev", nil, map[string]string{"DECISIONFLOW_LOG_LEVEL": "loud"}, "DECISIONFLOW_LOG_LEVEL"},
+		{"cert without key", "serve", []string{"--database-url", "postgres://h/db", "--temporal-tls-cert", "c.pem"}, nil, "TEMPORAL_TLS_KEY"},
+		{"unknown flag", "dev", []string{"--colour"}, nil, "flags"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := config.Load(tt.command, tt.args, tt.env, io.Discard)
+			var cfgErr *config.Error
+			require.True(t, errors.As(err, &cfgErr), "got %v", err)
+			require.True(t, strings.HasPrefix(cfgErr.Setting, tt.wantSetting), "setting %q", cfgErr.Setting)
+			require.NotContains(t, err.Error(), "\n", "one line")
+		})
+	}
+}
+
+func TestLoad_Help(t *testing.T) {
+	var out strings.Builder
+	_, _, err := config.Load("dev", []string{"-h"}, nil, &out)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	require.Contains(t, out.String(), "DECISIONFLOW_DATA_DIR")
+}

@@ -1,0 +1,79 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"decisionflow/procedure"
+	"decisionflow/store"
+	"decisionflow/store/storetest"
+
+	"github.com/stretchr/testify/require"
+)
+
+// dialects runs f against each database family the store supports.
+func dialects(t *testing.T, f func(t *testing.T, st *store.Store)) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) { f(t, storetest.Open(t, d)) })
+	}
+}
+
+func TestStore_Migrate(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		status, err := st.MigrationStatus(ctx)
+		require.NoError(t, err)
+		require.True(t, status.UpToDate())
+		require.Equal(t, status.Latest, status.Current)
+		require.Positive(t, status.Latest)
+
+		applied, err := st.Migrate(ctx)
+		require.NoError(t, err)
+		require.Empty(t, applied, "a second run applies nothing")
+	})
+}
+
+func TestStore_MigrationStatus_Pending(t *testing.T) {
+	st, err := store.Open(context.Background(), store.Options{SQLitePath: storetest.SQLitePath(t)})
+	require.NoError(t, err)
+	defer st.Close()
+	status, err := st.MigrationStatus(context.Background())
+	require.NoError(t, err)
+	require.False(t, status.UpToDate())
+	require.Zero(t, status.Current)
+	require.NotEmpty(t, status.Pending)
+}
+
+func TestStore_Decision(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		opened := time.Date(2026, 9, 29, 8, 0, 0, 123456000, time.UTC)
+		d, err := procedure.NewDecision("BD-2026-007", "宝坻区老旧小区改造实施方案", opened)
+		require.NoError(t, err)
+		require.NoError(t, st.CreateDecision(ctx, d))
+
+		got, err := st.Decision(ctx, "BD-2026-007")
+		require.NoError(t, err)
+		require.Equal(t, d.Number, got.Number)
+		require.Equal(t, d.Title, got.Title)
+		require.Equal(t, procedure.StageStart, got.Stage)
+		require.True(t, got.OpenedAt.Equal(opened), "got %v", got.OpenedAt)
+
+		t.Run("ErrDuplicate", func(t *testing.T) {
+			err := st.CreateDecision(ctx, d)
+			require.Equal(t, procedure.EConflict, procedure.ErrorCode(err), "got %v", err)
+		})
+		t.Run("ErrNotFound", func(t *testing.T) {
+			_, err := st.Decision(ctx, "BD-2026-999")
+			require.Equal(t, procedure.ENotFound, procedure.ErrorCode(err), "got %v", err)
+		})
+	})
+}
+
+func TestStore_Ping_Unavailable(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	require.NoError(t, st.Ping(context.Background()))
+	require.NoError(t, st.Close())
+	require.Equal(t, procedure.EUnavailable, procedure.ErrorCode(st.Ping(context.Background())))
+}
