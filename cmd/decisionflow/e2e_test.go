@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"decisionflow/procedure"
+	"decisionflow/store"
+	"decisionflow/store/storetest"
+
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// childEnv marks a re-executed test binary that runs the real main instead of the tests, so
+// the end-to-end tests drive the same code as the shipped binary in a process they can kill.
+const childEnv = "DECISIONFLOW_E2E_CHILD"
+
+var updateHistories = flag.Bool("update-histories", false, "rewrite workflows/testdata from a live run")
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// child is one decisionflow process started by a test.
+type child struct {
+	cmd          *exec.Cmd
+	httpAddr     string
+	temporalAddr string
+	log          *bytes.Buffer
+	readyAfter   time.Duration
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startDev runs `decisionflow dev` on dataDir and waits until /readyz answers 200.
+func startDev(t *testing.T, dataDir, httpAddr, temporalAddr string, env ...string) *child {
+	t.Helper()
+	c := &child{httpAddr: httpAddr, temporalAddr: temporalAddr, log: &bytes.Buffer{}}
+	c.cmd = exec.Command(os.Args[0], "dev", "--data-dir", dataDir, "--http", httpAddr, "--temporal-listen", temporalAddr)
+	c.cmd.Env = append(os.Environ(), append(env, childEnv+"=1", "DECISIONFLOW_LOG_FORMAT=json")...)
+	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
+	began := time.Now()
+	require.NoError(t, c.cmd.Start())
+	t.Cleanup(func() {
+		if c.cmd.ProcessState == nil {
+			_ = c.cmd.Process.Kill()
+			_ = c.cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("output of decisionflow dev:\n%s", c.log.String())
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(c.url("/readyz")); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				c.readyAfter = time.Since(began)
+				return c
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("decisionflow dev not ready after 60 s")
+	return nil
+}
+
+func (c *child) url(path string) string { return "http://" + c.httpAddr + path }
+
+func (c *child) decision(t *testing.T, number string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Get(c.url("/api/v1/decisions/" + number))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	return resp.StatusCode, body
+}
+
+// killHard ends the process with SIGKILL: no deferred code, no graceful shutdown.
+func (c *child) killHard(t *testing.T) {
+	require.NoError(t, c.cmd.Process.Signal(syscall.SIGKILL))
+	_ = c.cmd.Wait()
+}
+
+func TestDev_SurvivesKill(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { survivesKill(t, "") })
+	t.Run("postgres", func(t *testing.T) { survivesKill(t, storetest.PostgresURL(t)) })
+}
+
+func survivesKill(t *testing.T, databaseURL string) {
+	dataDir := t.TempDir()
+	httpAddr, temporalAddr := freeAddr(t), freeAddr(t)
+	var env []string
+	if databaseURL != "" {
+		env = append(env, "DATABASE_URL="+databaseURL)
+	}
+	const number = "BD-2026-007"
+
+	// 1. Start a decision and wait until the workflow has recorded it.
+	first := startDev(t, dataDir, httpAddr, temporalAddr, env...)
+	t.Logf("start to ready: %v", first.readyAfter)
+	resp, err := http.Post(first.url("/api/v1/decisions"), "application/json",
+		strings.NewReader(`{"number":"`+number+`","title":"宝坻区老旧小区改造实施方案"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	var before map[string]any
+	require.Eventually(t, func() bool {
+		_, before = first.decision(t, number)
+		return before["opened_at"] != nil && storedDecision(t, dataDir, databaseURL, number) != nil
+	}, 20*time.Second, 100*time.Millisecond)
+	if *updateHistories && databaseURL == "" {
+		saveHistory(t, temporalAddr, number, "../../workflows/testdata/decision_start.json")
+	}
+
+	// 2. Kill the process hard and start it again on the same data directory.
+	first.killHard(t)
+	second := startDev(t, dataDir, httpAddr, temporalAddr, env...)
+
+	// 3. The decision is still there, still waiting in its first stage, its workflow running.
+	status, after := second.decision(t, number)
+	require.Equal(t, http.StatusOK, status, "%v", after)
+	require.Equal(t, before, after)
+	require.Equal(t, string(procedure.StageStart), after["stage"])
+	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, workflowStatus(t, temporalAddr, number))
+	require.Equal(t, procedure.StageStart, storedDecision(t, dataDir, databaseURL, number).Stage)
+
+	// 4. A graceful stop finishes within the shutdown timeout.
+	require.NoError(t, second.cmd.Process.Signal(syscall.SIGTERM))
+	stopped := make(chan error, 1)
+	go func() { stopped <- second.cmd.Wait() }()
+	select {
+	case err := <-stopped:
+		require.NoError(t, err, "exit status after SIGTERM")
+	case <-time.After(10 * time.Second):
+		t.Fatal("decisionflow dev did not stop within 10 s of SIGTERM")
+	}
+}
+
+// storedDecision reads the decision straight from the store, bypassing the API.
+func storedDecision(t *testing.T, dataDir, databaseURL, number string) *procedure.Decision {
+	opts := store.Options{DatabaseURL: databaseURL, SQLitePath: filepath.Join(dataDir, StoreFile)}
+	st, err := store.Open(context.Background(), opts)
+	require.NoError(t, err)
+	defer st.Close()
+	d, err := st.Decision(context.Background(), number)
+	if procedure.IsCode(err, procedure.ENotFound) {
+		return nil
+	}
+	require.NoError(t, err)
+	return &d
+}
+
+func dialChild(t *testing.T, temporalAddr string) client.Client {
+	c, err := client.Dial(client.Options{HostPort: temporalAddr, Namespace: "decisionflow"})
+	require.NoError(t, err)
+	return c
+}
+
+func workflowStatus(t *testing.T, temporalAddr, id string) enumspb.WorkflowExecutionStatus {
+	c := dialChild(t, temporalAddr)
+	defer c.Close()
+	desc, err := c.DescribeWorkflowExecution(context.Background(), id, "")
+	require.NoError(t, err)
+	return desc.GetWorkflowExecutionInfo().GetStatus()
+}
+
+// saveHistory writes a workflow's event history as JSON for the replay tests.
+func saveHistory(t *testing.T, temporalAddr, id, path string) {
+	c := dialChild(t, temporalAddr)
+	defer c.Close()
+	var events historypb.History
+	it := c.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		e, err := it.Next()
+		require.NoError(t, err)
+		events.Events = append(events.Events, e)
+	}
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&events)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+}
+
+func TestDev_BadConfig(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "dev", "--http", "8080")
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "got %v", err)
+	require.Equal(t, 2, exit.ExitCode())
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	require.Len(t, lines, 1, stderr.String())
+	require.Contains(t, lines[0], "DECISIONFLOW_HTTP_ADDR")
+}
+
+func TestMain_Run(t *testing.T) {
+	t.Run("version", func(t *testing.T) {
+		var out bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: io.Discard, Environ: map[string]string{}}
+		require.NoError(t, m.Run(context.Background(), []string{"version"}))
+		require.Contains(t, out.String(), "decisionflow")
+	})
+	t.Run("unknown command", func(t *testing.T) {
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Environ: map[string]string{}}
+		require.Equal(t, 2, ExitCode(m.Run(context.Background(), []string{"fly"})))
+	})
+	t.Run("migrate", func(t *testing.T) {
+		var out bytes.Buffer
+		env := map[string]string{"DECISIONFLOW_DATA_DIR": t.TempDir(), "DECISIONFLOW_LOG_LEVEL": "error"}
+		m := &Main{Stdout: &out, Stderr: io.Discard, Environ: env}
+		require.NoError(t, m.Run(context.Background(), []string{"migrate", "status"}))
+		require.Contains(t, out.String(), "version 0 of")
+		require.NoError(t, m.Run(context.Background(), []string{"migrate", "up"}))
+		require.Contains(t, out.String(), "pending: none")
+	})
+}
