@@ -86,6 +86,11 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		return err
 	}
 	p.onStop("temporal client", func(context.Context) error { c.Close(); return nil })
+	if cmd == "dev" {
+		if err := ensureRetention(ctx, c, cfg.Temporal.Namespace, cfg.Temporal.Retention, logger); err != nil {
+			return err
+		}
+	}
 
 	if cmd != "api" {
 		if err := startWorker(c, st, cfg, p); err != nil {
