@@ -151,8 +151,8 @@ func TestDecision(t *testing.T) {
 	require.Contains(t, rec.Body.String(), `"stage":"implementation"`)
 
 	for path, status := range map[string]int{
-		"/api/v1/decisions/BD-2026-404": 404,
-		"/api/v1/decisions/BD-2026-503": 503,
+		"/api/v1/decisions/BD-2026-404":  404,
+		"/api/v1/decisions/BD-2026-503":  503,
 		"/api/v1/decisions/not-a-number": 422,
 		"/api/v1/nothing-here":           404,
 	} {

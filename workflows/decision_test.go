@@ -85,4 +85,3 @@ func TestDecision_StoreRetried(t *testing.T) {
 	env.ExecuteWorkflow(workflows.WorkflowDecision, workflows.DecisionInput{Number: "BD-2026-8", Title: "标题"})
 	require.Equal(t, 3, calls, "infrastructure failures are retried until the store answers")
 }
-
