@@ -20,7 +20,9 @@ func date(t *testing.T, s string) procedure.Date {
 
 func TestChina_DueDate(t *testing.T) {
 	cal := calendar.New()
-	working := func(n int) procedure.Period { return procedure.Period{Rule: "R-20", Days: n, Unit: procedure.WorkingDays} }
+	working := func(n int) procedure.Period {
+		return procedure.Period{Rule: "R-20", Days: n, Unit: procedure.WorkingDays}
+	}
 	tests := []struct {
 		name   string
 		start  string
