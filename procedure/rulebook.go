@@ -86,7 +86,9 @@ type RulebookRef struct {
 func (r Rulebook) Ref() RulebookRef { return RulebookRef{ID: r.ID, Version: r.Version, Hash: r.Hash} }
 
 // NotControllable reports whether grade is one that forbids a decision.
-func (r Rulebook) NotControllable(grade string) bool { return slices.Contains(r.NotControllableGrades, grade) }
+func (r Rulebook) NotControllable(grade string) bool {
+	return slices.Contains(r.NotControllableGrades, grade)
+}
 
 // Rulebooks is a set of resolved rulebooks, keyed by ID.
 type Rulebooks map[string]Rulebook
