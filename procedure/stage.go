@@ -61,3 +61,41 @@ func ParseStage(s string) (Stage, error) {
 	}
 	return Stage(s), nil
 }
+
+// transitions is the stage machine of a decision; each line is one allowed move.
+//
+//	start                 → drafting               the start decision is recorded
+//	drafting              → consultation           participation, argumentation, assessment open
+//	consultation          → drafting               every open procedure completed
+//	drafting              → legality_review        the final draft is submitted
+//	legality_review       → drafting               returned, or opinion "revise" / "unlawful"
+//	legality_review       → collective_discussion  opinion "lawful" or "exploratory"
+//	collective_discussion → drafting               head decides "revise"
+//	collective_discussion → party_report           head decides "approve"
+//	collective_discussion → closed                 head decides "reject"
+//	party_report          → publication            the report is recorded
+//	publication           → archive                published
+//	archive               → implementation         the archive is handed over
+//	implementation        → drafting               an adjustment re-runs the statutory steps
+//	implementation        → closed                 the decision is terminated
+var transitions = map[Stage][]Stage{
+	StageStart:                {StageDrafting},
+	StageDrafting:             {StageConsultation, StageLegalityReview},
+	StageConsultation:         {StageDrafting},
+	StageLegalityReview:       {StageDrafting, StageCollectiveDiscussion},
+	StageCollectiveDiscussion: {StageDrafting, StagePartyReport, StageClosed},
+	StagePartyReport:          {StagePublication},
+	StagePublication:          {StageArchive},
+	StageArchive:              {StageImplementation},
+	StageImplementation:       {StageDrafting, StageClosed},
+}
+
+// CheckTransition returns an EFailedPrecondition error unless from → to is an allowed move.
+func CheckTransition(from, to Stage) error {
+	for _, s := range transitions[from] {
+		if s == to {
+			return nil
+		}
+	}
+	return Errorf(EFailedPrecondition, "不能从“%s”阶段转入“%s”阶段", "cannot move from stage %q to %q", from.Label(), to.Label())
+}

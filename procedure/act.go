@@ -1,0 +1,70 @@
+package procedure
+
+import "time"
+
+// Act is a human act as it reaches the procedure: who, when, and what.
+type Act[T any] struct {
+	// Actor is the authenticated person performing the act.
+	Actor Actor `json:"actor"`
+	// Payload is the act's content.
+	Payload T `json:"payload"`
+}
+
+// Event is one line of a decision's timeline: an act or a transition.
+type Event struct {
+	// At is when it happened (workflow time).
+	At time.Time `json:"at"`
+	// Kind names the act or transition.
+	Kind string `json:"kind"`
+	// Actor is who performed it; empty for the engine's own transitions and timers.
+	Actor string `json:"actor,omitempty"`
+	// DraftVersion is the draft it concerns, if any.
+	DraftVersion int `json:"draft_version,omitempty"`
+	// Stage is the decision's stage after the event.
+	Stage Stage `json:"stage"`
+	// Late is true when the act came after its due date.
+	Late bool `json:"late,omitempty"`
+	// Note carries a short explanation, e.g. a reason.
+	Note string `json:"note,omitempty"`
+}
+
+// Task is work the procedure waits for: who must do what, by when.
+type Task struct {
+	// Act names the act awaited.
+	Act string `json:"act"`
+	// Role is who may perform it.
+	Role Role `json:"role"`
+	// Assignees narrows Role to named people, if any.
+	Assignees []string `json:"assignees,omitempty"`
+	// Due is the deadline, with its explanation, if the act has one.
+	Due *Deadline `json:"due,omitempty"`
+	// Overdue is true once Due has passed; the act stays possible and is marked late.
+	Overdue bool `json:"overdue,omitempty"`
+}
+
+// required returns an EInvalid error naming field when value is empty.
+func required(value, fieldZH, fieldEN string) error {
+	if value == "" {
+		return &Error{Code: EInvalid, Message: fieldZH + "不能为空", MessageEN: fieldEN + " is required"}
+	}
+	return nil
+}
+
+// firstError returns the first non-nil error.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ruleError builds an error for a violated rule; the rule ID leads the message so a reader can
+// go from the answer to the rule and its test.
+func ruleError(code, rule, zh, en string, args ...any) *Error {
+	e := Errorf(code, zh, en, args...)
+	e.Message = rule + "：" + e.Message
+	e.MessageEN = rule + ": " + e.MessageEN
+	return e
+}

@@ -1,0 +1,18 @@
+package procedure
+
+import "time"
+
+// Drill marks a rehearsal (演练) and sets how fast statutory time runs in it.
+type Drill struct {
+	// SecondsPerDay is how many real seconds one statutory day lasts, e.g. 10.
+	SecondsPerDay int `json:"seconds_per_day"`
+}
+
+// Scale converts a statutory duration into the workflow time a drill waits for it. Outside a
+// drill (nil) the duration is unchanged.
+func (d *Drill) Scale(statutory time.Duration) time.Duration {
+	if d == nil || d.SecondsPerDay <= 0 {
+		return statutory
+	}
+	return statutory * time.Duration(d.SecondsPerDay) / (24 * time.Hour / time.Second)
+}

@@ -1,0 +1,220 @@
+package procedure
+
+import (
+	"slices"
+	"time"
+)
+
+// Meeting kinds (R-25): only an executive or plenary meeting may decide.
+const (
+	// MeetingExecutive is an executive meeting of the government (常务会议).
+	MeetingExecutive = "executive"
+	// MeetingPlenary is a plenary meeting (全体会议).
+	MeetingPlenary = "plenary"
+)
+
+// The head's decisions (R-27).
+const (
+	// DecisionApprove adopts the draft.
+	DecisionApprove = "approve"
+	// DecisionReject ends the decision.
+	DecisionReject = "reject"
+	// DecisionRevise sends the draft back for revision.
+	DecisionRevise = "revise"
+	// DecisionDefer postpones the matter to a later meeting.
+	DecisionDefer = "defer"
+	// DecisionRediscuss puts the matter to another meeting.
+	DecisionRediscuss = "rediscuss"
+)
+
+// Meeting is a collective discussion of the decision.
+type Meeting struct {
+	// Kind is executive or plenary (R-25).
+	Kind string `json:"kind"`
+	// Date is the meeting day.
+	Date Date `json:"date"`
+	// Head presides and decides.
+	Head string `json:"head"`
+	// Members are every participating member, the head included.
+	Members []string `json:"members"`
+	// Minutes are the recorded minutes, once recorded.
+	Minutes *Minutes `json:"minutes,omitempty"`
+	// Approved is set when the head approves the minutes; they are immutable from then on (R-28).
+	Approved bool `json:"approved"`
+}
+
+// View is one member's view in the minutes (R-26, R-28).
+type View struct {
+	// Member is the member's ID.
+	Member string `json:"member"`
+	// Position is approve, reject or revise.
+	Position string `json:"position"`
+	// Opinion is the member's stated view, kept permanently.
+	Opinion string `json:"opinion"`
+}
+
+// Minutes record the discussion and the head's decision.
+type Minutes struct {
+	// Views are every member's views in speaking order; the head's comes last (R-26).
+	Views []View `json:"views"`
+	// Decision is the head's decision (R-27).
+	Decision string `json:"decision"`
+	// Reason is required when the head departs from the majority (R-26).
+	Reason string `json:"reason,omitempty"`
+	// Document is the SHA-256 of the minutes.
+	Document string `json:"document"`
+	// Signature is the recorder's signature.
+	Signature string `json:"signature"`
+	// Recorder is set from the actor.
+	Recorder string `json:"recorder"`
+}
+
+// CheckR24Package: the meeting package holds the draft, the adoption reports, the risk report,
+// the legality opinion and the fair-competition review where each is required.
+func (r *Record) CheckR24Package() error {
+	missing := []string{}
+	if r.DraftVersion() == 0 {
+		missing = append(missing, "决策草案")
+	}
+	if r.Participation.Required && r.Participation.Report == "" {
+		missing = append(missing, "公众意见采纳情况报告")
+	}
+	if r.Expert.Required && r.Expert.Report == "" {
+		missing = append(missing, "专家论证意见采纳情况报告")
+	}
+	if r.Risk.Required && r.Risk.Report == "" {
+		missing = append(missing, "风险评估报告")
+	}
+	if !r.Legality.Done || r.Legality.DraftVersion != r.DraftVersion() {
+		missing = append(missing, "合法性审查意见")
+	}
+	if r.FairCompetition.Required && !r.FairCompetition.Done {
+		missing = append(missing, "公平竞争审查意见")
+	}
+	if len(missing) > 0 {
+		return ruleError(EFailedPrecondition, "R-24", "上会材料不全：%v", "the meeting package is incomplete: %v", missing)
+	}
+	return nil
+}
+
+// CheckScheduleMeeting allows a meeting that may decide (R-25) with a complete package (R-24).
+func (r *Record) CheckScheduleMeeting(a Actor, m Meeting) error {
+	return firstError(
+		requireRole(a, "安排会议", RoleMeetingSecretary, RoleHead),
+		r.requireStage("安排会议", StageCollectiveDiscussion),
+		conflictIf(r.Meeting != nil && !r.Meeting.Approved, "已有待召开或待定稿的会议", "a meeting is already scheduled"),
+		ruleIf(m.Kind != MeetingExecutive && m.Kind != MeetingPlenary, EInvalid, "R-25",
+			"重大行政决策须经常务会议或全体会议讨论，不得以传签代替", "only an executive or plenary meeting may decide; circulated sign-off is rejected"),
+		required(m.Head, "会议主持人（行政首长）", "head"),
+		invalidIf(!slices.Contains(m.Members, m.Head), "行政首长须为参会成员", "the head must be a member of the meeting"),
+		r.CheckR24Package(),
+	)
+}
+
+// ApplyScheduleMeeting records the meeting.
+func (r *Record) ApplyScheduleMeeting(a Actor, m Meeting, at time.Time) {
+	m.Minutes, m.Approved = nil, false
+	r.Meeting = &m
+	r.Note(at, "meeting_scheduled", a.ID, false, m.Kind)
+}
+
+// CheckMinutes accepts minutes that hold every member's view, the head's last (R-26), a valid
+// decision (R-27), a reason when the head departs from the majority (R-26), recorded by
+// someone other than the head (R-36), before approval (R-28).
+func (r *Record) CheckMinutes(a Actor, m Minutes) error {
+	if err := firstError(
+		requireRole(a, "记录会议纪要", RoleMeetingSecretary),
+		r.requireStage("记录会议纪要", StageCollectiveDiscussion),
+		failedIf(r.Meeting == nil, "尚未安排会议", "no meeting is scheduled"),
+	); err != nil {
+		return err
+	}
+	mt := r.Meeting
+	return firstError(
+		ruleIf(mt.Approved, EConflict, "R-28", "纪要已定稿，不得修改", "the minutes are approved and may not change"),
+		ruleIf(a.ID == mt.Head, EPermissionDenied, "R-36", "行政首长不得独自记录对其作出评判的纪要", "the head may not record the minutes alone"),
+		checkR26Views(mt, m),
+		checkR27Decision(m.Decision),
+		checkR26Departure(mt, m),
+		required(m.Document, "纪要文本", "minutes document"),
+		required(m.Signature, "签名", "signature"),
+	)
+}
+
+func checkR26Views(mt *Meeting, m Minutes) error {
+	if len(m.Views) != len(mt.Members) {
+		return ruleError(EInvalid, "R-26", "纪要须载明每位参会成员的意见（应 %d 条）", "the minutes must hold each member's view (%d expected)", len(mt.Members))
+	}
+	seen := map[string]bool{}
+	for _, v := range m.Views {
+		if !slices.Contains(mt.Members, v.Member) || seen[v.Member] {
+			return ruleError(EInvalid, "R-26", "意见人 %s 不是参会成员或重复", "view by %s: not a member, or repeated", v.Member)
+		}
+		if v.Position != DecisionApprove && v.Position != DecisionReject && v.Position != DecisionRevise {
+			return ruleError(EInvalid, "R-26", "意见须为 approve、reject 或 revise", "a view must be approve, reject or revise")
+		}
+		seen[v.Member] = true
+	}
+	if m.Views[len(m.Views)-1].Member != mt.Head {
+		return ruleError(EInvalid, "R-26", "行政首长的意见须最后发表", "the head's view comes last")
+	}
+	return nil
+}
+
+func checkR27Decision(d string) error {
+	valid := []string{DecisionApprove, DecisionReject, DecisionRevise, DecisionDefer, DecisionRediscuss}
+	return ruleIf(!slices.Contains(valid, d), EInvalid, "R-27", "决定须为 approve、reject、revise、defer 或 rediscuss",
+		"the decision must be approve, reject, revise, defer or rediscuss")
+}
+
+// checkR26Departure requires a reason when the head's decision is not the majority's position.
+func checkR26Departure(mt *Meeting, m Minutes) error {
+	counts := map[string]int{}
+	for _, v := range m.Views {
+		if v.Member != mt.Head {
+			counts[v.Position]++
+		}
+	}
+	majority, best := "", 0
+	for _, p := range []string{DecisionApprove, DecisionReject, DecisionRevise} {
+		if counts[p] > best {
+			majority, best = p, counts[p]
+		}
+	}
+	departs := majority != "" && m.Decision != majority && (m.Decision == DecisionApprove || m.Decision == DecisionReject || m.Decision == DecisionRevise)
+	return ruleIf(departs && m.Reason == "", EInvalid, "R-26", "行政首长的决定与多数意见不一致，须说明理由",
+		"the head departs from the majority and must state the reason")
+}
+
+// ApplyMinutes records the minutes.
+func (r *Record) ApplyMinutes(a Actor, m Minutes, at time.Time) {
+	m.Recorder = a.ID
+	r.Meeting.Minutes = &m
+	r.Note(at, "minutes", a.ID, false, m.Decision)
+}
+
+// CheckApproveMinutes lets the head approve recorded minutes.
+func (r *Record) CheckApproveMinutes(a Actor) error {
+	return firstError(
+		requireRole(a, "审定会议纪要", RoleHead),
+		r.requireStage("审定会议纪要", StageCollectiveDiscussion),
+		failedIf(r.Meeting == nil || r.Meeting.Minutes == nil, "尚无会议纪要", "no minutes recorded"),
+		conflictIf(r.Meeting != nil && r.Meeting.Approved, "纪要已定稿", "the minutes are already approved"),
+		invalidIf(r.Meeting != nil && r.Meeting.Head != a.ID, "只有主持会议的行政首长可审定纪要", "only the presiding head approves the minutes"),
+	)
+}
+
+// ApplyApproveMinutes freezes the minutes (R-28) and routes on the head's decision (R-27).
+func (r *Record) ApplyApproveMinutes(a Actor, at time.Time) {
+	r.Meeting.Approved = true
+	switch r.Meeting.Minutes.Decision {
+	case DecisionApprove:
+		_ = r.moveTo(StagePartyReport)
+	case DecisionReject:
+		_ = r.moveTo(StageClosed)
+	case DecisionRevise:
+		r.Legality.Done = false
+		_ = r.moveTo(StageDrafting)
+	}
+	r.Note(at, "minutes_approved", a.ID, false, r.Meeting.Minutes.Decision)
+}

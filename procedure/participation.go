@@ -1,0 +1,188 @@
+package procedure
+
+import (
+	"slices"
+	"time"
+)
+
+// Notice is the public consultation notice (R-06, R-07).
+type Notice struct {
+	// Draft is the SHA-256 of the draft published for comment.
+	Draft string `json:"draft"`
+	// Explanation is the SHA-256 of the drafting explanation published with it.
+	Explanation string `json:"explanation"`
+	// HowToComment tells the public how to comment.
+	HowToComment string `json:"how_to_comment"`
+	// Channels are where the notice is published.
+	Channels []string `json:"channels"`
+	// Opens is the first day of the comment period; its end counts from it.
+	Opens Date `json:"opens"`
+	// Closes is the last day comments are taken.
+	Closes Date `json:"closes"`
+	// UrgencyReason, published in the notice, allows a shorter period (R-06).
+	UrgencyReason string `json:"urgency_reason,omitempty"`
+}
+
+// Hearing is a public hearing (R-08, R-09).
+type Hearing struct {
+	// Date is the hearing day.
+	Date Date `json:"date"`
+	// SelectionMethod is how participants were chosen; published before the hearing.
+	SelectionMethod string `json:"selection_method"`
+	// Participants are the participants' IDs; published before the hearing.
+	Participants []string `json:"participants"`
+	// PublishedOn is when the selection method and list were published.
+	PublishedOn Date `json:"published_on"`
+	// MaterialsDeliveredOn is when materials reached the participants.
+	MaterialsDeliveredOn Date `json:"materials_delivered_on"`
+	// Confirmed lists the participants who confirmed and signed the record.
+	Confirmed []string `json:"confirmed,omitempty"`
+	// Record is the SHA-256 of the hearing record.
+	Record string `json:"record,omitempty"`
+}
+
+// AdoptionReport reports how each comment was disposed of (R-10).
+type AdoptionReport struct {
+	// Document is the SHA-256 of the report.
+	Document string `json:"document"`
+	// Comments is the number of comments received.
+	Comments int `json:"comments"`
+	// Adopted, PartlyAdopted and NotAdopted count the dispositions.
+	Adopted int `json:"adopted"`
+	// PartlyAdopted counts comments partly adopted.
+	PartlyAdopted int `json:"partly_adopted"`
+	// NotAdopted counts comments not adopted.
+	NotAdopted int `json:"not_adopted"`
+	// NotAdoptedWithoutReason counts not-adopted comments without a reason; must be zero.
+	NotAdoptedWithoutReason int `json:"not_adopted_without_reason"`
+}
+
+// Participation is the state of one public participation round.
+type Participation struct {
+	// DraftVersion is the draft consulted on.
+	DraftVersion int `json:"draft_version"`
+	// Notice is the published notice.
+	Notice *Notice `json:"notice,omitempty"`
+	// PeriodClosed is set when the comment period has run out.
+	PeriodClosed bool `json:"period_closed"`
+	// Comments is the number of comments received, known when the period closes.
+	Comments int `json:"comments"`
+	// Hearings are the hearings held.
+	Hearings []Hearing `json:"hearings,omitempty"`
+	// Report is the adoption report.
+	Report *AdoptionReport `json:"report,omitempty"`
+}
+
+// CheckR06Period: end − start ≥ the rulebook's comment period, unless an urgency reason is
+// part of the published notice.
+func CheckR06Period(rb Rulebook, n Notice) error {
+	days := int(n.Closes.Time().Sub(n.Opens.Time()).Hours()/24 + 0.5)
+	if days < rb.CommentPeriod.Days && n.UrgencyReason == "" {
+		return ruleError(EInvalid, "R-06", "征求意见期限为 %d 日，少于规定的 %d 日，且公告未载明紧急情况",
+			"the comment period is %d days, shorter than %d, and the notice states no urgency", days, rb.CommentPeriod.Days)
+	}
+	return invalidIf(days <= 0, "征求意见截止日须晚于开始日", "the comment period must end after it starts")
+}
+
+// CheckR07Notice: a notice contains the draft, its explanation, how to comment and the deadline.
+func CheckR07Notice(n Notice) error {
+	return firstError(
+		ruleRequired("R-07", n.Draft, "征求意见稿", "draft"),
+		ruleRequired("R-07", n.Explanation, "起草说明", "explanation"),
+		ruleRequired("R-07", n.HowToComment, "意见反馈方式", "how to comment"),
+		ruleIf(n.Closes == (Date{}), EInvalid, "R-07", "须载明截止日期", "the deadline is required"),
+	)
+}
+
+// CheckNotice allows the unit to publish the notice once per round.
+func (p *Participation) CheckNotice(a Actor, rb Rulebook, n Notice) error {
+	return firstError(
+		requireRole(a, "发布征求意见公告", RoleOfficial),
+		conflictIf(p.Notice != nil, "本轮征求意见公告已发布", "the notice of this round is already published"),
+		CheckR07Notice(n),
+		CheckR06Period(rb, n),
+	)
+}
+
+// CheckExtend allows the comment period to be extended; it can never be shortened.
+func (p *Participation) CheckExtend(a Actor, closes Date) error {
+	return firstError(
+		requireRole(a, "延长征求意见期限", RoleOfficial),
+		failedIf(p.Notice == nil, "尚未发布公告", "no notice published"),
+		failedIf(p.PeriodClosed, "征求意见期限已届满", "the comment period is over"),
+		invalidIf(p.Notice != nil && !closes.After(p.Notice.Closes), "只能延长，不能缩短征求意见期限", "the period can only be extended"),
+	)
+}
+
+// CheckR08Hearing: selection method and participants published before the hearing, materials
+// delivered at least the rulebook's lead time before it.
+func CheckR08Hearing(rb Rulebook, h Hearing) error {
+	lead := rb.HearingMaterialsLead.Days
+	return firstError(
+		ruleRequired("R-08", h.SelectionMethod, "听证参加人遴选办法", "selection method"),
+		ruleIf(len(h.Participants) == 0, EInvalid, "R-08", "须公布听证参加人名单", "the participant list is required"),
+		ruleIf(!h.PublishedOn.Before(h.Date), EInvalid, "R-08", "遴选办法和名单须在听证会前公布", "the method and list must be published before the hearing"),
+		ruleIf(h.Date.Before(h.MaterialsDeliveredOn.AddDays(lead)), EInvalid, "R-08",
+			"听证材料须至少提前规定日数送达参加人", "materials must reach participants the rulebook's lead time before the hearing"),
+	)
+}
+
+// CheckHearing allows a hearing to be scheduled during the round.
+func (p *Participation) CheckHearing(a Actor, rb Rulebook, h Hearing) error {
+	return firstError(
+		requireRole(a, "组织听证", RoleOfficial),
+		failedIf(p.Report != nil, "采纳情况报告已提交", "the adoption report is already in"),
+		CheckR08Hearing(rb, h),
+	)
+}
+
+// CheckConfirmHearing lets a participant confirm and sign the hearing record (R-09).
+func (p *Participation) CheckConfirmHearing(a Actor, index int, signature string) error {
+	if index < 0 || index >= len(p.Hearings) {
+		return Errorf(ENotFound, "听证会 %d 不存在", "hearing %d not found", index)
+	}
+	h := p.Hearings[index]
+	return firstError(
+		ruleIf(!slices.Contains(h.Participants, a.ID), EPermissionDenied, "R-09", "只有听证参加人可以确认笔录", "only a participant may confirm the record"),
+		conflictIf(slices.Contains(h.Confirmed, a.ID), "已确认", "already confirmed"),
+		ruleIf(signature == "", EInvalid, "R-09", "确认须签名", "the confirmation must be signed"),
+	)
+}
+
+// CheckR09HearingsClosed: a hearing closes only when every participant has confirmed and signed.
+func (p *Participation) CheckR09HearingsClosed() error {
+	for _, h := range p.Hearings {
+		if len(h.Confirmed) < len(h.Participants) {
+			return ruleError(EFailedPrecondition, "R-09", "听证笔录尚有 %d 名参加人未确认签名",
+				"%d hearing participants have not confirmed and signed the record", len(h.Participants)-len(h.Confirmed))
+		}
+	}
+	return nil
+}
+
+// CheckR10Report: every comment gets a disposition and not-adopted needs a reason; the report
+// comes after the period closes and the hearings are closed.
+func (p *Participation) CheckR10Report(a Actor, rep AdoptionReport) error {
+	return firstError(
+		requireRole(a, "提交意见采纳情况报告", RoleOfficial),
+		conflictIf(p.Report != nil, "采纳情况报告已提交", "the adoption report is already in"),
+		ruleIf(!p.PeriodClosed, EFailedPrecondition, "R-10", "征求意见期限届满前不能提交采纳情况报告",
+			"the adoption report comes after the comment period closes"),
+		p.CheckR09HearingsClosed(),
+		ruleIf(rep.Comments != p.Comments, EInvalid, "R-10", "报告的意见数与收到的意见数不一致",
+			"the report's comment count differs from the comments received"),
+		ruleIf(rep.Adopted+rep.PartlyAdopted+rep.NotAdopted != rep.Comments, EInvalid, "R-10",
+			"每条意见都须有处理结果（采纳、部分采纳、不采纳）", "every comment needs a disposition"),
+		ruleIf(rep.NotAdoptedWithoutReason > 0, EInvalid, "R-10", "不予采纳的意见须说明理由", "every comment not adopted needs a reason"),
+		ruleRequired("R-10", rep.Document, "采纳情况报告", "report document"),
+	)
+}
+
+// Done reports whether the round is complete.
+func (p *Participation) Done() bool { return p.Report != nil }
+
+// ClosePeriod records the end of the comment period and the number of comments received.
+func (p *Participation) ClosePeriod(comments int) { p.PeriodClosed, p.Comments = true, comments }
+
+// Deadline returns the time the comment period ends: the end of its last day in China.
+func (n Notice) Deadline() time.Time { return n.Closes.AddDays(1).Time() }

@@ -1,0 +1,297 @@
+package procedure
+
+import (
+	"slices"
+	"time"
+)
+
+// Draft is one version of the decision draft; every version is kept (Art. 33).
+type Draft struct {
+	// Version numbers drafts from 1.
+	Version int `json:"version"`
+	// Document is the SHA-256 of the draft text.
+	Document string `json:"document"`
+	// Explanation is the drafting explanation.
+	Explanation string `json:"explanation"`
+	// Alternatives lists the SHA-256 of alternative drafts, if any.
+	Alternatives []string `json:"alternatives,omitempty"`
+	// ChangedShare is the share of provisions changed from the previous version (0..1).
+	ChangedShare float64 `json:"changed_share,omitempty"`
+	// SubmittedBy is the official who submitted it.
+	SubmittedBy string `json:"submitted_by,omitempty"`
+	// SubmittedAt is when.
+	SubmittedAt time.Time `json:"submitted_at"`
+}
+
+// Run is the state of one procedure (participation, expert, risk, legality) for a decision.
+type Run struct {
+	// Required says whether the procedure must run (decided at start).
+	Required bool `json:"required"`
+	// Round counts the times the procedure was started.
+	Round int `json:"round"`
+	// Running is true while its child workflow runs.
+	Running bool `json:"running"`
+	// DraftVersion is the draft the latest round concerned.
+	DraftVersion int `json:"draft_version,omitempty"`
+	// Done is true when the latest round completed.
+	Done bool `json:"done"`
+	// Outcome is the latest round's result (e.g. a risk grade or a legality outcome).
+	Outcome string `json:"outcome,omitempty"`
+	// Report is the SHA-256 of the round's report (adoption report, risk report, opinion).
+	Report string `json:"report,omitempty"`
+}
+
+// Record is the procedural record of one decision as its workflow keeps it: what was decided,
+// by whom, on which draft, and where the decision stands.
+type Record struct {
+	// Decision is the decision's identity and stage.
+	Decision Decision `json:"decision"`
+	// Rulebook is the rulebook in force when the decision started, whole.
+	Rulebook Rulebook `json:"rulebook"`
+	// Drill marks a rehearsal; drills never mix into real figures.
+	Drill *Drill `json:"drill,omitempty"`
+	// Proposal is the request that led to the decision (R-02).
+	Proposal *Proposal `json:"proposal,omitempty"`
+	// Start is the start decision (R-01).
+	Start *StartDecision `json:"start,omitempty"`
+	// Drafts are every draft version.
+	Drafts []Draft `json:"drafts,omitempty"`
+	// Participation is public participation.
+	Participation Run `json:"participation"`
+	// Expert is expert argumentation.
+	Expert Run `json:"expert"`
+	// Risk is risk assessment.
+	Risk Run `json:"risk"`
+	// FairCompetition is the fair-competition review.
+	FairCompetition Run `json:"fair_competition"`
+	// Legality is the legality review.
+	Legality Run `json:"legality"`
+	// Meeting is the collective discussion (latest meeting).
+	Meeting *Meeting `json:"meeting,omitempty"`
+	// PartyReport is the report to the Party committee (R-29).
+	PartyReport *PartyReport `json:"party_report,omitempty"`
+	// Publication is the publication record (R-30).
+	Publication *Publication `json:"publication,omitempty"`
+	// Archive is the archive handover (R-31).
+	Archive *ArchiveHandover `json:"archive,omitempty"`
+	// Timeline lists every act and transition in order (R-35).
+	Timeline []Event `json:"timeline"`
+}
+
+// NewRecord opens the record of a decision under a rulebook.
+func NewRecord(d Decision, rb Rulebook, drill *Drill) *Record {
+	return &Record{Decision: d, Rulebook: rb, Drill: drill, Timeline: []Event{}}
+}
+
+// Note appends an event to the timeline.
+func (r *Record) Note(at time.Time, kind, actor string, late bool, note string) {
+	r.Timeline = append(r.Timeline, Event{At: at, Kind: kind, Actor: actor, DraftVersion: r.DraftVersion(), Stage: r.Decision.Stage, Late: late, Note: note})
+}
+
+// DraftVersion is the latest draft's version, 0 before the first draft.
+func (r *Record) DraftVersion() int { return len(r.Drafts) }
+
+// moveTo changes the stage if the transition table allows it.
+func (r *Record) moveTo(next Stage) error {
+	if err := CheckTransition(r.Decision.Stage, next); err != nil {
+		return err
+	}
+	r.Decision.Stage = next
+	return nil
+}
+
+// requireStage returns EFailedPrecondition unless the decision is in one of stages.
+func (r *Record) requireStage(act string, stages ...Stage) error {
+	if slices.Contains(stages, r.Decision.Stage) {
+		return nil
+	}
+	return Errorf(EFailedPrecondition, "决策处于“%s”阶段，不能办理“%s”", "decision is in stage %q; %q is not allowed now",
+		r.Decision.Stage.Label(), act)
+}
+
+// isDrafter reports whether id runs the decision for the undertaking unit (R-36).
+func (r *Record) isDrafter(id string) bool {
+	if r.Start != nil && slices.Contains(r.Start.Officials, id) {
+		return true
+	}
+	for _, d := range r.Drafts {
+		if d.SubmittedBy == id {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckProposal allows a proposal to be recorded before the start decision.
+func (r *Record) CheckProposal(a Actor, p Proposal) error {
+	return firstError(
+		requireRole(a, "提出决策建议", RoleOfficial, RoleHead),
+		r.requireStage("提出决策建议", StageStart),
+		conflictIf(r.Proposal != nil, "决策建议已记录", "the proposal is already recorded"),
+		CheckR02Proposal(p),
+	)
+}
+
+// ApplyProposal records the proposal.
+func (r *Record) ApplyProposal(a Actor, p Proposal, at time.Time) {
+	r.Proposal = &p
+	r.Note(at, "proposal", a.ID, false, string(p.Source))
+}
+
+// CheckStartDecision allows the start decision (R-01) with its applicability findings.
+func (r *Record) CheckStartDecision(a Actor, s StartDecision) error {
+	return firstError(
+		requireRole(a, "作出启动决定", RoleHead, RoleOfficial),
+		r.requireStage("作出启动决定", StageStart),
+		CheckR01StartDecision(s),
+		CheckApplicability(s.Applicability),
+	)
+}
+
+// ApplyStartDecision records the start decision and opens drafting.
+func (r *Record) ApplyStartDecision(a Actor, s StartDecision, at time.Time) {
+	r.Start = &s
+	r.Participation.Required = s.Applicability.Participation.Required
+	r.Expert.Required = s.Applicability.Expert.Required
+	r.Risk.Required = s.Applicability.Risk.Required
+	r.FairCompetition.Required = s.Applicability.FairCompetition.Required
+	r.Legality.Required = true
+	_ = r.moveTo(StageDrafting)
+	r.Note(at, "start_decision", a.ID, false, "")
+}
+
+// CheckDraft allows an official of the undertaking unit to submit a new draft version.
+func (r *Record) CheckDraft(a Actor, d Draft) error {
+	return firstError(
+		requireRole(a, "提交决策草案", RoleOfficial),
+		r.requireStage("提交决策草案", StageDrafting),
+		ruleIf(r.Start == nil, EFailedPrecondition, "R-01", "启动决定记录前不得起草", "no drafting before the start decision is recorded"),
+		required(d.Document, "草案文本", "draft document"),
+		required(d.Explanation, "起草说明", "drafting explanation"),
+		invalidIf(d.ChangedShare < 0 || d.ChangedShare > 1, "修改比例须在 0 与 1 之间", "changed share must be between 0 and 1"),
+	)
+}
+
+// ApplyDraft records a draft version. A major revision after public participation (R-11)
+// requires participation again; any new version needs a new risk check if the last one was
+// not controllable (R-17), and a new legality review (R-22).
+func (r *Record) ApplyDraft(a Actor, d Draft, at time.Time) {
+	d.Version = r.DraftVersion() + 1
+	d.SubmittedBy, d.SubmittedAt = a.ID, at
+	r.Drafts = append(r.Drafts, d)
+	if r.Participation.Done && d.ChangedShare >= r.Rulebook.MajorRevisionShare {
+		r.Participation.Done = false
+		r.Note(at, "reconsultation_required", "", false, "R-11")
+	}
+	if r.Risk.Done && r.Rulebook.NotControllable(r.Risk.Outcome) {
+		r.Risk.Done = false
+	}
+	r.Legality.Done, r.Legality.Outcome = false, ""
+	r.Note(at, "draft", a.ID, false, "")
+}
+
+// Pending lists the procedures that still have to run on the current draft before the legality
+// review: required, and not done (or invalidated by a later revision).
+func (r *Record) Pending() []string {
+	var out []string
+	for _, p := range []struct {
+		name string
+		run  Run
+	}{{"participation", r.Participation}, {"expert", r.Expert}, {"risk", r.Risk}} {
+		if p.run.Required && !p.run.Done && !p.run.Running {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}
+
+// CheckOpenConsultation allows the unit to put the current draft to the pending procedures.
+func (r *Record) CheckOpenConsultation(a Actor) error {
+	return firstError(
+		requireRole(a, "启动征求意见与论证评估", RoleOfficial),
+		r.requireStage("启动征求意见与论证评估", StageDrafting),
+		failedIf(r.DraftVersion() == 0, "尚无决策草案", "there is no draft yet"),
+		failedIf(len(r.Pending()) == 0, "没有需要开展的公众参与、专家论证或风险评估", "no participation, argumentation or assessment is pending"),
+	)
+}
+
+// ApplyOpenConsultation marks the pending procedures running on the current draft and returns
+// their names, for the workflow to start.
+func (r *Record) ApplyOpenConsultation(a Actor, at time.Time) []string {
+	pending := r.Pending()
+	for _, name := range pending {
+		run := r.run(name)
+		run.Running, run.Done, run.Round, run.DraftVersion = true, false, run.Round+1, r.DraftVersion()
+	}
+	_ = r.moveTo(StageConsultation)
+	r.Note(at, "open_consultation", a.ID, false, joinNames(pending))
+	return pending
+}
+
+// CompleteRun records the result of a procedure round and, when nothing runs any more,
+// returns the decision to drafting for the unit to revise and submit for legality review.
+func (r *Record) CompleteRun(name, outcome, report string, at time.Time) {
+	run := r.run(name)
+	run.Running, run.Done, run.Outcome, run.Report = false, true, outcome, report
+	if name == "risk" && r.Rulebook.NotControllable(outcome) {
+		run.Done = true // done, but R-17 blocks the decision until a revised draft is reassessed
+	}
+	r.Note(at, name+"_completed", "", false, outcome)
+	if !r.Participation.Running && !r.Expert.Running && !r.Risk.Running && r.Decision.Stage == StageConsultation {
+		_ = r.moveTo(StageDrafting)
+		r.Note(at, "consultation_closed", "", false, "")
+	}
+}
+
+func (r *Record) run(name string) *Run {
+	switch name {
+	case "participation":
+		return &r.Participation
+	case "expert":
+		return &r.Expert
+	case "risk":
+		return &r.Risk
+	case "fair_competition":
+		return &r.FairCompetition
+	}
+	return &r.Legality
+}
+
+func joinNames(names []string) string {
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ","
+		}
+		s += n
+	}
+	return s
+}
+
+func conflictIf(cond bool, zh, en string) error {
+	if cond {
+		return &Error{Code: EConflict, Message: zh, MessageEN: en}
+	}
+	return nil
+}
+
+func failedIf(cond bool, zh, en string) error {
+	if cond {
+		return &Error{Code: EFailedPrecondition, Message: zh, MessageEN: en}
+	}
+	return nil
+}
+
+func invalidIf(cond bool, zh, en string) error {
+	if cond {
+		return &Error{Code: EInvalid, Message: zh, MessageEN: en}
+	}
+	return nil
+}
+
+func ruleIf(cond bool, code, rule, zh, en string) error {
+	if cond {
+		return &Error{Code: code, Message: rule + "：" + zh, MessageEN: rule + ": " + en}
+	}
+	return nil
+}
