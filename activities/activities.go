@@ -17,12 +17,18 @@ type DecisionStore interface {
 	CreateDecision(ctx context.Context, d procedure.Decision) error
 	// Decision returns one decision or an ENotFound error.
 	Decision(ctx context.Context, number string) (procedure.Decision, error)
+	// RecordAct appends an act to the record, idempotently.
+	RecordAct(ctx context.Context, r procedure.ActRecord) error
+	// CountComments counts the comments a consultation round received.
+	CountComments(ctx context.Context, workflowID string) (int, error)
 }
 
 // Activities holds the dependencies of every activity; cmd builds it and registers it.
 type Activities struct {
 	// Store persists decisions.
 	Store DecisionStore
+	// Calendar is the official working-day calendar due dates are counted on.
+	Calendar procedure.Calendar
 }
 
 // businessError turns a procedure error into a non-retryable ApplicationError whose type is the

@@ -64,3 +64,7 @@ func TestActivities_OpenDecision(t *testing.T) {
 		require.False(t, errors.As(err, &app), "plain errors stay retryable")
 	})
 }
+
+func (f *fakeStore) RecordAct(context.Context, procedure.ActRecord) error { return nil }
+
+func (f *fakeStore) CountComments(context.Context, string) (int, error) { return 0, nil }

@@ -44,19 +44,26 @@ type Options struct {
 	OpsOnly bool
 	// CheckTimeout bounds each readiness check; zero means 3 s.
 	CheckTimeout time.Duration
+	// Rulebooks are the rulebooks a new decision may start under.
+	Rulebooks procedure.Rulebooks
+	// DefaultRulebook is the rulebook of a decision that names none.
+	DefaultRulebook string
 }
 
 // Server holds the dependencies the handlers share.
 type Server struct {
-	temporal     client.Client
-	store        Store
-	logger       *slog.Logger
-	checkTimeout time.Duration
+	temporal        client.Client
+	store           Store
+	logger          *slog.Logger
+	checkTimeout    time.Duration
+	rulebooks       procedure.Rulebooks
+	defaultRulebook string
 }
 
 // New builds the HTTP handler.
 func New(opts Options) http.Handler {
-	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout}
+	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
+		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}

@@ -64,7 +64,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	f := &fixture{temporal: mocks.NewClient(t), store: &fakeStore{decisions: map[string]procedure.Decision{}}}
-	f.handler = api.New(api.Options{Temporal: f.temporal, Store: f.store, Metrics: prometheus.NewRegistry()})
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	f.handler = api.New(api.Options{Temporal: f.temporal, Store: f.store, Metrics: prometheus.NewRegistry(), Rulebooks: books, DefaultRulebook: "national-2019"})
 	return f
 }
 
@@ -88,10 +90,12 @@ func TestCreateDecision(t *testing.T) {
 	f := newFixture(t)
 	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.MatchedBy(func(o client.StartWorkflowOptions) bool {
 		return o.ID == "BD-2026-007" && o.TaskQueue == workflows.TaskQueue && o.WorkflowExecutionErrorWhenAlreadyStarted
-	}), workflows.WorkflowDecision, workflows.DecisionInput{Number: "BD-2026-007", Title: "老旧小区改造"}).
+	}), workflows.WorkflowDecision, mock.MatchedBy(func(in workflows.DecisionInput) bool {
+		return in.Number == "BD-2026-007" && in.Title == "老旧小区改造" && in.Rulebook.ID == "tianjin" && in.Drill == nil
+	})).
 		Return(&mocks.WorkflowRun{}, nil).Once()
 
-	rec, _ := f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":" 老旧小区改造 "}`)
+	rec, _ := f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":" 老旧小区改造 ","rulebook":"tianjin"}`)
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	require.Equal(t, "/api/v1/decisions/BD-2026-007", rec.Header().Get("Location"))
 	var got api.DecisionResponse
@@ -111,6 +115,8 @@ func TestCreateDecision_Errors(t *testing.T) {
 	}{
 		{"ErrDuplicate", jsonType, `{"number":"BD-2026-007","title":"t"}`, 409, procedure.EConflict},
 		{"ErrInvalidNumber", jsonType, `{"number":"2026-7","title":"t"}`, 422, procedure.EInvalid},
+		{"ErrUnknownRulebook", jsonType, `{"number":"BD-2026-7","title":"t","rulebook":"atlantis"}`, 422, procedure.EInvalid},
+		{"ErrDrillScale", jsonType, `{"number":"BD-2026-7","title":"t","drill":{"seconds_per_day":0}}`, 422, procedure.EInvalid},
 		{"ErrEmptyTitle", jsonType, `{"number":"BD-2026-7","title":""}`, 422, procedure.EInvalid},
 		{"ErrSyntax", jsonType, `{"number":`, 400, procedure.EMalformed},
 		{"ErrWrongType", jsonType, `{"number":7,"title":"t"}`, 400, procedure.EMalformed},

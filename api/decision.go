@@ -24,6 +24,10 @@ type CreateDecisionRequest struct {
 	Number string `json:"number"`
 	// Title is the decision's subject.
 	Title string `json:"title"`
+	// Rulebook names the rulebook to start under; empty uses the server's default.
+	Rulebook string `json:"rulebook,omitempty"`
+	// Drill, if set, makes the decision a rehearsal (演练) with sped-up statutory time.
+	Drill *procedure.Drill `json:"drill,omitempty"`
 }
 
 // DecisionResponse is a decision as the API shows it.
@@ -40,6 +44,10 @@ type DecisionResponse struct {
 	StageLabelEN string `json:"stage_label_en"`
 	// OpenedAt is when the decision was registered; absent until the workflow has recorded it.
 	OpenedAt *time.Time `json:"opened_at,omitempty"`
+	// Rulebook is the rulebook the decision runs under.
+	Rulebook procedure.RulebookRef `json:"rulebook"`
+	// Drill is true for a rehearsal; drills never count in real figures.
+	Drill bool `json:"drill"`
 }
 
 func (s *Server) decisionRoutes(g *echo.Group) {
@@ -58,6 +66,14 @@ func (s *Server) createDecision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rb, err := s.rulebook(req.Rulebook)
+	if err != nil {
+		return err
+	}
+	if req.Drill != nil && (req.Drill.SecondsPerDay < 1 || req.Drill.SecondsPerDay > 86400) {
+		return procedure.Errorf(procedure.EInvalid, "演练每个法定日须为 1 至 86400 秒", "a drill day must last 1 to 86400 seconds")
+	}
+	d.Rulebook, d.Drill = rb.Ref(), req.Drill != nil
 	_, err = s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
 		ID:                       d.Number,
 		TaskQueue:                workflows.TaskQueue,
@@ -65,7 +81,7 @@ func (s *Server) createDecision(c echo.Context) error {
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		// Without this the client hands back the running workflow instead of reporting the duplicate.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.WorkflowDecision, workflows.DecisionInput{Number: d.Number, Title: d.Title})
+	}, workflows.WorkflowDecision, workflows.DecisionInput{Number: d.Number, Title: d.Title, Rulebook: rb, Drill: req.Drill})
 	if err != nil {
 		return fromTemporal(err, d.Number)
 	}
@@ -101,8 +117,17 @@ func (s *Server) decision(c echo.Context) error {
 	return c.JSON(http.StatusOK, toResponse(d, true))
 }
 
+// rulebook returns the named rulebook, or the default one.
+func (s *Server) rulebook(id string) (procedure.Rulebook, error) {
+	if id == "" {
+		id = s.defaultRulebook
+	}
+	return s.rulebooks.Get(id)
+}
+
 func toResponse(d procedure.Decision, recorded bool) DecisionResponse {
-	r := DecisionResponse{Number: d.Number, Title: d.Title, Stage: d.Stage, StageLabel: d.Stage.Label(), StageLabelEN: d.Stage.LabelEN()}
+	r := DecisionResponse{Number: d.Number, Title: d.Title, Stage: d.Stage, StageLabel: d.Stage.Label(), StageLabelEN: d.Stage.LabelEN(),
+		Rulebook: d.Rulebook, Drill: d.Drill}
 	if recorded {
 		t := d.OpenedAt
 		r.OpenedAt = &t

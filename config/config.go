@@ -26,6 +26,12 @@ type Config struct {
 	// DatabaseURL is a Postgres URL (postgres://…). Empty under dev means SQLite in DataDir;
 	// required by serve, api and worker.
 	DatabaseURL string `env:"DATABASE_URL"`
+	// Rulebook is the rulebook new decisions start under unless they name another.
+	Rulebook string `env:"DECISIONFLOW_RULEBOOK" envDefault:"national-2019"`
+	// RulebookDir holds an operator's rulebook files (*.json), added to the built-in ones.
+	RulebookDir string `env:"DECISIONFLOW_RULEBOOK_DIR"`
+	// CalendarDir holds calendar override files (*.json), e.g. next year's official calendar.
+	CalendarDir string `env:"DECISIONFLOW_CALENDAR_DIR"`
 	// ShutdownTimeout bounds a graceful stop on SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration `env:"DECISIONFLOW_SHUTDOWN_TIMEOUT" envDefault:"10s"`
 	// Temporal configures the workflow engine.
@@ -108,6 +114,9 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory (DECISIONFLOW_DATA_DIR)")
 	fs.StringVar(&c.HTTPAddr, "http", c.HTTPAddr, "HTTP listen address (DECISIONFLOW_HTTP_ADDR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "Postgres URL (DATABASE_URL)")
+	fs.StringVar(&c.Rulebook, "rulebook", c.Rulebook, "default rulebook of new decisions (DECISIONFLOW_RULEBOOK)")
+	fs.StringVar(&c.RulebookDir, "rulebook-dir", c.RulebookDir, "directory of extra rulebook files (DECISIONFLOW_RULEBOOK_DIR)")
+	fs.StringVar(&c.CalendarDir, "calendar-dir", c.CalendarDir, "directory of calendar override files (DECISIONFLOW_CALENDAR_DIR)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "graceful stop limit (DECISIONFLOW_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.Temporal.Address, "temporal-address", c.Temporal.Address, "Temporal frontend (TEMPORAL_ADDRESS)")
 	fs.StringVar(&c.Temporal.Namespace, "temporal-namespace", c.Temporal.Namespace, "Temporal namespace (TEMPORAL_NAMESPACE)")

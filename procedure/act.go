@@ -68,3 +68,20 @@ func ruleError(code, rule, zh, en string, args ...any) *Error {
 	e.MessageEN = rule + ": " + e.MessageEN
 	return e
 }
+
+// ActRecord is an event as the store keeps it: which workflow recorded it, in which order, and
+// the act's full payload.
+type ActRecord struct {
+	// Decision is the decision number.
+	Decision string `json:"decision"`
+	// WorkflowID is the workflow that recorded the event (the decision's or a procedure's).
+	WorkflowID string `json:"workflow_id"`
+	// Seq numbers the workflow's events from 1; with WorkflowID it makes a retry idempotent.
+	Seq int `json:"seq"`
+	// Event is the timeline entry.
+	Event Event `json:"event"`
+	// Payload is the act's content as JSON.
+	Payload string `json:"payload"`
+	// MovesStage is set when the event changes the decision's stage in the read model.
+	MovesStage bool `json:"moves_stage,omitempty"`
+}

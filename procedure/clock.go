@@ -62,6 +62,16 @@ type ClockStop struct {
 	Reason string `json:"reason"`
 }
 
+// DeadlineRequest asks for a due date to be counted.
+type DeadlineRequest struct {
+	// Start is the day of the event that starts the period.
+	Start Date `json:"start"`
+	// Period is the period to count.
+	Period Period `json:"period"`
+	// Stops are clock-stops to leave out of a working-day period.
+	Stops []ClockStop `json:"stops,omitempty"`
+}
+
 // SkippedDay is a day a period did not count.
 type SkippedDay struct {
 	// Date is the day.

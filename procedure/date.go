@@ -56,11 +56,23 @@ func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
 // After reports whether d comes after o.
 func (d Date) After(o Date) bool { return o.Before(d) }
 
-// MarshalText writes the date as 2006-01-02.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// IsZero reports whether the date is unset.
+func (d Date) IsZero() bool { return d == Date{} }
 
-// UnmarshalText reads a date written as 2006-01-02.
+// MarshalText writes the date as 2006-01-02, or nothing when unset.
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText reads a date written as 2006-01-02; an empty text is the unset date.
 func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
 	p, err := ParseDate(string(b))
 	if err != nil {
 		return err

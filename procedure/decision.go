@@ -25,6 +25,10 @@ type Decision struct {
 	Stage Stage `json:"stage"`
 	// OpenedAt is when the decision was registered.
 	OpenedAt time.Time `json:"opened_at"`
+	// Rulebook identifies the rulebook in force when the decision started.
+	Rulebook RulebookRef `json:"rulebook"`
+	// Drill marks a rehearsal (演练), never mixed into real figures.
+	Drill bool `json:"drill,omitempty"`
 }
 
 // NewDecision validates a number and a title and returns a decision waiting in StageStart.

@@ -16,3 +16,12 @@ func (d *Drill) Scale(statutory time.Duration) time.Duration {
 	}
 	return statutory * time.Duration(d.SecondsPerDay) / (24 * time.Hour / time.Second)
 }
+
+// Statutory converts real (workflow) time elapsed in a drill into the statutory time it
+// stands for. Outside a drill the duration is unchanged.
+func (d *Drill) Statutory(elapsed time.Duration) time.Duration {
+	if d == nil || d.SecondsPerDay <= 0 {
+		return elapsed
+	}
+	return elapsed * (24 * time.Hour / time.Second) / time.Duration(d.SecondsPerDay)
+}

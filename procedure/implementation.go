@@ -96,3 +96,10 @@ func (m *Implementation) CheckR34Adjustment(a Actor, adj Adjustment) error {
 		ruleIf(adj.Kind != "change" && adj.Kind != "stop", EInvalid, "R-34", "调整类型须为 change 或 stop", "kind must be change or stop"),
 		ruleRequired("R-34", adj.Reason, "调整理由", "reason"))
 }
+
+// CheckEvaluationReport accepts the report of the evaluation under way.
+func (m *Implementation) CheckEvaluationReport(a Actor, document string) error {
+	return firstError(requireRole(a, "提交评估报告", RoleOfficial),
+		failedIf(m.Evaluation == nil, "没有进行中的评估", "no evaluation is under way"),
+		required(document, "评估报告", "evaluation report"))
+}

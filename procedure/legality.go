@@ -127,13 +127,7 @@ func (r *Record) ApplyLegalitySubmission(a Actor, s LegalitySubmission, at time.
 	r.Legality.Running, r.Legality.Done, r.Legality.Round, r.Legality.DraftVersion = true, false, r.Legality.Round+1, s.DraftVersion
 	_ = r.moveTo(StageLegalityReview)
 	r.Note(at, "legality_submission", a.ID, false, "")
-	drafters := append([]string{}, r.Start.Officials...)
-	for _, d := range r.Drafts {
-		if !slices.Contains(drafters, d.SubmittedBy) {
-			drafters = append(drafters, d.SubmittedBy)
-		}
-	}
-	return Legality{Submission: s, Drafters: drafters}
+	return Legality{Submission: s, Drafters: r.Drafters()}
 }
 
 // CompleteLegality routes the decision on the review's outcome: lawful and exploratory

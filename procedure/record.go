@@ -74,8 +74,37 @@ type Record struct {
 	Publication *Publication `json:"publication,omitempty"`
 	// Archive is the archive handover (R-31).
 	Archive *ArchiveHandover `json:"archive,omitempty"`
+	// ArchiveDue is the archive handover's due date, set on publication.
+	ArchiveDue *Deadline `json:"archive_due,omitempty"`
+	// PreDecisionUnits did the main argumentation or assessment before the decision and so may
+	// not evaluate it afterwards (R-33).
+	PreDecisionUnits []string `json:"pre_decision_units,omitempty"`
+	// Adjustments counts adjustments run through the statutory steps again (R-34).
+	Adjustments int `json:"adjustments"`
 	// Timeline lists every act and transition in order (R-35).
 	Timeline []Event `json:"timeline"`
+}
+
+// AddPreDecisionUnits remembers units that did the main pre-decision work (R-33).
+func (r *Record) AddPreDecisionUnits(units ...string) {
+	for _, u := range units {
+		if u != "" && !slices.Contains(r.PreDecisionUnits, u) {
+			r.PreDecisionUnits = append(r.PreDecisionUnits, u)
+		}
+	}
+}
+
+// ApplyAdjustment sends an adjusted (changed or stopped) decision through the statutory steps
+// again (R-34): every procedure runs anew on a new draft, then review, meeting, report,
+// publication and archive.
+func (r *Record) ApplyAdjustment(adj Adjustment, at time.Time) {
+	r.Adjustments++
+	for _, run := range []*Run{&r.Participation, &r.Expert, &r.Risk, &r.FairCompetition, &r.Legality} {
+		run.Done, run.Outcome = false, ""
+	}
+	r.Meeting, r.PartyReport, r.Publication, r.Archive, r.ArchiveDue = nil, nil, nil, nil, nil
+	_ = r.moveTo(StageDrafting)
+	r.Note(at, "adjustment_"+adj.Kind, "", false, adj.Reason)
 }
 
 // NewRecord opens the record of a decision under a rulebook.

@@ -9,19 +9,25 @@ import (
 
 // decision is the row of one decision in the read model.
 type decision struct {
-	Number    string `gorm:"primaryKey"`
-	Title     string
-	Stage     string
-	OpenedAt  time.Time
-	UpdatedAt time.Time
+	Number          string `gorm:"primaryKey"`
+	Title           string
+	Stage           string
+	OpenedAt        time.Time
+	UpdatedAt       time.Time
+	RulebookID      string
+	RulebookVersion string
+	RulebookHash    string
+	Drill           bool
 }
 
 func toDBDecision(d procedure.Decision) decision {
-	return decision{Number: d.Number, Title: d.Title, Stage: string(d.Stage), OpenedAt: d.OpenedAt.UTC()}
+	return decision{Number: d.Number, Title: d.Title, Stage: string(d.Stage), OpenedAt: d.OpenedAt.UTC(),
+		RulebookID: d.Rulebook.ID, RulebookVersion: d.Rulebook.Version, RulebookHash: d.Rulebook.Hash, Drill: d.Drill}
 }
 
 func toDomainDecision(r decision) procedure.Decision {
-	return procedure.Decision{Number: r.Number, Title: r.Title, Stage: procedure.Stage(r.Stage), OpenedAt: r.OpenedAt.UTC()}
+	return procedure.Decision{Number: r.Number, Title: r.Title, Stage: procedure.Stage(r.Stage), OpenedAt: r.OpenedAt.UTC(),
+		Rulebook: procedure.RulebookRef{ID: r.RulebookID, Version: r.RulebookVersion, Hash: r.RulebookHash}, Drill: r.Drill}
 }
 
 // CreateDecision records a new decision; an existing number is an EConflict error.

@@ -16,6 +16,10 @@ type DecisionInput struct {
 	Number string `json:"number"`
 	// Title is the decision's subject.
 	Title string `json:"title"`
+	// Rulebook is the rulebook in force, whole; the decision keeps it to the end.
+	Rulebook procedure.Rulebook `json:"rulebook"`
+	// Drill, if set, makes the decision a rehearsal with sped-up statutory time.
+	Drill *procedure.Drill `json:"drill,omitempty"`
 }
 
 // activityOptions retries infrastructure failures with backoff for as long as it takes; business
@@ -29,26 +33,114 @@ var activityOptions = workflow.ActivityOptions{
 	},
 }
 
+// decision is one running Decision workflow: the record, its clock and its recorder.
+type decision struct {
+	rec   *procedure.Record
+	clock clock
+	r     *recorder
+	// children counts the procedure workflows running, so the decision never completes under them.
+	children int
+	// stopArchiveWatch ends the archive deadline's reminders once the handover is in.
+	stopArchiveWatch workflow.CancelFunc
+	// implementations counts implementation rounds; an adjustment starts a new one later.
+	implementations int
+}
+
 // Decision is the durable procedure of one major decision:
-//  1. register the decision and answer state queries;
-//  2. record it in the store;
-//  3. wait in the start stage for the start decision (R-01).
+//  1. open the record under the rulebook in force and answer queries;
+//  2. record the decision in the store;
+//  3. take every act of the procedure as an Update, each checked against the rules first;
+//  4. run the procedures as child workflows and route on their results;
+//  5. end when the decision is closed, after every act in flight is answered.
 func Decision(ctx workflow.Context, in DecisionInput) error {
-	state, err := procedure.NewDecision(in.Number, in.Title, workflow.Now(ctx))
+	d, err := procedure.NewDecision(in.Number, in.Title, workflow.Now(ctx))
 	if err != nil {
-		return temporal.NewNonRetryableApplicationError(err.Error(), procedure.ErrorCode(err), err)
+		return rejection(err)
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Decision, error) { return state, nil }); err != nil {
+	d.Rulebook, d.Drill = in.Rulebook.Ref(), in.Drill != nil
+	w := &decision{rec: procedure.NewRecord(d, in.Rulebook, in.Drill), clock: clock{Origin: d.OpenedAt, Drill: in.Drill}, r: newRecorder(ctx, d.Number)}
+	if err := w.registerQueries(ctx); err != nil {
 		return err
 	}
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	if err := workflow.ExecuteActivity(actx, ActivityOpenDecision, state).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(actx, ActivityOpenDecision, w.rec.Decision).Get(ctx, nil); err != nil {
 		return err
 	}
-	return workflow.Await(ctx, func() bool { return state.Stage != procedure.StageStart })
+	for _, register := range []func(workflow.Context) error{w.registerDrafting, w.registerLegality, w.registerMeeting, w.registerPublication, w.registerArchive} {
+		if err := register(ctx); err != nil {
+			return err
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return w.rec.Decision.Stage == procedure.StageClosed && w.children == 0 }); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+func (w *decision) registerQueries(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Decision, error) { return w.rec.Decision, nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryRecord, func() (*procedure.Record, error) { return w.rec, nil }); err != nil {
+		return err
+	}
+	return workflow.SetQueryHandler(ctx, QueryTasks, func() ([]procedure.Task, error) { return w.rec.Tasks(), nil })
+}
+
+// state is what every act of the Decision workflow answers with.
+func (w *decision) state() any { return w.rec.Decision }
+
+func (w *decision) stage() procedure.Stage { return w.rec.Decision.Stage }
+
+// event returns the newest timeline entry, recorded by the act just applied.
+func (w *decision) event(movesStage bool) (applied, error) {
+	return applied{event: lastEvent(w.rec.Timeline), movesStage: movesStage}, nil
+}
+
+// startChild starts a procedure round as a child workflow and, once it ends, hands its
+// result to done. It returns when the child has started, so its ID is live for acts.
+func (w *decision) startChild(ctx workflow.Context, proc string, round int, workflowType string, input any, done func(workflow.Context, workflow.Future)) error {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: ChildID(w.rec.Decision.Number, proc, round),
+		TaskQueue:  TaskQueue,
+	})
+	fut := workflow.ExecuteChildWorkflow(cctx, workflowType, input)
+	if err := fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		return err
+	}
+	w.children++
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		_ = fut.Get(gctx, nil)
+		done(gctx, fut)
+		w.children--
+	})
+	return nil
+}
+
+// childInput is what every procedure round starts from.
+type childInput struct {
+	// Number is the decision number.
+	Number string `json:"number"`
+	// DraftVersion is the draft the round concerns.
+	DraftVersion int `json:"draft_version"`
+	// Rulebook is the decision's rulebook.
+	Rulebook procedure.Rulebook `json:"rulebook"`
+	// Clock is the decision's statutory clock.
+	Clock clock `json:"clock"`
+	// Drafters are the people who draft the decision (R-36).
+	Drafters []string `json:"drafters"`
+}
+
+func (w *decision) childInput() childInput {
+	return childInput{Number: w.rec.Decision.Number, DraftVersion: w.rec.DraftVersion(), Rulebook: w.rec.Rulebook, Clock: w.clock, Drafters: w.rec.Drafters()}
 }
 
 // Register registers every workflow of decisionflow with a worker.
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(Decision, workflow.RegisterOptions{Name: WorkflowDecision})
+	r.RegisterWorkflowWithOptions(Participation, workflow.RegisterOptions{Name: WorkflowParticipation})
+	r.RegisterWorkflowWithOptions(Expert, workflow.RegisterOptions{Name: WorkflowExpert})
+	r.RegisterWorkflowWithOptions(Risk, workflow.RegisterOptions{Name: WorkflowRisk})
+	r.RegisterWorkflowWithOptions(Legality, workflow.RegisterOptions{Name: WorkflowLegality})
+	r.RegisterWorkflowWithOptions(Implementation, workflow.RegisterOptions{Name: WorkflowImplementation})
 }

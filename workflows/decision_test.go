@@ -1,87 +1,31 @@
 package workflows_test
 
 import (
-	"context"
-	"errors"
 	"testing"
-	"time"
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 )
 
-func newEnv(t *testing.T, recorded *[]procedure.Decision) *testsuite.TestWorkflowEnvironment {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	workflows.Register(env)
-	env.RegisterActivityWithOptions(func(_ context.Context, d procedure.Decision) error {
-		*recorded = append(*recorded, d)
-		return nil
-	}, activity.RegisterOptions{Name: workflows.ActivityOpenDecision})
-	return env
-}
+func TestDecision_WholeProcedure(t *testing.T) {
+	h := newHarness(t, "tianjin")
+	p := (&path{h: h}).archived()
+	var rec procedure.Record
+	h.at(p.next(hour), func() { rec = h.record() })
+	h.run(p.next(hour))
 
-func queryState(t *testing.T, env *testsuite.TestWorkflowEnvironment) procedure.Decision {
-	t.Helper()
-	v, err := env.QueryWorkflow(workflows.QueryState)
-	require.NoError(t, err)
-	var d procedure.Decision
-	require.NoError(t, v.Get(&d))
-	return d
-}
-
-func TestDecision_WaitsInStart(t *testing.T) {
-	var recorded []procedure.Decision
-	env := newEnv(t, &recorded)
-	start := time.Date(2026, 9, 29, 9, 0, 0, 0, time.UTC)
-	env.SetStartTime(start)
-
-	// A year passes and the decision still waits for its start decision, recorded once.
-	env.RegisterDelayedCallback(func() {
-		d := queryState(t, env)
-		require.Equal(t, procedure.StageStart, d.Stage)
-		require.Equal(t, "BD-2026-007", d.Number)
-		require.True(t, d.OpenedAt.Equal(start), "opened at %v", d.OpenedAt)
-		require.Len(t, recorded, 1)
-		require.Equal(t, d, recorded[0])
-		require.False(t, env.IsWorkflowCompleted())
-		env.CancelWorkflow()
-	}, 365*24*time.Hour)
-
-	env.ExecuteWorkflow(workflows.WorkflowDecision, workflows.DecisionInput{Number: "BD-2026-007", Title: "宝坻区老旧小区改造实施方案"})
-	require.True(t, env.IsWorkflowCompleted())
-	var canceled *temporal.CanceledError
-	require.True(t, errors.As(env.GetWorkflowError(), &canceled), "got %v", env.GetWorkflowError())
-}
-
-func TestDecision_ErrInvalidInput(t *testing.T) {
-	var recorded []procedure.Decision
-	env := newEnv(t, &recorded)
-	env.ExecuteWorkflow(workflows.WorkflowDecision, workflows.DecisionInput{Number: "bad", Title: "x"})
-	var app *temporal.ApplicationError
-	require.True(t, errors.As(env.GetWorkflowError(), &app), "got %v", env.GetWorkflowError())
-	require.Equal(t, procedure.EInvalid, app.Type())
-	require.Empty(t, recorded, "nothing is stored for an invalid decision")
-}
-
-func TestDecision_StoreRetried(t *testing.T) {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	workflows.Register(env)
-	calls := 0
-	env.RegisterActivityWithOptions(func(context.Context, procedure.Decision) error {
-		calls++
-		if calls < 3 {
-			return errors.New("database is restarting")
-		}
-		return nil
-	}, activity.RegisterOptions{Name: workflows.ActivityOpenDecision})
-	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, time.Hour)
-	env.ExecuteWorkflow(workflows.WorkflowDecision, workflows.DecisionInput{Number: "BD-2026-8", Title: "标题"})
-	require.Equal(t, 3, calls, "infrastructure failures are retried until the store answers")
+	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)
+	require.Equal(t, "tianjin", rec.Decision.Rulebook.ID)
+	require.True(t, rec.Participation.Done)
+	require.True(t, rec.Expert.Done)
+	require.Equal(t, "medium", rec.Risk.Outcome)
+	require.Equal(t, procedure.OutcomeLawful, rec.Legality.Outcome)
+	require.Contains(t, rec.PreDecisionUnits, "社会稳定风险评估中心")
+	require.Equal(t, []string{"start_decision", "draft", "open_consultation", "expert_completed", "risk_completed",
+		"participation_completed", "consultation_closed", "legality_submission", "legality_lawful", "meeting_scheduled",
+		"minutes", "minutes_approved", "party_report", "publication", "archive_handover"}, h.kinds(number))
+	require.Equal(t, []string{"consultation_notice", "comment_period_closed", "adoption_report"}, h.kinds(child(workflows.ProcParticipation, 1)))
+	require.Contains(t, h.kinds(child(workflows.ProcLegality, 1)), "legality_opinion")
 }

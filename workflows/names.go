@@ -1,7 +1,10 @@
 // Package workflows is the durable statutory procedure: one Decision workflow per major
-// decision, waiting on timers and on human acts. Workflow code is deterministic; every read
-// or write of the outside world happens in an activity.
+// decision, with a child workflow per procedure (participation, expert argumentation, risk
+// assessment, legality review) and for the long-lived implementation stage. Workflow code is
+// deterministic; every read or write of the outside world happens in an activity.
 package workflows
+
+import "fmt"
 
 // TaskQueue is the task queue every decisionflow worker polls.
 const TaskQueue = "decisionflow"
@@ -10,16 +13,130 @@ const TaskQueue = "decisionflow"
 const (
 	// WorkflowDecision is the parent workflow of one decision; its ID is the decision number.
 	WorkflowDecision = "Decision"
+	// WorkflowParticipation is one round of public participation.
+	WorkflowParticipation = "Participation"
+	// WorkflowExpert is one round of expert argumentation.
+	WorkflowExpert = "Expert"
+	// WorkflowRisk is one round of risk assessment.
+	WorkflowRisk = "Risk"
+	// WorkflowLegality is one round of legality review.
+	WorkflowLegality = "Legality"
+	// WorkflowImplementation is the implementation stage, continued as new as it grows.
+	WorkflowImplementation = "Implementation"
 )
 
-// Query names.
+// Procedure names used in child workflow IDs and in the record.
 const (
-	// QueryState returns the decision as the workflow sees it now (procedure.Decision).
+	// ProcParticipation is public participation.
+	ProcParticipation = "participation"
+	// ProcExpert is expert argumentation.
+	ProcExpert = "expert"
+	// ProcRisk is risk assessment.
+	ProcRisk = "risk"
+	// ProcLegality is the legality review.
+	ProcLegality = "legality"
+	// ProcImplementation is implementation, evaluation and adjustment.
+	ProcImplementation = "implementation"
+)
+
+// ChildID is the workflow ID of round round of procedure proc of decision number, e.g.
+// "BD-2026-007/legality/2". Acts of a procedure are sent to this ID.
+func ChildID(number, proc string, round int) string {
+	return fmt.Sprintf("%s/%s/%d", number, proc, round)
+}
+
+// Query names; every workflow answers QueryState with its state.
+const (
+	// QueryState returns the workflow's state: the decision (Decision) or the round's state.
 	QueryState = "state"
+	// QueryRecord returns the decision's whole procedural record (parent only).
+	QueryRecord = "record"
+	// QueryTasks returns the open tasks: who must do what, by when.
+	QueryTasks = "tasks"
+)
+
+// Update names of the Decision workflow.
+const (
+	// UpdateProposal records the decision proposal.
+	UpdateProposal = "proposal"
+	// UpdateStartDecision records the start decision.
+	UpdateStartDecision = "start_decision"
+	// UpdateDraft records a new draft version.
+	UpdateDraft = "draft"
+	// UpdateOpenConsultation starts the pending procedures on the current draft.
+	UpdateOpenConsultation = "open_consultation"
+	// UpdateFairCompetition records the fair-competition review.
+	UpdateFairCompetition = "fair_competition_review"
+	// UpdateLegalitySubmission submits the final draft for legality review.
+	UpdateLegalitySubmission = "legality_submission"
+	// UpdateScheduleMeeting schedules the collective discussion.
+	UpdateScheduleMeeting = "schedule_meeting"
+	// UpdateMinutes records the minutes (R-26..R-28).
+	UpdateMinutes = "minutes"
+	// UpdateApproveMinutes approves the minutes and routes on the head's decision.
+	UpdateApproveMinutes = "approve_minutes"
+	// UpdatePartyReport records the report to the Party committee.
+	UpdatePartyReport = "party_report"
+	// UpdatePublication records the publication.
+	UpdatePublication = "publication"
+	// UpdateArchive records the archive handover.
+	UpdateArchive = "archive_handover"
+)
+
+// Update names of the procedure workflows.
+const (
+	// UpdateNotice publishes the consultation notice.
+	UpdateNotice = "notice"
+	// UpdateExtendPeriod extends the comment period.
+	UpdateExtendPeriod = "extend_period"
+	// UpdateHearing schedules a hearing.
+	UpdateHearing = "hearing"
+	// UpdateConfirmHearing confirms and signs a hearing record.
+	UpdateConfirmHearing = "confirm_hearing"
+	// UpdateAdoptionReport files the adoption report of public comments.
+	UpdateAdoptionReport = "adoption_report"
+	// UpdatePanel forms the expert panel.
+	UpdatePanel = "panel"
+	// UpdateExpertOpinion files one expert's signed opinion.
+	UpdateExpertOpinion = "expert_opinion"
+	// UpdateExpertReport files the adoption report of expert opinions.
+	UpdateExpertReport = "expert_report"
+	// UpdateRiskReport files the risk assessment report.
+	UpdateRiskReport = "risk_report"
+	// UpdateRequestMaterials stops the review clock to wait for materials.
+	UpdateRequestMaterials = "request_materials"
+	// UpdateProvideMaterials hands in the materials and restarts the clock.
+	UpdateProvideMaterials = "provide_materials"
+	// UpdateReturnSubmission returns the submission to the unit.
+	UpdateReturnSubmission = "return_submission"
+	// UpdateAdviserOpinion files a legal adviser's opinion.
+	UpdateAdviserOpinion = "adviser_opinion"
+	// UpdateCountersign records a countersignature, which never closes the review.
+	UpdateCountersign = "countersign"
+	// UpdateLegalityOpinion files the review's opinion.
+	UpdateLegalityOpinion = "legality_opinion"
+	// UpdateExecutionUnit names the execution unit.
+	UpdateExecutionUnit = "execution_unit"
+	// UpdateImplementationReport files an implementation report.
+	UpdateImplementationReport = "implementation_report"
+	// UpdateStartEvaluation starts a post-decision evaluation.
+	UpdateStartEvaluation = "start_evaluation"
+	// UpdateEvaluationReport files the evaluation's report.
+	UpdateEvaluationReport = "evaluation_report"
+	// UpdateSuspend suspends execution urgently.
+	UpdateSuspend = "suspend"
+	// UpdateAdjustment changes or stops the decision through the statutory steps.
+	UpdateAdjustment = "adjustment"
 )
 
 // Activity names; each is a method of activities.Activities.
 const (
 	// ActivityOpenDecision records a newly registered decision in the store.
 	ActivityOpenDecision = "OpenDecision"
+	// ActivityRecordAct appends an act or transition to the record.
+	ActivityRecordAct = "RecordAct"
+	// ActivityComputeDeadline counts a period on the official calendar.
+	ActivityComputeDeadline = "ComputeDeadline"
+	// ActivityCountComments counts the comments a consultation round received.
+	ActivityCountComments = "CountComments"
 )

@@ -57,6 +57,16 @@ func (p *process) stop(timeout time.Duration) {
 // runProcess runs dev, serve, api or worker until ctx ends or the HTTP server fails.
 func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) error {
 	logger, serverLogger := loggers(m.Stderr, cfg.Log)
+	rulebooks, err := loadRulebooks(cfg)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
+		return err
+	}
+	cal, err := loadCalendar(cfg)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
+		return err
+	}
 	p := &process{logger: logger}
 	defer p.stop(cfg.ShutdownTimeout)
 
@@ -93,12 +103,13 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 
 	if cmd != "api" {
-		if err := startWorker(c, st, cfg, p); err != nil {
+		if err := startWorker(c, &activities.Activities{Store: st, Calendar: cal}, cfg, p); err != nil {
 			return err
 		}
 	}
 
-	handler := api.New(api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker"})
+	handler := api.New(api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
+		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook})
 	addr, serveErr, err := serveHTTP(cfg.HTTPAddr, handler, p)
 	if err != nil {
 		return err
@@ -141,10 +152,10 @@ func (m *Main) openStore(ctx context.Context, cmd string, cfg config.Config, log
 	return st, nil
 }
 
-func startWorker(c client.Client, st *store.Store, cfg config.Config, p *process) error {
+func startWorker(c client.Client, acts *activities.Activities, cfg config.Config, p *process) error {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{WorkerStopTimeout: cfg.ShutdownTimeout / 2})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: st})
+	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

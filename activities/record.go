@@ -1,0 +1,27 @@
+package activities
+
+import (
+	"context"
+
+	"decisionflow/procedure"
+)
+
+// RecordAct appends an act or transition to the decision's record. Retrying it after a
+// lost answer records nothing twice.
+func (a *Activities) RecordAct(ctx context.Context, r procedure.ActRecord) error {
+	return businessError(a.Store.RecordAct(ctx, r))
+}
+
+// ComputeDeadline counts a period on the official calendar. It runs as an activity because the
+// calendar can be updated without a release; the answer is recorded in the workflow's history,
+// so a running decision keeps the dates it was given.
+func (a *Activities) ComputeDeadline(_ context.Context, req procedure.DeadlineRequest) (procedure.Deadline, error) {
+	dl, err := procedure.DueDate(a.Calendar, req.Start, req.Period, req.Stops)
+	return dl, businessError(err)
+}
+
+// CountComments counts the public comments a consultation round received.
+func (a *Activities) CountComments(ctx context.Context, workflowID string) (int, error) {
+	n, err := a.Store.CountComments(ctx, workflowID)
+	return n, businessError(err)
+}

@@ -1,0 +1,117 @@
+package procedure
+
+import (
+	"slices"
+	"time"
+)
+
+// FairCompetitionReview records the fair-competition review of the draft (Art. 29).
+type FairCompetitionReview struct {
+	// Document is the SHA-256 of the review.
+	Document string `json:"document"`
+	// Conclusion summarises it.
+	Conclusion string `json:"conclusion"`
+}
+
+// CheckFairCompetition accepts the fair-competition review while the draft is being prepared.
+func (r *Record) CheckFairCompetition(a Actor, f FairCompetitionReview) error {
+	return firstError(
+		requireRole(a, "记录公平竞争审查", RoleOfficial),
+		r.requireStage("记录公平竞争审查", StageDrafting, StageConsultation),
+		failedIf(!r.FairCompetition.Required, "本决策依法不需要公平竞争审查", "this decision needs no fair-competition review"),
+		failedIf(r.DraftVersion() == 0, "尚无决策草案", "there is no draft yet"),
+		required(f.Document, "审查意见", "review document"),
+	)
+}
+
+// ApplyFairCompetition records the review on the current draft.
+func (r *Record) ApplyFairCompetition(a Actor, f FairCompetitionReview, at time.Time) {
+	r.FairCompetition.Done, r.FairCompetition.Report, r.FairCompetition.DraftVersion = true, f.Document, r.DraftVersion()
+	r.FairCompetition.Round++
+	r.Note(at, "fair_competition_review", a.ID, false, f.Conclusion)
+}
+
+// Drafters are the people who run or draft the decision for the undertaking unit (R-36).
+func (r *Record) Drafters() []string {
+	var out []string
+	if r.Start != nil {
+		out = append(out, r.Start.Officials...)
+	}
+	for _, d := range r.Drafts {
+		if !slices.Contains(out, d.SubmittedBy) {
+			out = append(out, d.SubmittedBy)
+		}
+	}
+	return out
+}
+
+// Tasks lists what the decision waits for now at its own level; the procedure workflows
+// running in consultation, legality review and implementation list their own.
+func (r *Record) Tasks() []Task {
+	switch r.Decision.Stage {
+	case StageStart:
+		return []Task{{Act: "start_decision", Role: RoleHead}}
+	case StageDrafting:
+		return r.draftingTasks()
+	case StageConsultation:
+		return r.runningTasks()
+	case StageLegalityReview:
+		return []Task{{Act: "legality_opinion", Role: RoleLegalCounsel}}
+	case StageCollectiveDiscussion:
+		return r.meetingTasks()
+	case StagePartyReport:
+		return []Task{{Act: "party_report", Role: RolePartyLiaison}}
+	case StagePublication:
+		return []Task{{Act: "publication", Role: RoleOfficial}}
+	case StageArchive:
+		return []Task{{Act: "archive_handover", Role: RoleOfficial, Due: r.ArchiveDue}}
+	case StageImplementation:
+		return []Task{{Act: "implementation_report", Role: RoleOfficial}}
+	}
+	return []Task{}
+}
+
+func (r *Record) draftingTasks() []Task {
+	officials := []string{}
+	if r.Start != nil {
+		officials = r.Start.Officials
+	}
+	tasks := []Task{{Act: "draft", Role: RoleOfficial, Assignees: officials}}
+	if r.DraftVersion() == 0 {
+		return tasks
+	}
+	if len(r.Pending()) > 0 {
+		tasks = append(tasks, Task{Act: "open_consultation", Role: RoleOfficial, Assignees: officials})
+	}
+	if r.FairCompetition.Required && !r.FairCompetition.Done {
+		tasks = append(tasks, Task{Act: "fair_competition_review", Role: RoleOfficial, Assignees: officials})
+	}
+	if len(r.Pending()) == 0 {
+		tasks = append(tasks, Task{Act: "legality_submission", Role: RoleOfficial, Assignees: officials})
+	}
+	return tasks
+}
+
+func (r *Record) runningTasks() []Task {
+	tasks := []Task{}
+	for _, p := range []struct {
+		act  string
+		role Role
+		run  Run
+	}{{"adoption_report", RoleOfficial, r.Participation}, {"expert_opinion", RoleExpert, r.Expert}, {"risk_report", RoleRiskAssessor, r.Risk}} {
+		if p.run.Running {
+			tasks = append(tasks, Task{Act: p.act, Role: p.role})
+		}
+	}
+	return tasks
+}
+
+func (r *Record) meetingTasks() []Task {
+	switch {
+	case r.Meeting == nil || r.Meeting.Approved:
+		return []Task{{Act: "schedule_meeting", Role: RoleMeetingSecretary}}
+	case r.Meeting.Minutes == nil:
+		return []Task{{Act: "minutes", Role: RoleMeetingSecretary}}
+	}
+	return []Task{{Act: "approve_minutes", Role: RoleHead, Assignees: []string{r.Meeting.Head}}}
+}

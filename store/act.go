@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"decisionflow/procedure"
+
+	"gorm.io/gorm"
+)
+
+// act is one row of the append-only procedural record.
+type act struct {
+	ID           int64 `gorm:"primaryKey"`
+	Decision     string
+	WorkflowID   string
+	Seq          int
+	Kind         string
+	Actor        string
+	DraftVersion int
+	Stage        string
+	Late         bool
+	Note         string
+	Payload      string
+	At           time.Time
+}
+
+func toDBAct(r procedure.ActRecord) act {
+	e := r.Event
+	payload := r.Payload
+	if payload == "" {
+		payload = "{}"
+	}
+	return act{Decision: r.Decision, WorkflowID: r.WorkflowID, Seq: r.Seq, Kind: e.Kind, Actor: e.Actor,
+		DraftVersion: e.DraftVersion, Stage: string(e.Stage), Late: e.Late, Note: e.Note, Payload: payload, At: e.At.UTC()}
+}
+
+func toDomainAct(a act) procedure.ActRecord {
+	return procedure.ActRecord{Decision: a.Decision, WorkflowID: a.WorkflowID, Seq: a.Seq, Payload: a.Payload, Event: procedure.Event{
+		At: a.At.UTC(), Kind: a.Kind, Actor: a.Actor, DraftVersion: a.DraftVersion, Stage: procedure.Stage(a.Stage), Late: a.Late, Note: a.Note,
+	}}
+}
+
+// RecordAct appends an act to the record and, when it moves the stage, updates the decision's
+// stage, in one transaction. A retry of an act already recorded (same workflow and sequence)
+// changes nothing and succeeds; a different act under the same sequence is a conflict.
+func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var existing act
+		err := tx.Where("workflow_id = ? AND seq = ?", r.WorkflowID, r.Seq).Take(&existing).Error
+		if err == nil {
+			if existing.Kind == r.Event.Kind {
+				return nil
+			}
+			return procedure.Errorf(procedure.EConflict, "记录序号 %d 已被其他办理行为占用", "record sequence %d is taken by another act", r.Seq)
+		}
+		if err != gorm.ErrRecordNotFound {
+			return fmt.Errorf("look up act %s#%d: %w", r.WorkflowID, r.Seq, err)
+		}
+		row := toDBAct(r)
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "办理记录", "act")
+		}
+		if !r.MovesStage {
+			return nil
+		}
+		return tx.Model(&decision{}).Where("number = ?", r.Decision).
+			Updates(map[string]any{"stage": string(r.Event.Stage), "updated_at": r.Event.At.UTC()}).Error
+	})
+}
+
+// Acts returns a decision's record in the order it was made.
+func (s *Store) Acts(ctx context.Context, number string) ([]procedure.ActRecord, error) {
+	var rows []act
+	if err := s.db.WithContext(ctx).Where("decision = ?", number).Order("at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list acts of %s: %w", number, err)
+	}
+	out := make([]procedure.ActRecord, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, toDomainAct(r))
+	}
+	return out, nil
+}
+
+// CountComments counts the public comments received by a consultation round's workflow.
+func (s *Store) CountComments(ctx context.Context, workflowID string) (int, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Table("comments").Where("workflow_id = ?", workflowID).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count comments of %s: %w", workflowID, err)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,43 @@
+-- +goose Up
+ALTER TABLE decisions ADD COLUMN rulebook_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE decisions ADD COLUMN rulebook_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE decisions ADD COLUMN rulebook_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE decisions ADD COLUMN drill BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- The procedural record: every act and transition, append-only (R-35).
+CREATE TABLE acts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision      TEXT     NOT NULL REFERENCES decisions (number),
+    workflow_id   TEXT     NOT NULL,
+    seq           INTEGER  NOT NULL,
+    kind          TEXT     NOT NULL,
+    actor         TEXT     NOT NULL DEFAULT '',
+    draft_version INTEGER  NOT NULL DEFAULT 0,
+    stage         TEXT     NOT NULL,
+    late          BOOLEAN  NOT NULL DEFAULT FALSE,
+    note          TEXT     NOT NULL DEFAULT '',
+    payload       TEXT     NOT NULL DEFAULT '{}',
+    at            DATETIME NOT NULL,
+    UNIQUE (workflow_id, seq)
+);
+CREATE INDEX acts_decision_idx ON acts (decision, at);
+CREATE TRIGGER acts_no_update BEFORE UPDATE ON acts BEGIN SELECT RAISE(ABORT, 'acts are append-only'); END;
+CREATE TRIGGER acts_no_delete BEFORE DELETE ON acts BEGIN SELECT RAISE(ABORT, 'acts are append-only'); END;
+
+-- Public comments on a consultation round; the intake writes them, the procedure counts them.
+CREATE TABLE comments (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    workflow_id TEXT     NOT NULL,
+    received_at DATETIME NOT NULL
+);
+CREATE INDEX comments_workflow_idx ON comments (workflow_id);
+
+-- +goose Down
+DROP TABLE comments;
+DROP TRIGGER acts_no_delete;
+DROP TRIGGER acts_no_update;
+DROP TABLE acts;
+ALTER TABLE decisions DROP COLUMN drill;
+ALTER TABLE decisions DROP COLUMN rulebook_hash;
+ALTER TABLE decisions DROP COLUMN rulebook_version;
+ALTER TABLE decisions DROP COLUMN rulebook_id;

@@ -1,0 +1,125 @@
+package workflows
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"decisionflow/procedure"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// persistOptions retry a write to the record until it succeeds: an act is acknowledged only
+// once it is durable in the store.
+var persistOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+}
+
+// recorder writes one workflow's acts and transitions to the store, in order, one at a time.
+type recorder struct {
+	decision   string
+	workflowID string
+	seq        int
+	mu         workflow.Mutex
+}
+
+func newRecorder(ctx workflow.Context, decision string) *recorder {
+	return &recorder{decision: decision, workflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, mu: workflow.NewMutex(ctx)}
+}
+
+// persist appends e, with the act's payload, to the store.
+func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, movesStage bool) error {
+	r.seq++
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Payload: string(b), MovesStage: movesStage}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, persistOptions), ActivityRecordAct, rec).Get(ctx, nil)
+}
+
+// applied is what an act changed: the event to record, any events it caused first, and
+// whether the stage moved.
+type applied struct {
+	earlier    []procedure.Event
+	event      procedure.Event
+	movesStage bool
+}
+
+// since returns what changed from a timeline of n events to its current state.
+func since(timeline []procedure.Event, n int, movesStage bool) applied {
+	added := timeline[n:]
+	return applied{earlier: added[:len(added)-1], event: added[len(added)-1], movesStage: movesStage}
+}
+
+// onAct registers Update name for acts with payload T. The validator runs check, so a
+// rejected act never enters history; the handler checks again under the recorder's lock
+// (another act may have landed since validation), applies the act, makes it durable in the
+// store and answers with the workflow's state.
+func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(procedure.Act[T]) error,
+	apply func(workflow.Context, procedure.Act[T]) (applied, error), state func() any) error {
+	handler := func(ctx workflow.Context, act procedure.Act[T]) (any, error) {
+		if err := r.mu.Lock(ctx); err != nil {
+			return nil, err
+		}
+		defer r.mu.Unlock()
+		if err := check(act); err != nil {
+			return nil, rejection(err)
+		}
+		a, err := apply(ctx, act)
+		if err != nil {
+			return nil, rejection(err)
+		}
+		for _, e := range a.earlier {
+			if err := r.persist(ctx, e, struct{}{}, false); err != nil {
+				return nil, err
+			}
+		}
+		if err := r.persist(ctx, a.event, act, a.movesStage); err != nil {
+			return nil, err
+		}
+		return state(), nil
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{
+		Validator: func(_ workflow.Context, act procedure.Act[T]) error { return rejection(check(act)) },
+	})
+}
+
+// note records an engine event (a timer, a child's result) under the recorder's lock.
+func (r *recorder) note(ctx workflow.Context, e procedure.Event, movesStage bool) error {
+	return r.change(ctx, func() applied { return applied{event: e, movesStage: movesStage} })
+}
+
+// change applies an engine-made change to the state under the recorder's lock, so no act is
+// half-way through meanwhile, and records the event it returns.
+func (r *recorder) change(ctx workflow.Context, apply func() applied) error {
+	if err := r.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	a := apply()
+	for _, e := range a.earlier {
+		if err := r.persist(ctx, e, struct{}{}, false); err != nil {
+			return err
+		}
+	}
+	return r.persist(ctx, a.event, struct{}{}, a.movesStage)
+}
+
+// rejection turns a procedure error into an application error whose type is the error code
+// and whose details carry the error, so callers keep the code and both languages.
+func rejection(err error) error {
+	var pe *procedure.Error
+	if errors.As(err, &pe) {
+		return temporal.NewApplicationErrorWithOptions(pe.Error(), pe.Code, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{pe}})
+	}
+	return err
+}
+
+// lastEvent returns the newest event of a timeline.
+func lastEvent(timeline []procedure.Event) procedure.Event {
+	return timeline[len(timeline)-1]
+}

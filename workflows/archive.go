@@ -1,0 +1,34 @@
+package workflows
+
+import (
+	"decisionflow/procedure"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// watchArchive reminds before, and escalates after, the archive handover's due date,
+// until the handover is recorded.
+func (w *decision) watchArchive(ctx workflow.Context, dl procedure.Deadline) {
+	wctx, cancel := workflow.WithCancel(ctx)
+	w.stopArchiveWatch = cancel
+	w.clock.watch(wctx, w.r, "archive handover", dl, w.rec.Rulebook.ReminderDaysBefore, w.stage)
+}
+
+// registerArchive takes the archive handover, late if after its due date, and starts
+// the implementation stage.
+func (w *decision) registerArchive(ctx workflow.Context) error {
+	rec := w.rec
+	return onAct(ctx, w.r, UpdateArchive,
+		func(a procedure.Act[procedure.ArchiveHandover]) error { return rec.CheckArchive(a.Actor, a.Payload) },
+		func(ctx workflow.Context, a procedure.Act[procedure.ArchiveHandover]) (applied, error) {
+			rec.ApplyArchive(a.Actor, a.Payload, workflow.Now(ctx), w.clock.overdue(ctx, rec.ArchiveDue))
+			if w.stopArchiveWatch != nil {
+				w.stopArchiveWatch()
+			}
+			ev, _ := w.event(true)
+			if err := w.startImplementation(ctx); err != nil {
+				return applied{}, err
+			}
+			return ev, nil
+		}, w.state)
+}

@@ -1,0 +1,85 @@
+package workflows
+
+import (
+
+	"decisionflow/procedure"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// argumentation is one running round of expert argumentation.
+type argumentation struct {
+	in     childInput
+	state  procedure.Argumentation
+	r      *recorder
+	cancel workflow.CancelFunc
+}
+
+// Expert runs one round of expert argumentation on one draft version:
+//  1. the unit forms the panel with a conflict check per expert; opinions fall
+//     due after the rulebook's period, with a reminder and an escalation;
+//  2. each expert files one signed opinion, late ones marked late;
+//  3. the unit's adoption report of the opinions ends the round.
+func Expert(ctx workflow.Context, in childInput) (Result, error) {
+	x := &argumentation{in: in, state: procedure.Argumentation{DraftVersion: in.DraftVersion, Drafters: in.Drafters}, r: newRecorder(ctx, in.Number)}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Argumentation, error) { return x.state, nil }); err != nil {
+		return Result{}, err
+	}
+	if err := x.register(ctx); err != nil {
+		return Result{}, err
+	}
+	if err := workflow.Await(ctx, func() bool { return x.state.Report != "" }); err != nil {
+		return Result{}, err
+	}
+	if x.cancel != nil {
+		x.cancel()
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: "completed", Report: x.state.Report}, nil
+}
+
+func (x *argumentation) answer() any { return x.state }
+
+func (x *argumentation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool) (applied, error) {
+	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: x.in.DraftVersion, Stage: procedure.StageConsultation, Late: late}}, nil
+}
+
+func (x *argumentation) register(ctx workflow.Context) error {
+	rb := x.in.Rulebook
+	return firstErr(
+		onAct(ctx, x.r, UpdatePanel,
+			func(a procedure.Act[procedure.Panel]) error { return x.state.CheckPanel(a.Actor, rb, a.Payload) },
+			x.formPanel, x.answer),
+		onAct(ctx, x.r, UpdateExpertOpinion,
+			func(a procedure.Act[procedure.ExpertOpinion]) error { return x.state.CheckOpinion(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.ExpertOpinion]) (applied, error) {
+				o := a.Payload
+				o.Expert, o.Late = a.Actor.ID, x.in.Clock.overdue(ctx, x.state.Due)
+				x.state.Opinions = append(x.state.Opinions, o)
+				return x.event(ctx, "expert_opinion", a.Actor, o.Late)
+			}, x.answer),
+		onAct(ctx, x.r, UpdateExpertReport,
+			func(a procedure.Act[string]) error { return x.state.CheckReport(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[string]) (applied, error) {
+				x.state.Report = a.Payload
+				return x.event(ctx, "expert_adoption_report", a.Actor, false)
+			}, x.answer),
+	)
+}
+
+// formPanel records the panel and sets the opinions' due date on the official calendar.
+func (x *argumentation) formPanel(ctx workflow.Context, a procedure.Act[procedure.Panel]) (applied, error) {
+	dl, err := deadline(ctx, x.in.Clock.today(ctx), x.in.Rulebook.ExpertOpinionDue, nil)
+	if err != nil {
+		return applied{}, err
+	}
+	panel := a.Payload
+	x.state.Panel, x.state.Due = &panel, &dl
+	wctx, cancel := workflow.WithCancel(ctx)
+	x.cancel = cancel
+	x.in.Clock.watch(wctx, x.r, "expert opinions", dl, x.in.Rulebook.ReminderDaysBefore, func() procedure.Stage { return procedure.StageConsultation })
+	return x.event(ctx, "expert_panel", a.Actor, false)
+}
+

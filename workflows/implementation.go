@@ -1,0 +1,171 @@
+package workflows
+
+import (
+	"decisionflow/procedure"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// implementationInput starts, or continues, the implementation stage.
+type implementationInput struct {
+	childInput
+	// State carries the stage's state across continue-as-new.
+	State procedure.Implementation `json:"state"`
+	// Due is the next implementation report's due date, if one is set.
+	Due *procedure.Deadline `json:"due,omitempty"`
+}
+
+// continueAfter bounds one run's history; the stage continues as new past it, since
+// implementation can last for years.
+const continueAfter = 2000
+
+// startImplementation starts the implementation stage; its end is an adjustment (R-34).
+func (w *decision) startImplementation(ctx workflow.Context) error {
+	w.implementations++
+	in := implementationInput{childInput: w.childInput(), State: procedure.Implementation{PreDecisionUnits: w.rec.PreDecisionUnits}}
+	return w.startChild(ctx, ProcImplementation, w.implementations, WorkflowImplementation, in, w.completeImplementation)
+}
+
+// completeImplementation runs an adjustment through the statutory steps again (R-34).
+func (w *decision) completeImplementation(ctx workflow.Context, fut workflow.Future) {
+	var res Result
+	if err := fut.Get(ctx, &res); err != nil {
+		return
+	}
+	_ = w.r.change(ctx, func() applied {
+		w.rec.ApplyAdjustment(procedure.Adjustment{Kind: res.Outcome, Reason: res.Report}, workflow.Now(ctx))
+		return applied{event: lastEvent(w.rec.Timeline), movesStage: true}
+	})
+}
+
+// implementation is the running implementation stage.
+type implementation struct {
+	in     implementationInput
+	r      *recorder
+	cancel workflow.CancelFunc
+	adjust *procedure.Adjustment
+}
+
+// Implementation follows a decision in force:
+//  1. the execution unit is named and reports at the rulebook's cadence, with reminders and
+//     escalations (R-32);
+//  2. post-decision evaluations start on a statutory trigger, by an evaluator independent of
+//     the pre-decision work (R-33);
+//  3. the head may suspend urgently with a reason (R-34);
+//  4. an adjustment (change or stop) ends the stage and goes back through the statutory steps
+//     (R-34);
+//  5. a long run continues as new, carrying its state, so its history stays small.
+func Implementation(ctx workflow.Context, in implementationInput) (Result, error) {
+	m := &implementation{in: in, r: newRecorder(ctx, in.Number)}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (implementationInput, error) { return m.in, nil }); err != nil {
+		return Result{}, err
+	}
+	if err := m.register(ctx); err != nil {
+		return Result{}, err
+	}
+	if m.in.Due != nil {
+		m.watch(ctx, *m.in.Due)
+	}
+	err := workflow.Await(ctx, func() bool {
+		return m.adjust != nil || workflow.GetInfo(ctx).GetCurrentHistoryLength() > continueAfter
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return Result{}, err
+	}
+	if m.adjust == nil {
+		return Result{}, workflow.NewContinueAsNewError(ctx, WorkflowImplementation, m.in)
+	}
+	return Result{Outcome: m.adjust.Kind, Report: m.adjust.Reason}, nil
+}
+
+func (m *implementation) answer() any { return m.in }
+
+func (m *implementation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool, note string) (applied, error) {
+	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, Stage: procedure.StageImplementation, Late: late, Note: note}}, nil
+}
+
+// nextReport sets the next report's due date and watches it.
+func (m *implementation) nextReport(ctx workflow.Context) error {
+	dl, err := deadline(ctx, m.in.Clock.today(ctx), m.in.Rulebook.ImplementationReportEvery, nil)
+	if err != nil {
+		return err
+	}
+	m.in.Due = &dl
+	m.watch(ctx, dl)
+	return nil
+}
+
+func (m *implementation) watch(ctx workflow.Context, dl procedure.Deadline) {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	wctx, cancel := workflow.WithCancel(ctx)
+	m.cancel = cancel
+	m.in.Clock.watch(wctx, m.r, "implementation report", dl, m.in.Rulebook.ReminderDaysBefore, func() procedure.Stage { return procedure.StageImplementation })
+}
+
+func (m *implementation) register(ctx workflow.Context) error {
+	s := &m.in.State
+	return firstErr(
+		onAct(ctx, m.r, UpdateExecutionUnit,
+			func(a procedure.Act[string]) error { return s.CheckExecutionUnit(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[string]) (applied, error) {
+				s.ExecutionUnit = a.Payload
+				if err := m.nextReport(ctx); err != nil {
+					return applied{}, err
+				}
+				return m.event(ctx, "execution_unit", a.Actor, false, a.Payload)
+			}, m.answer),
+		onAct(ctx, m.r, UpdateImplementationReport,
+			func(a procedure.Act[procedure.ImplementationReport]) error { return s.CheckReport(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.ImplementationReport]) (applied, error) {
+				late := m.in.Clock.overdue(ctx, m.in.Due)
+				s.Reports++
+				if err := m.nextReport(ctx); err != nil {
+					return applied{}, err
+				}
+				return m.event(ctx, "implementation_report", a.Actor, late, a.Payload.Period)
+			}, m.answer),
+		onAct(ctx, m.r, UpdateStartEvaluation,
+			func(a procedure.Act[procedure.EvaluationStart]) error { return s.CheckR33Evaluation(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.EvaluationStart]) (applied, error) {
+				e := a.Payload
+				s.Evaluation = &e
+				return m.event(ctx, "evaluation_started", a.Actor, false, e.Trigger)
+			}, m.answer),
+		onAct(ctx, m.r, UpdateEvaluationReport,
+			func(a procedure.Act[string]) error { return s.CheckEvaluationReport(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[string]) (applied, error) {
+				s.Evaluation, s.Evaluations = nil, s.Evaluations+1
+				return m.event(ctx, "evaluation_report", a.Actor, false, "")
+			}, m.answer),
+		onAct(ctx, m.r, UpdateSuspend,
+			func(a procedure.Act[string]) error { return s.CheckR34Suspension(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[string]) (applied, error) {
+				s.Suspended = true
+				return m.event(ctx, "urgent_suspension", a.Actor, false, a.Payload)
+			}, m.answer),
+		onAct(ctx, m.r, UpdateAdjustment,
+			func(a procedure.Act[procedure.Adjustment]) error {
+				return firstErr(s.CheckR34Adjustment(a.Actor, a.Payload), procedureConflict(m.adjust != nil))
+			},
+			func(ctx workflow.Context, a procedure.Act[procedure.Adjustment]) (applied, error) {
+				adj := a.Payload
+				m.adjust = &adj
+				if m.cancel != nil {
+					m.cancel()
+				}
+				return m.event(ctx, "adjustment", a.Actor, false, adj.Kind+": "+adj.Reason)
+			}, m.answer),
+	)
+}
+
+func procedureConflict(cond bool) error {
+	if cond {
+		return procedure.Errorf(procedure.EConflict, "调整已启动", "an adjustment is already under way")
+	}
+	return nil
+}

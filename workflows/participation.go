@@ -1,0 +1,125 @@
+package workflows
+
+import (
+	"decisionflow/procedure"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// participation is one running round of public participation.
+type participation struct {
+	in    childInput
+	state procedure.Participation
+	r     *recorder
+}
+
+// Participation runs one round of public participation on one draft version:
+//  1. the unit publishes the notice (R-06, R-07); the comment period runs on a durable timer
+//     that can be extended, never shortened;
+//  2. hearings are held and their records confirmed by every participant (R-08, R-09);
+//  3. when the period ends, the comments received are counted from the store;
+//  4. the adoption report disposes of every comment (R-10) and ends the round.
+func Participation(ctx workflow.Context, in childInput) (Result, error) {
+	p := &participation{in: in, state: procedure.Participation{DraftVersion: in.DraftVersion}, r: newRecorder(ctx, in.Number)}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Participation, error) { return p.state, nil }); err != nil {
+		return Result{}, err
+	}
+	if err := p.register(ctx); err != nil {
+		return Result{}, err
+	}
+	if err := workflow.Await(ctx, p.state.Done); err != nil {
+		return Result{}, err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: "completed", Report: p.state.Report.Document}, nil
+}
+
+func (p *participation) answer() any { return p.state }
+
+func (p *participation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool, note string) (applied, error) {
+	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: p.in.DraftVersion, Stage: procedure.StageConsultation, Late: late, Note: note}}, nil
+}
+
+func (p *participation) register(ctx workflow.Context) error {
+	rb := p.in.Rulebook
+	return firstErr(
+		onAct(ctx, p.r, UpdateNotice,
+			func(a procedure.Act[procedure.Notice]) error { return p.state.CheckNotice(a.Actor, rb, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.Notice]) (applied, error) {
+				n := a.Payload
+				p.state.Notice = &n
+				workflow.Go(ctx, p.runPeriod)
+				return p.event(ctx, "consultation_notice", a.Actor, false, n.Opens.String()+".."+n.Closes.String())
+			}, p.answer),
+		onAct(ctx, p.r, UpdateExtendPeriod,
+			func(a procedure.Act[procedure.Date]) error { return p.state.CheckExtend(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.Date]) (applied, error) {
+				p.state.Notice.Closes = a.Payload
+				return p.event(ctx, "comment_period_extended", a.Actor, false, a.Payload.String())
+			}, p.answer),
+		onAct(ctx, p.r, UpdateHearing,
+			func(a procedure.Act[procedure.Hearing]) error { return p.state.CheckHearing(a.Actor, rb, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.Hearing]) (applied, error) {
+				h := a.Payload
+				h.Confirmed = nil
+				p.state.Hearings = append(p.state.Hearings, h)
+				return p.event(ctx, "hearing_scheduled", a.Actor, false, h.Date.String())
+			}, p.answer),
+		onAct(ctx, p.r, UpdateConfirmHearing,
+			func(a procedure.Act[HearingConfirmation]) error {
+				return p.state.CheckConfirmHearing(a.Actor, a.Payload.Hearing, a.Payload.Signature)
+			},
+			func(ctx workflow.Context, a procedure.Act[HearingConfirmation]) (applied, error) {
+				h := &p.state.Hearings[a.Payload.Hearing]
+				h.Confirmed = append(h.Confirmed, a.Actor.ID)
+				return p.event(ctx, "hearing_record_confirmed", a.Actor, false, "")
+			}, p.answer),
+		onAct(ctx, p.r, UpdateAdoptionReport,
+			func(a procedure.Act[procedure.AdoptionReport]) error { return p.state.CheckR10Report(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.AdoptionReport]) (applied, error) {
+				rep := a.Payload
+				p.state.Report = &rep
+				return p.event(ctx, "adoption_report", a.Actor, false, "")
+			}, p.answer),
+	)
+}
+
+// HearingConfirmation is a participant's confirmation of a hearing record (R-09).
+type HearingConfirmation struct {
+	// Hearing is the hearing's index in the round, from 0.
+	Hearing int `json:"hearing"`
+	// Signature is the participant's signature over the record.
+	Signature string `json:"signature"`
+}
+
+// runPeriod waits for the comment period to end, restarting the wait whenever the period is
+// extended, then counts the comments received and closes the period.
+func (p *participation) runPeriod(ctx workflow.Context) {
+	clk := p.in.Clock
+	for {
+		closes := p.state.Notice.Closes
+		left := clk.wait(ctx, endOf(closes))
+		if left == 0 {
+			break
+		}
+		extended, err := workflow.AwaitWithTimeout(ctx, left, func() bool { return p.state.Notice.Closes != closes })
+		if err != nil {
+			return
+		}
+		if !extended {
+			break
+		}
+	}
+	var comments int
+	actx := workflow.WithActivityOptions(ctx, activityOptions)
+	if err := workflow.ExecuteActivity(actx, ActivityCountComments, workflow.GetInfo(ctx).WorkflowExecution.ID).Get(ctx, &comments); err != nil {
+		return
+	}
+	_ = p.r.change(ctx, func() applied {
+		p.state.ClosePeriod(comments)
+		a, _ := p.event(ctx, "comment_period_closed", procedure.Actor{}, false, "")
+		return a
+	})
+}

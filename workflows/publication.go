@@ -1,0 +1,33 @@
+package workflows
+
+import (
+	"decisionflow/procedure"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// registerPublication takes the report to the Party committee and the publication
+// which starts the archive handover's due date.
+func (w *decision) registerPublication(ctx workflow.Context) error {
+	rec := w.rec
+	return firstErr(
+		onAct(ctx, w.r, UpdatePartyReport,
+			func(a procedure.Act[procedure.PartyReport]) error { return rec.CheckPartyReport(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.PartyReport]) (applied, error) {
+				rec.ApplyPartyReport(a.Actor, a.Payload, workflow.Now(ctx))
+				return w.event(true)
+			}, w.state),
+		onAct(ctx, w.r, UpdatePublication,
+			func(a procedure.Act[procedure.Publication]) error { return rec.CheckPublication(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.Publication]) (applied, error) {
+				dl, err := deadline(ctx, w.clock.today(ctx), rec.Rulebook.ArchiveHandover, nil)
+				if err != nil {
+					return applied{}, err
+				}
+				rec.ApplyPublication(a.Actor, a.Payload, workflow.Now(ctx))
+				rec.ArchiveDue = &dl
+				w.watchArchive(ctx, dl)
+				return w.event(true)
+			}, w.state),
+	)
+}
