@@ -18,7 +18,9 @@ func (w *decision) registerDrafting(ctx workflow.Context) error {
 				return w.event(false)
 			}, w.state),
 		onAct(ctx, w.r, UpdateStartDecision,
-			func(a procedure.Act[procedure.StartDecision]) error { return rec.CheckStartDecision(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.StartDecision]) error {
+				return rec.CheckStartDecision(a.Actor, a.Payload)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.StartDecision]) (applied, error) {
 				rec.ApplyStartDecision(a.Actor, a.Payload, workflow.Now(ctx))
 				return w.event(true)
@@ -31,7 +33,9 @@ func (w *decision) registerDrafting(ctx workflow.Context) error {
 				return since(rec.Timeline, n, false), nil
 			}, w.state),
 		onAct(ctx, w.r, UpdateFairCompetition,
-			func(a procedure.Act[procedure.FairCompetitionReview]) error { return rec.CheckFairCompetition(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.FairCompetitionReview]) error {
+				return rec.CheckFairCompetition(a.Actor, a.Payload)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.FairCompetitionReview]) (applied, error) {
 				rec.ApplyFairCompetition(a.Actor, a.Payload, workflow.Now(ctx))
 				return w.event(false)

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-
 	"decisionflow/procedure"
 
 	"go.temporal.io/sdk/workflow"
@@ -82,4 +81,3 @@ func (x *argumentation) formPanel(ctx workflow.Context, a procedure.Act[procedur
 	x.in.Clock.watch(wctx, x.r, "expert opinions", dl, x.in.Rulebook.ReminderDaysBefore, func() procedure.Stage { return procedure.StageConsultation })
 	return x.event(ctx, "expert_panel", a.Actor, false)
 }
-

@@ -130,7 +130,9 @@ func (m *implementation) register(ctx workflow.Context) error {
 				return m.event(ctx, "implementation_report", a.Actor, late, a.Payload.Period)
 			}, m.answer),
 		onAct(ctx, m.r, UpdateStartEvaluation,
-			func(a procedure.Act[procedure.EvaluationStart]) error { return s.CheckR33Evaluation(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.EvaluationStart]) error {
+				return s.CheckR33Evaluation(a.Actor, a.Payload)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.EvaluationStart]) (applied, error) {
 				e := a.Payload
 				s.Evaluation = &e

@@ -10,7 +10,9 @@ import (
 // the record allows only once every required procedure is done; it starts the review round.
 func (w *decision) registerLegality(ctx workflow.Context) error {
 	return onAct(ctx, w.r, UpdateLegalitySubmission,
-		func(a procedure.Act[procedure.LegalitySubmission]) error { return w.rec.CheckLegalitySubmission(a.Actor, a.Payload) },
+		func(a procedure.Act[procedure.LegalitySubmission]) error {
+			return w.rec.CheckLegalitySubmission(a.Actor, a.Payload)
+		},
 		func(ctx workflow.Context, a procedure.Act[procedure.LegalitySubmission]) (applied, error) {
 			round := w.rec.ApplyLegalitySubmission(a.Actor, a.Payload, w.clock.now(ctx))
 			ev, _ := w.event(true)
@@ -132,7 +134,9 @@ func (v *review) register(ctx workflow.Context) error {
 				return v.event(ctx, "submission_returned", a.Actor, ret.Reason)
 			}, v.answer),
 		onAct(ctx, v.r, UpdateAdviserOpinion,
-			func(a procedure.Act[procedure.AdviserOpinion]) error { return s.CheckAdviserOpinion(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.AdviserOpinion]) error {
+				return s.CheckAdviserOpinion(a.Actor, a.Payload)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.AdviserOpinion]) (applied, error) {
 				o := a.Payload
 				o.Adviser = a.Actor.ID

@@ -77,7 +77,9 @@ func (p *participation) register(ctx workflow.Context) error {
 				return p.event(ctx, "hearing_record_confirmed", a.Actor, false, "")
 			}, p.answer),
 		onAct(ctx, p.r, UpdateAdoptionReport,
-			func(a procedure.Act[procedure.AdoptionReport]) error { return p.state.CheckR10Report(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.AdoptionReport]) error {
+				return p.state.CheckR10Report(a.Actor, a.Payload)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.AdoptionReport]) (applied, error) {
 				rep := a.Payload
 				p.state.Report = &rep

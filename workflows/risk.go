@@ -18,7 +18,9 @@ func Risk(ctx workflow.Context, in childInput) (Result, error) {
 		return Result{}, err
 	}
 	err := onAct(ctx, r, UpdateRiskReport,
-		func(a procedure.Act[procedure.RiskReport]) error { return state.CheckReport(a.Actor, in.Rulebook, a.Payload) },
+		func(a procedure.Act[procedure.RiskReport]) error {
+			return state.CheckReport(a.Actor, in.Rulebook, a.Payload)
+		},
 		func(ctx workflow.Context, a procedure.Act[procedure.RiskReport]) (applied, error) {
 			rep := a.Payload
 			state.Report, assessorUnit = &rep, a.Actor.Unit
