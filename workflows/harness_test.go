@@ -110,7 +110,11 @@ func orOK(err error) error {
 
 // run executes the decision until offset end, then checks every act's result.
 func (h *harness) run(end time.Duration) {
-	h.env.RegisterDelayedCallback(func() { h.env.CancelWorkflow() }, end)
+	h.env.RegisterDelayedCallback(func() {
+		if !h.env.IsWorkflowCompleted() {
+			h.env.CancelWorkflow()
+		}
+	}, end)
 	h.env.ExecuteWorkflow(workflows.WorkflowDecision, workflows.DecisionInput{Number: number, Title: "宝坻区老旧小区改造实施方案", Rulebook: h.rulebook, Drill: h.drill})
 	for _, label := range h.order {
 		got, ok := h.results[label]
@@ -146,6 +150,17 @@ func (h *harness) kinds(workflowID string) []string {
 		}
 	}
 	return out
+}
+
+// stage is the decision's stage as the store's record last saw it.
+func (h *harness) stage() procedure.Stage {
+	var last procedure.ActRecord
+	for _, a := range h.acts {
+		if a.WorkflowID == number && a.Seq > last.Seq {
+			last = a
+		}
+	}
+	return last.Event.Stage
 }
 
 func child(proc string, round int) string { return workflows.ChildID(number, proc, round) }
