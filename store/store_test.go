@@ -77,3 +77,57 @@ func TestStore_Ping_Unavailable(t *testing.T) {
 	require.NoError(t, st.Close())
 	require.Equal(t, procedure.EUnavailable, procedure.ErrorCode(st.Ping(context.Background())))
 }
+
+func TestStore_RecordAct(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		d, err := procedure.NewDecision("BD-2026-009", "标题", time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
+		require.NoError(t, err)
+		require.NoError(t, st.CreateDecision(ctx, d))
+		at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+		start := procedure.ActRecord{Decision: d.Number, WorkflowID: d.Number, Seq: 1, MovesStage: true, Payload: `{"units":[]}`,
+			Event: procedure.Event{At: at, Kind: "start_decision", Actor: "head", Stage: procedure.StageDrafting}}
+		require.NoError(t, st.RecordAct(ctx, start))
+		require.NoError(t, st.RecordAct(ctx, start), "a retried act records nothing twice")
+
+		other := start
+		other.Event.Kind = "draft"
+		require.Equal(t, procedure.EConflict, procedure.ErrorCode(st.RecordAct(ctx, other)))
+
+		child := procedure.ActRecord{Decision: d.Number, WorkflowID: d.Number + "/risk/1", Seq: 1,
+			Event: procedure.Event{At: at.Add(time.Hour), Kind: "risk_report", Actor: "qian", Stage: procedure.StageConsultation, Late: true}}
+		require.NoError(t, st.RecordAct(ctx, child))
+
+		acts, err := st.Acts(ctx, d.Number)
+		require.NoError(t, err)
+		require.Len(t, acts, 2)
+		require.Equal(t, "start_decision", acts[0].Event.Kind)
+		require.True(t, acts[1].Event.Late)
+		got, err := st.Decision(ctx, d.Number)
+		require.NoError(t, err)
+		require.Equal(t, procedure.StageDrafting, got.Stage, "the parent's act moved the read model's stage")
+	})
+}
+
+func TestStore_ActsAppendOnly(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		d, err := procedure.NewDecision("BD-2026-010", "标题", time.Now())
+		require.NoError(t, err)
+		require.NoError(t, st.CreateDecision(ctx, d))
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: d.Number, WorkflowID: d.Number, Seq: 1,
+			Event: procedure.Event{At: time.Now(), Kind: "start_decision", Stage: procedure.StageDrafting}}))
+		require.Error(t, st.ExecForTest(ctx, "UPDATE acts SET kind = 'forged'"), "the record cannot be edited (R-35)")
+		require.Error(t, st.ExecForTest(ctx, "DELETE FROM acts"), "nor deleted")
+	})
+}
+
+func TestStore_CountComments(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		require.NoError(t, st.ExecForTest(ctx, "INSERT INTO comments (workflow_id, received_at) VALUES ('BD-2026-1/participation/1', CURRENT_TIMESTAMP), ('BD-2026-1/participation/1', CURRENT_TIMESTAMP), ('BD-2026-1/participation/2', CURRENT_TIMESTAMP)"))
+		n, err := st.CountComments(ctx, "BD-2026-1/participation/1")
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+	})
+}
