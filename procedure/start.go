@@ -19,6 +19,8 @@ const (
 type Proposal struct {
 	// Source says who proposes.
 	Source ProposalSource `json:"source"`
+	// Catalog is the catalog's workflow ID, for SourceCatalog, e.g. "catalog/baodi/2026".
+	Catalog string `json:"catalog,omitempty"`
 	// CatalogItem names the catalog item, for SourceCatalog.
 	CatalogItem string `json:"catalog_item,omitempty"`
 	// Problem is the problem the decision addresses.
@@ -110,7 +112,7 @@ func CheckR01StartDecision(s StartDecision) error {
 func CheckR02Proposal(p Proposal) error {
 	switch p.Source {
 	case SourceCatalog:
-		return required(p.CatalogItem, "决策事项目录条目", "catalog item")
+		return firstError(required(p.Catalog, "决策事项目录", "catalog"), required(p.CatalogItem, "决策事项目录条目", "catalog item"))
 	case SourceOrgan:
 		return nil
 	case SourceDepartment, SourceLowerGovernment:

@@ -48,10 +48,10 @@ type decision struct {
 
 // Decision is the durable procedure of one major decision:
 //  1. open the record under the rulebook in force and answer queries;
-//  2. record the decision in the store;
-//  3. take every act of the procedure as an Update, each checked against the rules first;
-//  4. run the procedures as child workflows and route on their results;
-//  5. end when the decision is closed, after every act in flight is answered.
+//  2. take every act of the procedure as an Update, each checked against the rules first,
+//     once the decision is recorded in the store;
+//  3. run the procedures as child workflows and route on their results;
+//  4. end when the decision is closed, after every act in flight is answered.
 func Decision(ctx workflow.Context, in DecisionInput) error {
 	d, err := procedure.NewDecision(in.Number, in.Title, workflow.Now(ctx))
 	if err != nil {
@@ -62,14 +62,21 @@ func Decision(ctx workflow.Context, in DecisionInput) error {
 	if err := w.registerQueries(ctx); err != nil {
 		return err
 	}
-	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	if err := workflow.ExecuteActivity(actx, ActivityOpenDecision, w.rec.Decision).Get(ctx, nil); err != nil {
+	// Handlers come first, so an act sent right after the start is not refused as unknown; the
+	// recorder's lock holds it until the decision is in the store.
+	if err := w.r.mu.Lock(ctx); err != nil {
 		return err
 	}
 	for _, register := range []func(workflow.Context) error{w.registerDrafting, w.registerLegality, w.registerMeeting, w.registerPublication, w.registerArchive} {
 		if err := register(ctx); err != nil {
 			return err
 		}
+	}
+	actx := workflow.WithActivityOptions(ctx, activityOptions)
+	err = workflow.ExecuteActivity(actx, ActivityOpenDecision, w.rec.Decision).Get(ctx, nil)
+	w.r.mu.Unlock()
+	if err != nil {
+		return err
 	}
 	if err := workflow.Await(ctx, func() bool { return w.rec.Decision.Stage == procedure.StageClosed && w.children == 0 }); err != nil {
 		return err
@@ -143,4 +150,5 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(Risk, workflow.RegisterOptions{Name: WorkflowRisk})
 	r.RegisterWorkflowWithOptions(Legality, workflow.RegisterOptions{Name: WorkflowLegality})
 	r.RegisterWorkflowWithOptions(Implementation, workflow.RegisterOptions{Name: WorkflowImplementation})
+	r.RegisterWorkflowWithOptions(Catalog, workflow.RegisterOptions{Name: WorkflowCatalog})
 }

@@ -116,6 +116,11 @@ func (h *harness) run(end time.Duration) {
 		}
 	}, end)
 	h.env.ExecuteWorkflow(workflows.WorkflowDecision, workflows.DecisionInput{Number: number, Title: "宝坻区老旧小区改造实施方案", Rulebook: h.rulebook, Drill: h.drill})
+	h.check()
+}
+
+// check asserts every act's answer.
+func (h *harness) check() {
 	for _, label := range h.order {
 		got, ok := h.results[label]
 		require.True(h.t, ok, "act %q got no answer", label)

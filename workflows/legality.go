@@ -64,10 +64,15 @@ func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Legality, error) { return v.state, nil }); err != nil {
 		return Result{}, err
 	}
-	if err := v.schedule(ctx); err != nil {
+	if err := v.register(ctx); err != nil {
 		return Result{}, err
 	}
-	if err := v.register(ctx); err != nil {
+	if err := v.r.mu.Lock(ctx); err != nil {
+		return Result{}, err
+	}
+	err := v.schedule(ctx)
+	v.r.mu.Unlock()
+	if err != nil {
 		return Result{}, err
 	}
 	if err := workflow.Await(ctx, func() bool { return v.state.Opinion != nil || v.state.Returned != nil }); err != nil {

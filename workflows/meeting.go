@@ -29,7 +29,18 @@ func (w *decision) registerMeeting(ctx workflow.Context) error {
 			func(ctx workflow.Context, a procedure.Act[struct{}]) (applied, error) {
 				before := w.stage()
 				rec.ApplyApproveMinutes(a.Actor, workflow.Now(ctx))
+				w.reportToCatalog(ctx)
 				return w.event(w.stage() != before)
 			}, w.state),
 	)
+}
+
+// reportToCatalog tells the catalog a decision came from that its item is decided.
+func (w *decision) reportToCatalog(ctx workflow.Context) {
+	p := w.rec.Proposal
+	if w.stage() != procedure.StagePartyReport || p == nil || p.Source != procedure.SourceCatalog {
+		return
+	}
+	// A catalog that has ended no longer counts; the decision goes on regardless.
+	_ = workflow.SignalExternalWorkflow(ctx, p.Catalog, "", SignalCatalogDecided, CatalogDecided{Item: p.CatalogItem, Decision: w.rec.Decision.Number}).Get(ctx, nil)
 }

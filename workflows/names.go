@@ -23,7 +23,20 @@ const (
 	WorkflowLegality = "Legality"
 	// WorkflowImplementation is the implementation stage, continued as new as it grows.
 	WorkflowImplementation = "Implementation"
+	// WorkflowCatalog is an organ's annual catalog of major decisions.
+	WorkflowCatalog = "Catalog"
 )
+
+// Update names of the Catalog workflow.
+const (
+	// UpdateCatalogItem adds an item to the catalog's next version.
+	UpdateCatalogItem = "catalog_item"
+	// UpdatePublishCatalog publishes a version with the Party committee's consent.
+	UpdatePublishCatalog = "publish_catalog"
+)
+
+// SignalCatalogDecided tells a catalog that one of its items was decided (CatalogDecided).
+const SignalCatalogDecided = "catalog_decided"
 
 // Procedure names used in child workflow IDs and in the record.
 const (

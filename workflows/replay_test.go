@@ -10,10 +10,10 @@ import (
 	"go.temporal.io/sdk/worker"
 )
 
-// TestReplay replays histories recorded by earlier versions of the code against today's code.
-// A failure means a change would break decisions already running: version it with
-// workflow.GetVersion instead. Refresh the files with
-// `go test ./cmd/decisionflow -run TestDev_SurvivesKill/sqlite -update-histories`.
+// TestReplay replays histories recorded on the embedded server by earlier versions of the code
+// against today's code: the decision and each of its procedure workflows. A failure means a
+// change would break decisions already running: version it with workflow.GetVersion instead.
+// Refresh the files with `go test ./cmd/decisionflow -run TestDev -update-histories`.
 func TestReplay(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
 	require.NoError(t, err)

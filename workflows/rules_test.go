@@ -2,11 +2,13 @@ package workflows_test
 
 import (
 	"testing"
+	"time"
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 )
 
 // One test per rule of the procedure: each shows the engine refusing the violation and
@@ -580,4 +582,57 @@ func childState[T any](h *harness, workflowID string) T {
 	var s T
 	require.NoError(h.t, v.Get(&s))
 	return s
+}
+
+// catalogHarness runs a Catalog workflow for 2026 starting in March.
+func catalogHarness(t *testing.T) *harness {
+	h := newHarness(t, "national-2019")
+	h.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.CatalogID("baodi", 2026), TaskQueue: workflows.TaskQueue})
+	return h
+}
+
+func runCatalog(h *harness, end time.Duration) {
+	h.env.RegisterDelayedCallback(func() {
+		if !h.env.IsWorkflowCompleted() {
+			h.env.CancelWorkflow()
+		}
+	}, end)
+	h.env.ExecuteWorkflow(workflows.WorkflowCatalog, workflows.CatalogInput{Organ: "baodi", Year: 2026})
+	h.check()
+}
+
+func TestR03_CatalogConsent(t *testing.T) {
+	h := catalogHarness(t)
+	id := workflows.CatalogID("baodi", 2026)
+	item := procedure.CatalogItem{ID: "2026-01", Title: "老旧小区改造", Unit: "区住建委"}
+	h.act(hour, "item", id, workflows.UpdateCatalogItem, official, item, "")
+	h.act(2*hour, "same item again", id, workflows.UpdateCatalogItem, official, item, conflict)
+	h.act(3*hour, "publish without consent", id, workflows.UpdatePublishCatalog, head, procedure.PartyConsent{}, invalid)
+	h.act(4*hour, "publish with consent", id, workflows.UpdatePublishCatalog, head, procedure.PartyConsent{Document: "sha256:consent", ConsentedOn: date("2026-03-01")}, "")
+	h.act(5*hour, "publish unchanged", id, workflows.UpdatePublishCatalog, head, procedure.PartyConsent{Document: "sha256:consent", ConsentedOn: date("2026-03-01")}, precondition)
+	h.act(6*hour, "adjustment item", id, workflows.UpdateCatalogItem, official, procedure.CatalogItem{ID: "2026-02", Title: "停车设施", Unit: "区交通局"}, "")
+	h.act(7*hour, "adjusted version", id, workflows.UpdatePublishCatalog, head, procedure.PartyConsent{Document: "sha256:consent2", ConsentedOn: date("2026-06-01")}, "")
+	var cat procedure.Catalog
+	h.at(8*hour, func() { cat = childState[procedure.Catalog](h, id) })
+	runCatalog(h, 9*hour)
+	require.Len(t, cat.Versions, 2, "each adjustment is a new approved version")
+	require.Equal(t, []string{"2026-01", "2026-02"}, cat.Versions[1].Items)
+}
+
+func TestR04_UndueDelay(t *testing.T) {
+	h := catalogHarness(t)
+	id := workflows.CatalogID("baodi", 2026)
+	h.act(hour, "item 1", id, workflows.UpdateCatalogItem, official, procedure.CatalogItem{ID: "2026-01", Title: "老旧小区改造", Unit: "区住建委"}, "")
+	h.act(2*hour, "item 2", id, workflows.UpdateCatalogItem, official, procedure.CatalogItem{ID: "2026-02", Title: "停车设施", Unit: "区交通局"}, "")
+	h.act(3*hour, "publish", id, workflows.UpdatePublishCatalog, head, procedure.PartyConsent{Document: "sha256:consent", ConsentedOn: date("2026-03-01")}, "")
+	h.at(100*day, func() {
+		h.env.SignalWorkflow(workflows.SignalCatalogDecided, workflows.CatalogDecided{Item: "2026-01", Decision: number})
+	})
+	var cat procedure.Catalog
+	h.at(320*day, func() { cat = childState[procedure.Catalog](h, id) })
+	runCatalog(h, 321*day)
+	require.Equal(t, number, cat.Items[0].Decision)
+	require.False(t, cat.Items[0].Flagged)
+	require.True(t, cat.Items[1].Flagged, "undecided at year end: possible undue delay")
+	require.Contains(t, h.kinds(id), "undue_delay_flagged")
 }

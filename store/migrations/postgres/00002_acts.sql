@@ -7,7 +7,7 @@ ALTER TABLE decisions ADD COLUMN drill BOOLEAN NOT NULL DEFAULT FALSE;
 -- The procedural record: every act and transition, append-only (R-35).
 CREATE TABLE acts (
     id            BIGSERIAL PRIMARY KEY,
-    decision      TEXT        NOT NULL REFERENCES decisions (number),
+    decision      TEXT        NOT NULL, -- a decision number, or a catalog ID for catalog acts
     workflow_id   TEXT        NOT NULL,
     seq           INTEGER     NOT NULL,
     kind          TEXT        NOT NULL,
