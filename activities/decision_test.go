@@ -68,3 +68,24 @@ func TestActivities_OpenDecision(t *testing.T) {
 func (f *fakeStore) RecordAct(context.Context, procedure.ActRecord) error { return nil }
 
 func (f *fakeStore) CountComments(context.Context, string) (int, error) { return 0, nil }
+
+type recordingStore struct {
+	fakeStore
+	recorded []procedure.ActRecord
+}
+
+func (r *recordingStore) RecordAct(_ context.Context, a procedure.ActRecord) error {
+	r.recorded = append(r.recorded, a)
+	return nil
+}
+
+func TestActivities_RecordAct(t *testing.T) {
+	st := &recordingStore{}
+	a := &activities.Activities{Store: st}
+	err := a.RecordAct(context.Background(), procedure.ActRecord{Decision: "BD-2026-1", WorkflowID: "BD-2026-1", Seq: 1,
+		Content: map[string]any{"units": []string{"区住建委"}}, Event: procedure.Event{Kind: "start_decision"}})
+	require.NoError(t, err)
+	require.Len(t, st.recorded, 1)
+	require.JSONEq(t, `{"units":["区住建委"]}`, st.recorded[0].Payload, "the payload is stored as JSON")
+	require.Nil(t, st.recorded[0].Content)
+}

@@ -2,6 +2,8 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"decisionflow/procedure"
 )
@@ -9,6 +11,13 @@ import (
 // RecordAct appends an act or transition to the decision's record. Retrying it after a
 // lost answer records nothing twice.
 func (a *Activities) RecordAct(ctx context.Context, r procedure.ActRecord) error {
+	if r.Payload == "" && r.Content != nil {
+		b, err := json.Marshal(r.Content)
+		if err != nil {
+			return fmt.Errorf("encode act %s#%d: %w", r.WorkflowID, r.Seq, err)
+		}
+		r.Payload, r.Content = string(b), nil
+	}
 	return businessError(a.Store.RecordAct(ctx, r))
 }
 

@@ -80,8 +80,11 @@ type ActRecord struct {
 	Seq int `json:"seq"`
 	// Event is the timeline entry.
 	Event Event `json:"event"`
-	// Payload is the act's content as JSON.
-	Payload string `json:"payload"`
+	// Payload is the act's content as JSON, as the store keeps it.
+	Payload string `json:"payload,omitempty"`
+	// Content is the act's content as the workflow hands it over; the recording activity
+	// writes it into Payload (workflow code does no encoding of its own).
+	Content any `json:"content,omitempty"`
 	// MovesStage is set when the event changes the decision's stage in the read model.
 	MovesStage bool `json:"moves_stage,omitempty"`
 }

@@ -97,8 +97,10 @@ func (r *Record) CheckR24Package() error {
 	return nil
 }
 
-// CheckScheduleMeeting allows a meeting that may decide with a complete package.
-func (r *Record) CheckScheduleMeeting(a Actor, m Meeting) error {
+// CheckScheduleMeeting allows a meeting that may decide with a complete package
+// that reaches the members at least the rulebook's lead time before the meeting day.
+func (r *Record) CheckScheduleMeeting(a Actor, m Meeting, today Date) error {
+	lead := r.Rulebook.MeetingMaterialsLead.Days
 	return firstError(
 		requireRole(a, "安排会议", RoleMeetingSecretary, RoleHead),
 		r.requireStage("安排会议", StageCollectiveDiscussion),
@@ -108,6 +110,8 @@ func (r *Record) CheckScheduleMeeting(a Actor, m Meeting) error {
 		required(m.Head, "会议主持人（行政首长）", "head"),
 		invalidIf(!slices.Contains(m.Members, m.Head), "行政首长须为参会成员", "the head must be a member of the meeting"),
 		r.CheckR24Package(),
+		ruleIf(m.Date.Before(today.AddDays(lead)), EInvalid, "R-24", "会议日期须留出规定的上会材料送达时间",
+			"the meeting day must leave the rulebook's lead time for delivering the package"),
 	)
 }
 

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -33,11 +32,7 @@ func newRecorder(ctx workflow.Context, decision string) *recorder {
 // persist appends e, with the act's payload, to the store.
 func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, movesStage bool) error {
 	r.seq++
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return err
-	}
-	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Payload: string(b), MovesStage: movesStage}
+	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Content: payload, MovesStage: movesStage}
 	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, persistOptions), ActivityRecordAct, rec).Get(ctx, nil)
 }
 

@@ -35,6 +35,8 @@ var activityOptions = workflow.ActivityOptions{
 
 // decision is one running Decision workflow: the record, its clock and its recorder.
 type decision struct {
+	// ctx is the workflow's root context; validators, which get none, read statutory time from it.
+	ctx   workflow.Context
 	rec   *procedure.Record
 	clock clock
 	r     *recorder
@@ -58,7 +60,7 @@ func Decision(ctx workflow.Context, in DecisionInput) error {
 		return rejection(err)
 	}
 	d.Rulebook, d.Drill = in.Rulebook.Ref(), in.Drill != nil
-	w := &decision{rec: procedure.NewRecord(d, in.Rulebook, in.Drill), clock: clock{Origin: d.OpenedAt, Drill: in.Drill}, r: newRecorder(ctx, d.Number)}
+	w := &decision{ctx: ctx, rec: procedure.NewRecord(d, in.Rulebook, in.Drill), clock: clock{Origin: d.OpenedAt, Drill: in.Drill}, r: newRecorder(ctx, d.Number)}
 	if err := w.registerQueries(ctx); err != nil {
 		return err
 	}

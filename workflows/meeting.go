@@ -13,7 +13,9 @@ func (w *decision) registerMeeting(ctx workflow.Context) error {
 	rec := w.rec
 	return firstErr(
 		onAct(ctx, w.r, UpdateScheduleMeeting,
-			func(a procedure.Act[procedure.Meeting]) error { return rec.CheckScheduleMeeting(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.Meeting]) error {
+				return rec.CheckScheduleMeeting(a.Actor, a.Payload, w.clock.today(w.ctx))
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.Meeting]) (applied, error) {
 				rec.ApplyScheduleMeeting(a.Actor, a.Payload, workflow.Now(ctx))
 				return w.event(false)

@@ -362,6 +362,9 @@ func TestR24_MeetingPackage(t *testing.T) {
 	p.offset = 0
 	h2, p2 := newPath(t, "national-2019")
 	p2.reviewed()
+	tomorrow := meeting()
+	tomorrow.Date = date("2026-04-05")
+	h2.act(p2.next(hour), "meeting before the package can reach members", number, workflows.UpdateScheduleMeeting, secretary, tomorrow, invalid)
 	h2.act(p2.next(hour), "meeting with package", number, workflows.UpdateScheduleMeeting, secretary, meeting(), "")
 	h.run(p.next(40 * day))
 	h2.run(p2.next(hour))
