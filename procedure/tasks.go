@@ -2,6 +2,7 @@ package procedure
 
 import (
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -114,4 +115,83 @@ func (r *Record) meetingTasks() []Task {
 		return []Task{{Act: "minutes", Role: RoleMeetingSecretary}}
 	}
 	return []Task{{Act: "approve_minutes", Role: RoleHead, Assignees: []string{r.Meeting.Head}}}
+}
+
+// Tasks lists what a participation round waits for.
+func (p *Participation) Tasks() []Task {
+	switch {
+	case p.Notice == nil:
+		return []Task{{Act: "notice", Role: RoleOfficial}}
+	case p.Report != nil:
+		return []Task{}
+	}
+	tasks := []Task{}
+	for i, h := range p.Hearings {
+		var waiting []string
+		for _, id := range h.Participants {
+			if !slices.Contains(h.Confirmed, id) {
+				waiting = append(waiting, id)
+			}
+		}
+		if len(waiting) > 0 {
+			tasks = append(tasks, Task{Act: "confirm_hearing#" + strconv.Itoa(i), Assignees: waiting})
+		}
+	}
+	if p.PeriodClosed {
+		tasks = append(tasks, Task{Act: "adoption_report", Role: RoleOfficial})
+	}
+	return tasks
+}
+
+// Tasks lists what an argumentation round waits for.
+func (x *Argumentation) Tasks() []Task {
+	switch {
+	case x.Panel == nil:
+		return []Task{{Act: "panel", Role: RoleOfficial}}
+	case x.Report != "":
+		return []Task{}
+	}
+	var waiting []string
+	for _, e := range x.Panel.Experts {
+		if !slices.ContainsFunc(x.Opinions, func(o ExpertOpinion) bool { return o.Expert == e.ID }) {
+			waiting = append(waiting, e.ID)
+		}
+	}
+	if len(waiting) > 0 {
+		return []Task{{Act: "expert_opinion", Role: RoleExpert, Assignees: waiting, Due: x.Due}}
+	}
+	return []Task{{Act: "expert_report", Role: RoleOfficial}}
+}
+
+// Tasks lists what an assessment round waits for.
+func (x *Assessment) Tasks() []Task {
+	if x.Report != nil {
+		return []Task{}
+	}
+	return []Task{{Act: "risk_report", Role: RoleRiskAssessor}}
+}
+
+// Tasks lists what a legality review round waits for.
+func (l *Legality) Tasks() []Task {
+	switch {
+	case l.Opinion != nil || l.Returned != nil:
+		return []Task{}
+	case l.WaitingSince != nil:
+		return []Task{{Act: "provide_materials", Role: RoleOfficial, Assignees: l.Drafters}}
+	case len(l.Advisers) == 0:
+		return []Task{{Act: "adviser_opinion", Role: RoleLegalAdviser}, {Act: "legality_opinion", Role: RoleLegalCounsel, Due: l.Due}}
+	}
+	return []Task{{Act: "legality_opinion", Role: RoleLegalCounsel, Due: l.Due}}
+}
+
+// Tasks lists what the implementation stage waits for; due is the next report's due date.
+func (m *Implementation) Tasks(due *Deadline) []Task {
+	if m.ExecutionUnit == "" {
+		return []Task{{Act: "execution_unit", Role: RoleOfficial}}
+	}
+	tasks := []Task{{Act: "implementation_report", Role: RoleOfficial, Due: due}}
+	if m.Evaluation != nil {
+		tasks = append(tasks, Task{Act: "evaluation_report", Role: RoleOfficial})
+	}
+	return tasks
 }

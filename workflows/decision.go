@@ -93,7 +93,7 @@ func (w *decision) registerQueries(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryRecord, func() (*procedure.Record, error) { return w.rec, nil }); err != nil {
 		return err
 	}
-	return workflow.SetQueryHandler(ctx, QueryTasks, func() ([]procedure.Task, error) { return w.rec.Tasks(), nil })
+	return answerTasks(ctx, w.clock, w.rec.Tasks)
 }
 
 // state is what every act of the Decision workflow answers with.

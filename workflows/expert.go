@@ -24,6 +24,9 @@ func Expert(ctx workflow.Context, in childInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Argumentation, error) { return x.state, nil }); err != nil {
 		return Result{}, err
 	}
+	if err := answerTasks(ctx, in.Clock, x.state.Tasks); err != nil {
+		return Result{}, err
+	}
 	if err := x.register(ctx); err != nil {
 		return Result{}, err
 	}

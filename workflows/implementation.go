@@ -60,6 +60,9 @@ func Implementation(ctx workflow.Context, in implementationInput) (Result, error
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (implementationInput, error) { return m.in, nil }); err != nil {
 		return Result{}, err
 	}
+	if err := answerTasks(ctx, in.Clock, func() []procedure.Task { return m.in.State.Tasks(m.in.Due) }); err != nil {
+		return Result{}, err
+	}
 	if err := m.register(ctx); err != nil {
 		return Result{}, err
 	}

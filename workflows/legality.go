@@ -64,6 +64,9 @@ func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Legality, error) { return v.state, nil }); err != nil {
 		return Result{}, err
 	}
+	if err := answerTasks(ctx, in.Clock, v.state.Tasks); err != nil {
+		return Result{}, err
+	}
 	if err := v.register(ctx); err != nil {
 		return Result{}, err
 	}

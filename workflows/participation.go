@@ -24,6 +24,9 @@ func Participation(ctx workflow.Context, in childInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Participation, error) { return p.state, nil }); err != nil {
 		return Result{}, err
 	}
+	if err := answerTasks(ctx, in.Clock, p.state.Tasks); err != nil {
+		return Result{}, err
+	}
 	if err := p.register(ctx); err != nil {
 		return Result{}, err
 	}

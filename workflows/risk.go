@@ -17,6 +17,9 @@ func Risk(ctx workflow.Context, in childInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Assessment, error) { return state, nil }); err != nil {
 		return Result{}, err
 	}
+	if err := answerTasks(ctx, in.Clock, state.Tasks); err != nil {
+		return Result{}, err
+	}
 	err := onAct(ctx, r, UpdateRiskReport,
 		func(a procedure.Act[procedure.RiskReport]) error {
 			return state.CheckReport(a.Actor, in.Rulebook, a.Payload)

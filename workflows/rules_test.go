@@ -487,8 +487,16 @@ func TestR32_ImplementationReports(t *testing.T) {
 	impl := child(workflows.ProcImplementation, 1)
 	h.act(p.next(hour), "report before unit", impl, workflows.UpdateImplementationReport, official, procedure.ImplementationReport{Period: "2026H1", Document: "d"}, precondition)
 	h.act(p.next(hour), "execution unit", impl, workflows.UpdateExecutionUnit, official, "区住建委", "")
-	h.act(p.next(200*day), "late report", impl, workflows.UpdateImplementationReport, official, procedure.ImplementationReport{Period: "2026H2", Document: "d"}, "")
+	var tasks []procedure.Task
+	h.at(p.next(190*day), func() {
+		v, err := h.env.QueryWorkflowByID(impl, workflows.QueryTasks)
+		require.NoError(t, err)
+		require.NoError(t, v.Get(&tasks))
+	})
+	h.act(p.next(10*day), "late report", impl, workflows.UpdateImplementationReport, official, procedure.ImplementationReport{Period: "2026H2", Document: "d"}, "")
 	h.run(p.next(hour))
+	require.Len(t, tasks, 1)
+	require.True(t, tasks[0].Overdue, "the open task shows it is overdue: %s", tasks[0].Due.ExplanationEN)
 	kinds := h.kinds(impl)
 	require.Contains(t, kinds, "escalation", "an overdue report is escalated")
 	require.Contains(t, kinds, "implementation_report")
