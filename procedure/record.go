@@ -272,6 +272,18 @@ func (r *Record) CompleteRun(name, outcome, report string, at time.Time) {
 	}
 }
 
+// AbortRun records that a procedure round ended without a result (its workflow was cancelled
+// or terminated by an operator): the procedure is pending again on the current draft.
+func (r *Record) AbortRun(name string, at time.Time) {
+	run := r.run(name)
+	run.Running, run.Done = false, false
+	r.Note(at, name+"_aborted", "", false, "")
+	if !r.Participation.Running && !r.Expert.Running && !r.Risk.Running && r.Decision.Stage == StageConsultation {
+		_ = r.moveTo(StageDrafting)
+		r.Note(at, "consultation_closed", "", false, "")
+	}
+}
+
 func (r *Record) run(name string) *Run {
 	switch name {
 	case "participation":

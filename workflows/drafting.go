@@ -76,13 +76,15 @@ func (w *decision) runOf(proc string) *procedure.Run {
 func (w *decision) completeRun(proc string) func(workflow.Context, workflow.Future) {
 	return func(ctx workflow.Context, fut workflow.Future) {
 		var res Result
-		if err := fut.Get(ctx, &res); err != nil {
-			res = Result{Outcome: "failed"}
-		}
+		err := fut.Get(ctx, &res)
 		_ = w.r.change(ctx, func() applied {
 			before, n := w.stage(), len(w.rec.Timeline)
-			w.rec.CompleteRun(proc, res.Outcome, res.Report, workflow.Now(ctx))
-			w.rec.AddPreDecisionUnits(res.Units...)
+			if err != nil {
+				w.rec.AbortRun(proc, workflow.Now(ctx))
+			} else {
+				w.rec.CompleteRun(proc, res.Outcome, res.Report, workflow.Now(ctx))
+				w.rec.AddPreDecisionUnits(res.Units...)
+			}
 			return since(w.rec.Timeline, n, w.stage() != before)
 		})
 	}
