@@ -28,6 +28,8 @@ type Store interface {
 	MigrationStatus(ctx context.Context) (store.MigrationStatus, error)
 	// Decision returns one decision from the read model.
 	Decision(ctx context.Context, number string) (procedure.Decision, error)
+	// Acts returns a decision's record in order.
+	Acts(ctx context.Context, number string) ([]procedure.ActRecord, error)
 }
 
 // Options are the API's dependencies.
@@ -48,6 +50,8 @@ type Options struct {
 	Rulebooks procedure.Rulebooks
 	// DefaultRulebook is the rulebook of a decision that names none.
 	DefaultRulebook string
+	// Verifier checks the bearer tokens of /api/v1.
+	Verifier *Verifier
 }
 
 // Server holds the dependencies the handlers share.
@@ -58,12 +62,13 @@ type Server struct {
 	checkTimeout    time.Duration
 	rulebooks       procedure.Rulebooks
 	defaultRulebook string
+	verifier        *Verifier
 }
 
 // New builds the HTTP handler.
 func New(opts Options) http.Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
-		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook}
+		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -83,8 +88,25 @@ func New(opts Options) http.Handler {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(opts.Metrics, promhttp.HandlerOpts{Registry: opts.Metrics})))
 	if !opts.OpsOnly {
-		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"))
-		s.decisionRoutes(v1)
+		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate)
+		s.routes(v1)
 	}
 	return e
+}
+
+// routes mounts every /api/v1 route, one file per stage.
+func (s *Server) routes(v1 *echo.Group) {
+	s.decisionRoutes(v1)
+	decision := v1.Group("/decisions/:number")
+	s.decisionReads(decision)
+	s.draftingRoutes(decision)
+	s.participationRoutes(decision)
+	s.expertRoutes(decision)
+	s.riskRoutes(decision)
+	s.legalityRoutes(decision)
+	s.meetingRoutes(decision)
+	s.publicationRoutes(decision)
+	s.archiveRoutes(decision)
+	s.implementationRoutes(decision)
+	s.catalogRoutes(v1)
 }

@@ -28,12 +28,17 @@ type fakeStore struct {
 	pingErr   error
 	pending   []string
 	decisions map[string]procedure.Decision
+	acts      map[string][]procedure.ActRecord
 }
 
 func (f *fakeStore) Ping(context.Context) error { return f.pingErr }
 
 func (f *fakeStore) MigrationStatus(context.Context) (store.MigrationStatus, error) {
 	return store.MigrationStatus{Current: 1, Latest: 1 + int64(len(f.pending)), Pending: f.pending}, nil
+}
+
+func (f *fakeStore) Acts(_ context.Context, number string) ([]procedure.ActRecord, error) {
+	return f.acts[number], nil
 }
 
 func (f *fakeStore) Decision(_ context.Context, number string) (procedure.Decision, error) {
@@ -60,13 +65,31 @@ type fixture struct {
 	temporal *mocks.Client
 	store    *fakeStore
 	handler  http.Handler
+	t        *testing.T
+	// as is the person the requests are made as; nil sends no token.
+	as *procedure.Actor
+}
+
+var testSecret = []byte("test-secret")
+
+var (
+	officialLi = procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
+	auditorWu  = procedure.Actor{ID: "wu", Roles: []procedure.Role{procedure.RoleAuditor}}
+)
+
+func token(t *testing.T, a procedure.Actor) string {
+	tok, err := api.IssueHMAC(testSecret, "decisionflow", "", a, time.Now(), time.Hour)
+	require.NoError(t, err)
+	return tok
 }
 
 func newFixture(t *testing.T) *fixture {
-	f := &fixture{temporal: mocks.NewClient(t), store: &fakeStore{decisions: map[string]procedure.Decision{}}}
+	f := &fixture{temporal: mocks.NewClient(t), store: &fakeStore{decisions: map[string]procedure.Decision{}}, as: &officialLi}
+	f.t = t
 	books, err := procedure.LoadRulebooks(nil)
 	require.NoError(t, err)
-	f.handler = api.New(api.Options{Temporal: f.temporal, Store: f.store, Metrics: prometheus.NewRegistry(), Rulebooks: books, DefaultRulebook: "national-2019"})
+	f.handler = api.New(api.Options{Temporal: f.temporal, Store: f.store, Metrics: prometheus.NewRegistry(), Rulebooks: books,
+		DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", "")})
 	return f
 }
 
@@ -74,6 +97,9 @@ func (f *fixture) do(method, path, contentType, body string) (*httptest.Response
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if f.as != nil {
+		req.Header.Set("Authorization", "Bearer "+token(f.t, *f.as))
 	}
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
@@ -142,19 +168,19 @@ func TestDecision(t *testing.T) {
 	opened := time.Date(2026, 9, 29, 1, 0, 0, 0, time.UTC)
 	d := procedure.Decision{Number: "BD-2026-007", Title: "t", Stage: procedure.StageStart, OpenedAt: opened}
 	f := newFixture(t)
+	f.store.decisions["BD-2025-001"] = procedure.Decision{Number: "BD-2025-001", Title: "old", Stage: procedure.StageImplementation, OpenedAt: opened, Drill: true}
 	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-007", "", workflows.QueryState).Return(jsonValue{d}, nil)
-	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2025-001", "", workflows.QueryState).Return(nil, serviceerror.NewNotFound("gone"))
 	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-404", "", workflows.QueryState).Return(nil, serviceerror.NewNotFound("none"))
 	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-503", "", workflows.QueryState).Return(nil, serviceerror.NewUnavailable("down"))
-	f.store.decisions["BD-2025-001"] = procedure.Decision{Number: "BD-2025-001", Title: "old", Stage: procedure.StageImplementation, OpenedAt: opened}
 
-	rec, _ := f.do(http.MethodGet, "/api/v1/decisions/BD-2026-007", "", "")
-	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	require.Contains(t, rec.Body.String(), `"opened_at":"2026-09-29T01:00:00Z"`)
-
-	rec, _ = f.do(http.MethodGet, "/api/v1/decisions/BD-2025-001", "", "")
-	require.Equal(t, http.StatusOK, rec.Code, "a decision past retention answers from the store")
+	rec, _ := f.do(http.MethodGet, "/api/v1/decisions/BD-2025-001", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, "the store's read model answers")
 	require.Contains(t, rec.Body.String(), `"stage":"implementation"`)
+	require.Contains(t, rec.Body.String(), `"drill":true`, "a drill says so in every answer")
+
+	rec, _ = f.do(http.MethodGet, "/api/v1/decisions/BD-2026-007", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, "a decision not yet in the store answers from its workflow")
+	require.Contains(t, rec.Body.String(), `"opened_at":"2026-09-29T01:00:00Z"`)
 
 	for path, status := range map[string]int{
 		"/api/v1/decisions/BD-2026-404":  404,

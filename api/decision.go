@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 )
 
@@ -51,7 +49,7 @@ type DecisionResponse struct {
 }
 
 func (s *Server) decisionRoutes(g *echo.Group) {
-	g.POST("/decisions", s.createDecision)
+	g.POST("/decisions", s.createDecision, requireRoles(procedure.RoleOfficial, procedure.RoleHead))
 	g.GET("/decisions/:number", s.decision)
 }
 
@@ -89,29 +87,27 @@ func (s *Server) createDecision(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toResponse(d, false))
 }
 
-// decision answers from the running workflow; a decision whose history the engine no longer
-// keeps answers from the store's record.
+// decision answers from the store's read model, which every act keeps current; a decision
+// so new that its workflow has not yet recorded it answers from the workflow.
 func (s *Server) decision(c echo.Context) error {
 	number := c.Param("number")
 	if err := procedure.ValidateNumber(number); err != nil {
 		return err
 	}
+	d, err := s.store.Decision(c.Request().Context(), number)
+	if err == nil {
+		return c.JSON(http.StatusOK, toResponse(d, true))
+	}
+	if !procedure.IsCode(err, procedure.ENotFound) {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), queryTimeout)
 	defer cancel()
 	value, err := s.temporal.QueryWorkflow(ctx, number, "", workflows.QueryState)
-	if err == nil {
-		var d procedure.Decision
-		if err := value.Get(&d); err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, toResponse(d, true))
-	}
-	var nf *serviceerror.NotFound
-	if !errors.As(err, &nf) {
+	if err != nil {
 		return fromTemporal(err, number)
 	}
-	d, err := s.store.Decision(ctx, number)
-	if err != nil {
+	if err := value.Get(&d); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toResponse(d, true))

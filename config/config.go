@@ -34,6 +34,8 @@ type Config struct {
 	CalendarDir string `env:"DECISIONFLOW_CALENDAR_DIR"`
 	// ShutdownTimeout bounds a graceful stop on SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration `env:"DECISIONFLOW_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+	// Auth configures the bearer tokens of the API.
+	Auth Auth
 	// Temporal configures the workflow engine.
 	Temporal Temporal
 	// Log configures logging.
@@ -59,6 +61,20 @@ type Temporal struct {
 	// Retention is how long the embedded server keeps closed workflow histories (dev only;
 	// a cluster's namespace sets its own).
 	Retention time.Duration `env:"DECISIONFLOW_RETENTION" envDefault:"8760h"`
+}
+
+// Auth configures bearer-token verification. Exactly one kind of key is used: public keys
+// when PublicKeys is set, else the HMAC secret (under dev, generated into the data directory
+// when not given).
+type Auth struct {
+	// Secret is the HMAC (HS256) secret tokens are signed with.
+	Secret string `env:"DECISIONFLOW_JWT_SECRET"`
+	// PublicKeys is a PEM file of RSA or Ed25519 public keys that verify RS256/EdDSA tokens.
+	PublicKeys string `env:"DECISIONFLOW_JWT_PUBLIC_KEYS"`
+	// Issuer is the required "iss" claim.
+	Issuer string `env:"DECISIONFLOW_JWT_ISSUER" envDefault:"decisionflow"`
+	// Audience, if set, is the required "aud" claim.
+	Audience string `env:"DECISIONFLOW_JWT_AUDIENCE"`
 }
 
 // TLS reports whether the client connects to the cluster over TLS.
@@ -117,6 +133,10 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Rulebook, "rulebook", c.Rulebook, "default rulebook of new decisions (DECISIONFLOW_RULEBOOK)")
 	fs.StringVar(&c.RulebookDir, "rulebook-dir", c.RulebookDir, "directory of extra rulebook files (DECISIONFLOW_RULEBOOK_DIR)")
 	fs.StringVar(&c.CalendarDir, "calendar-dir", c.CalendarDir, "directory of calendar override files (DECISIONFLOW_CALENDAR_DIR)")
+	fs.StringVar(&c.Auth.Secret, "jwt-secret", c.Auth.Secret, "HMAC secret of bearer tokens (DECISIONFLOW_JWT_SECRET)")
+	fs.StringVar(&c.Auth.PublicKeys, "jwt-public-keys", c.Auth.PublicKeys, "PEM file of token public keys (DECISIONFLOW_JWT_PUBLIC_KEYS)")
+	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", c.Auth.Issuer, "required token issuer (DECISIONFLOW_JWT_ISSUER)")
+	fs.StringVar(&c.Auth.Audience, "jwt-audience", c.Auth.Audience, "required token audience (DECISIONFLOW_JWT_AUDIENCE)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "graceful stop limit (DECISIONFLOW_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.Temporal.Address, "temporal-address", c.Temporal.Address, "Temporal frontend (TEMPORAL_ADDRESS)")
 	fs.StringVar(&c.Temporal.Namespace, "temporal-namespace", c.Temporal.Namespace, "Temporal namespace (TEMPORAL_NAMESPACE)")
@@ -212,6 +232,18 @@ func (c *Config) validateDatabase(command string) error {
 	u, err := url.Parse(c.DatabaseURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
 		return &Error{Setting: setting, Problem: "must be a Postgres URL such as postgres://user@host:5432/decisionflow"}
+	}
+	return nil
+}
+
+// validateAuth requires a key outside dev: a production API never makes up its own secret.
+func (c *Config) validateAuth(command string) error {
+	const setting = "DECISIONFLOW_JWT_SECRET (--jwt-secret)"
+	if c.Auth.Secret != "" && len(c.Auth.Secret) < 32 {
+		return &Error{Setting: setting, Problem: "must be at least 32 characters"}
+	}
+	if (command == "serve" || command == "api") && c.Auth.Secret == "" && c.Auth.PublicKeys == "" {
+		return &Error{Setting: setting, Problem: fmt.Sprintf("%q needs a token secret or DECISIONFLOW_JWT_PUBLIC_KEYS", command)}
 	}
 	return nil
 }

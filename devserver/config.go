@@ -14,13 +14,19 @@ import (
 // serverConfig describes a one-shard, single-process cluster on a SQLite file whose frontend
 // listens on host:port and whose other roles take free ports on the same host.
 func serverConfig(dbFile, host string, port int) (*config.Config, error) {
+	roles := []string{"frontend", "history", "matching", "worker"}
+	// Each role needs a membership port, and each role but the frontend a gRPC port.
+	ports, err := freePorts(host, 2*len(roles)-1, port)
+	if err != nil {
+		return nil, err
+	}
 	services := map[string]config.Service{}
-	for _, role := range []string{"frontend", "history", "matching", "worker"} {
-		svc, err := roleService(host, role, port)
-		if err != nil {
-			return nil, err
+	for i, role := range roles {
+		grpc := port
+		if i > 0 {
+			grpc = ports[len(roles)+i-1]
 		}
-		services[role] = svc
+		services[role] = config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: ports[i], BindOnIP: host}}
 	}
 	frontend := net.JoinHostPort(host, strconv.Itoa(port))
 	return &config.Config{
@@ -61,6 +67,31 @@ func serverConfig(dbFile, host string, port int) (*config.Config, error) {
 	}, nil
 }
 
+// freePorts asks the kernel for n distinct free ports on host, none equal to exclude. The
+// listeners stay open until all are chosen, so no two are the same. Another process could
+// take one before the server binds it; for the internal roles of a single-process server that
+// risk is accepted.
+func freePorts(host string, n, exclude int) ([]int, error) {
+	var ports []int
+	var open []net.Listener
+	defer func() {
+		for _, l := range open {
+			l.Close()
+		}
+	}()
+	for len(ports) < n {
+		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return nil, fmt.Errorf("find a free port on %s: %w", host, err)
+		}
+		open = append(open, l)
+		if p := l.Addr().(*net.TCPAddr).Port; p != exclude {
+			ports = append(ports, p)
+		}
+	}
+	return ports, nil
+}
+
 // sqliteConfig keeps the server's state in one file. WAL with synchronous=FULL makes every
 // committed workflow transition survive a crash of the process or of the machine.
 func sqliteConfig(dbFile string) *config.SQL {
@@ -74,20 +105,4 @@ func sqliteConfig(dbFile string) *config.SQL {
 			"busy_timeout": "10000",
 		},
 	}
-}
-
-func roleService(host, role string, frontendPort int) (config.Service, error) {
-	grpcPort := frontendPort
-	if role != "frontend" {
-		p, err := freePort(host)
-		if err != nil {
-			return config.Service{}, err
-		}
-		grpcPort = p
-	}
-	membershipPort, err := freePort(host)
-	if err != nil {
-		return config.Service{}, fmt.Errorf("%s membership port: %w", role, err)
-	}
-	return config.Service{RPC: config.RPC{GRPCPort: grpcPort, MembershipPort: membershipPort, BindOnIP: host}}, nil
 }

@@ -146,20 +146,11 @@ func frontendAddress(listen string) (string, int, error) {
 		host = "127.0.0.1"
 	}
 	if port == 0 {
-		if port, err = freePort(host); err != nil {
+		ports, err := freePorts(host, 1, 0)
+		if err != nil {
 			return "", 0, err
 		}
+		port = ports[0]
 	}
 	return host, port, nil
-}
-
-// freePort asks the kernel for a port that is free now. Another process could take it before
-// the server binds; for the internal roles of a single-process server that risk is accepted.
-func freePort(host string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("find a free port on %s: %w", host, err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

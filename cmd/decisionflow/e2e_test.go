@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"decisionflow/api"
 	"decisionflow/procedure"
 	"decisionflow/store"
 	"decisionflow/store/storetest"
@@ -45,6 +46,7 @@ func TestMain(m *testing.M) {
 // child is one decisionflow process started by a test.
 type child struct {
 	cmd          *exec.Cmd
+	dataDir      string
 	httpAddr     string
 	temporalAddr string
 	log          *bytes.Buffer
@@ -61,7 +63,7 @@ func freeAddr(t *testing.T) string {
 // startDev runs `decisionflow dev` on dataDir and waits until /readyz answers 200.
 func startDev(t *testing.T, dataDir, httpAddr, temporalAddr string, env ...string) *child {
 	t.Helper()
-	c := &child{httpAddr: httpAddr, temporalAddr: temporalAddr, log: &bytes.Buffer{}}
+	c := &child{httpAddr: httpAddr, temporalAddr: temporalAddr, log: &bytes.Buffer{}, dataDir: dataDir}
 	c.cmd = exec.Command(os.Args[0], "dev", "--data-dir", dataDir, "--http", httpAddr, "--temporal-listen", temporalAddr)
 	c.cmd.Env = append(os.Environ(), append(env, childEnv+"=1", "DECISIONFLOW_LOG_FORMAT=json")...)
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
@@ -93,10 +95,35 @@ func startDev(t *testing.T, dataDir, httpAddr, temporalAddr string, env ...strin
 
 func (c *child) url(path string) string { return "http://" + c.httpAddr + path }
 
+// request sends an API request as the demo official, with a token signed by the data
+// directory's secret, as `decisionflow token` would print it.
+func (c *child) request(t *testing.T, method, path, body string) *http.Response {
+	t.Helper()
+	return c.requestAs(t, "li", method, path, body)
+}
+
+func (c *child) requestAs(t *testing.T, user, method, path, body string) *http.Response {
+	t.Helper()
+	secret, err := os.ReadFile(filepath.Join(c.dataDir, SecretFile))
+	require.NoError(t, err)
+	actor, ok := demoUser(user)
+	require.True(t, ok, user)
+	tok, err := api.IssueHMAC(secret, "decisionflow", "", actor, time.Now(), time.Hour)
+	require.NoError(t, err)
+	req, err := http.NewRequest(method, c.url(path), strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	return resp
+}
+
 func (c *child) decision(t *testing.T, number string) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.Get(c.url("/api/v1/decisions/" + number))
-	require.NoError(t, err)
+	resp := c.request(t, http.MethodGet, "/api/v1/decisions/"+number, "")
 	defer resp.Body.Close()
 	var body map[string]any
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
@@ -126,9 +153,7 @@ func survivesKill(t *testing.T, databaseURL string) {
 	// 1. Start a decision and wait until the workflow has recorded it.
 	first := startDev(t, dataDir, httpAddr, temporalAddr, env...)
 	t.Logf("start to ready: %v", first.readyAfter)
-	resp, err := http.Post(first.url("/api/v1/decisions"), "application/json",
-		strings.NewReader(`{"number":"`+number+`","title":"宝坻区老旧小区改造实施方案"}`))
-	require.NoError(t, err)
+	resp := first.request(t, http.MethodPost, "/api/v1/decisions", `{"number":"`+number+`","title":"宝坻区老旧小区改造实施方案"}`)
 	resp.Body.Close()
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
 	var before map[string]any

@@ -7,6 +7,7 @@
 //	decisionflow api      [flags]   API only
 //	decisionflow worker   [flags]   worker only
 //	decisionflow migrate  up|status [flags]
+//	decisionflow token    --user ID [flags]
 //	decisionflow version
 package main
 
@@ -35,6 +36,7 @@ Usage:
   decisionflow api      [flags]        API only
   decisionflow worker   [flags]        worker only
   decisionflow migrate  up|status      apply or show database migrations
+  decisionflow token    --user ID      print a bearer token (demo users: decisionflow token --list)
   decisionflow version                 print the version
 
 Run "decisionflow COMMAND -h" for a command's flags; every flag has an environment variable.
@@ -83,6 +85,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runProcess(ctx, cmd, cfg)
 	case "migrate":
 		return m.migrate(ctx, rest)
+	case "token":
+		return m.token(rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "decisionflow", version)
 		return nil

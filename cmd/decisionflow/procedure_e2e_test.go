@@ -2,54 +2,45 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
+	"strconv"
 	"testing"
 	"time"
 
+	"decisionflow/api"
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 )
 
-// People of the end-to-end procedure.
-var (
-	e2eHead      = procedure.Actor{ID: "head", Roles: []procedure.Role{procedure.RoleHead}}
-	e2eOfficial  = procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}, Unit: "区住建委"}
-	e2eCounsel   = procedure.Actor{ID: "wang", Roles: []procedure.Role{procedure.RoleLegalCounsel}}
-	e2eAdviser   = procedure.Actor{ID: "zhao", Roles: []procedure.Role{procedure.RoleLegalAdviser}}
-	e2eAssessor  = procedure.Actor{ID: "qian", Roles: []procedure.Role{procedure.RoleRiskAssessor}, Unit: "风险评估中心"}
-	e2eSecretary = procedure.Actor{ID: "sun", Roles: []procedure.Role{procedure.RoleMeetingSecretary}}
-	e2eLiaison   = procedure.Actor{ID: "zhou", Roles: []procedure.Role{procedure.RolePartyLiaison}}
-)
-
-// act sends one act as an Update and waits for its answer.
-func act(t *testing.T, c client.Client, workflowID, update string, actor procedure.Actor, payload any) {
+// act sends one act over HTTP as a demo user and requires it accepted.
+func (c *child) act(t *testing.T, user, path string, payload any) {
 	t.Helper()
-	require.NoError(t, tryAct(c, workflowID, update, actor, payload), "%s on %s", update, workflowID)
+	status, problem := c.tryAct(t, user, path, payload)
+	require.Equal(t, http.StatusOK, status, "%s by %s: %+v", path, user, problem)
 }
 
-func tryAct(c client.Client, workflowID, update string, actor procedure.Actor, payload any) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: update, WaitForStage: client.WorkflowUpdateStageCompleted,
-		Args: []any{procedure.Act[any]{Actor: actor, Payload: payload}},
-	})
-	if err != nil {
-		return err
+// tryAct sends one act over HTTP as a demo user and returns the status and any problem.
+func (c *child) tryAct(t *testing.T, user, path string, payload any) (int, api.Problem) {
+	t.Helper()
+	body, err := json.Marshal(payload)
+	require.NoError(t, err)
+	resp := c.requestAs(t, user, http.MethodPost, "/api/v1"+path, string(body))
+	defer resp.Body.Close()
+	var problem api.Problem
+	if resp.StatusCode != http.StatusOK {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&problem))
 	}
-	return h.Get(ctx, nil)
+	return resp.StatusCode, problem
 }
 
 func createDecision(t *testing.T, dev *child, body string) {
-	resp, err := http.Post(dev.url("/api/v1/decisions"), "application/json", strings.NewReader(body))
-	require.NoError(t, err)
+	resp := dev.request(t, http.MethodPost, "/api/v1/decisions", body)
 	resp.Body.Close()
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
 }
@@ -74,63 +65,68 @@ func TestDev_WholeProcedure(t *testing.T) {
 	createDecision(t, dev, `{"number":"`+number+`","title":"老旧小区改造实施方案（演练）","rulebook":"tianjin","drill":{"seconds_per_day":1}}`)
 	today := procedure.DateOf(time.Now())
 	id := func(proc string, round int) string { return workflows.ChildID(number, proc, round) }
+	round := func(proc string, n int) string { return "/decisions/" + number + "/" + proc + "/" + strconv.Itoa(n) }
 
 	// Start, draft, and the three procedures in parallel on draft 1.
-	act(t, c, number, workflows.UpdateStartDecision, e2eHead, procedure.StartDecision{
+	dev.act(t, "head", "/decisions/"+number+"/start-decision", procedure.StartDecision{
 		Units: []procedure.UndertakingUnit{{Name: "区住建委"}}, Officials: []string{"li"}, DecidedOn: today, Document: "sha256:start",
 		Applicability: procedure.Applicability{Participation: procedure.Exemption{Required: true}, Expert: procedure.Exemption{Required: true},
 			Risk: procedure.Exemption{Required: true}, FairCompetition: procedure.Exemption{Required: true}},
 	})
-	act(t, c, number, workflows.UpdateDraft, e2eOfficial, procedure.Draft{Document: "sha256:v1", Explanation: "sha256:ex"})
-	act(t, c, number, workflows.UpdateOpenConsultation, e2eOfficial, struct{}{})
-	act(t, c, id(workflows.ProcParticipation, 1), workflows.UpdateNotice, e2eOfficial, procedure.Notice{
+	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: "sha256:v1", Explanation: "sha256:ex"})
+	dev.act(t, "li", "/decisions/"+number+"/open-consultation", struct{}{})
+	dev.act(t, "li", round(workflows.ProcParticipation, 1)+"/notice", procedure.Notice{
 		Draft: "sha256:v1", Explanation: "sha256:ex", HowToComment: "网站留言", Channels: []string{"区政府网站"}, Opens: today, Closes: today.AddDays(30)})
 	panel := procedure.Panel{Expertise: "规划", Representativeness: "覆盖", Neutrality: "无利害关系"}
 	for i := 1; i <= 5; i++ {
 		panel.Experts = append(panel.Experts, procedure.Expert{ID: fmt.Sprintf("expert%d", i), ConflictChecked: true})
 	}
-	act(t, c, id(workflows.ProcExpert, 1), workflows.UpdatePanel, e2eOfficial, panel)
+	dev.act(t, "li", round(workflows.ProcExpert, 1)+"/panel", panel)
 	for i := 1; i <= 5; i++ {
-		expert := procedure.Actor{ID: fmt.Sprintf("expert%d", i), Roles: []procedure.Role{procedure.RoleExpert}}
-		act(t, c, id(workflows.ProcExpert, 1), workflows.UpdateExpertOpinion, expert, procedure.ExpertOpinion{Document: "sha256:op", Signature: "sig"})
+		expert := procedure.Actor{ID: fmt.Sprintf("expert%d", i)}
+		dev.act(t, expert.ID, round(workflows.ProcExpert, 1)+"/expert-opinion", procedure.ExpertOpinion{Document: "sha256:op", Signature: "sig"})
 	}
-	act(t, c, id(workflows.ProcExpert, 1), workflows.UpdateExpertReport, e2eOfficial, "sha256:expert-report")
-	act(t, c, id(workflows.ProcRisk, 1), workflows.UpdateRiskReport, e2eAssessor, procedure.RiskReport{
+	dev.act(t, "li", round(workflows.ProcExpert, 1)+"/expert-report", "sha256:expert-report")
+	dev.act(t, "qian", round(workflows.ProcRisk, 1)+"/risk-report", procedure.RiskReport{
 		Points: []procedure.RiskPoint{{Description: "费用分摊争议", Mitigation: "逐户沟通"}}, ResponsePlan: "专班", DepartmentsHeard: []string{"信访办"},
 		Grade: "medium", Document: "sha256:risk", Signature: "sig"})
-	act(t, c, number, workflows.UpdateFairCompetition, e2eOfficial, procedure.FairCompetitionReview{Document: "sha256:fc", Conclusion: "无排除限制竞争内容"})
+	dev.act(t, "li", "/decisions/"+number+"/fair-competition-review", procedure.FairCompetitionReview{Document: "sha256:fc", Conclusion: "无排除限制竞争内容"})
 
 	// The comment period (30 statutory days) runs out in about 31 s of drill time.
-	err := tryAct(c, id(workflows.ProcParticipation, 1), workflows.UpdateAdoptionReport, e2eOfficial, procedure.AdoptionReport{Document: "sha256:ad"})
-	requireRejected(t, err, procedure.EFailedPrecondition)
+	adoption := procedure.AdoptionReport{Document: "sha256:ad"}
+	status, problem := dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", adoption)
+	require.Equal(t, http.StatusConflict, status, "no adoption report before the period closes")
+	require.Equal(t, procedure.EFailedPrecondition, problem.Code)
+	require.Contains(t, problem.Detail, "R-10")
 	require.Eventually(t, func() bool {
-		return tryAct(c, id(workflows.ProcParticipation, 1), workflows.UpdateAdoptionReport, e2eOfficial, procedure.AdoptionReport{Document: "sha256:ad"}) == nil
+		status, _ := dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", adoption)
+		return status == http.StatusOK
 	}, 60*time.Second, time.Second)
 	require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageDrafting }, 10*time.Second, 100*time.Millisecond)
 
 	// Legality review 1 says "revise"; draft 2 passes review 2.
 	submission := procedure.LegalitySubmission{LegalBasis: "上位法依据", UnitOpinion: "sha256:unit"}
-	act(t, c, number, workflows.UpdateLegalitySubmission, e2eOfficial, submission)
-	act(t, c, id(workflows.ProcLegality, 1), workflows.UpdateAdviserOpinion, e2eAdviser, procedure.AdviserOpinion{Document: "sha256:adv", Signature: "sig"})
-	act(t, c, id(workflows.ProcLegality, 1), workflows.UpdateLegalityOpinion, e2eCounsel,
+	dev.act(t, "li", "/decisions/"+number+"/legality-submission", submission)
+	dev.act(t, "zhao", round(workflows.ProcLegality, 1)+"/adviser-opinion", procedure.AdviserOpinion{Document: "sha256:adv", Signature: "sig"})
+	dev.act(t, "wang", round(workflows.ProcLegality, 1)+"/legality-opinion",
 		procedure.LegalityOpinion{Outcome: procedure.OutcomeRevise, Reasons: "第五条与上位法不一致", Document: "sha256:l1", Signature: "sig"})
 	require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageDrafting }, 10*time.Second, 100*time.Millisecond)
-	act(t, c, number, workflows.UpdateDraft, e2eOfficial, procedure.Draft{Document: "sha256:v2", Explanation: "sha256:ex2", ChangedShare: 0.05})
-	act(t, c, number, workflows.UpdateLegalitySubmission, e2eOfficial, submission)
-	act(t, c, id(workflows.ProcLegality, 2), workflows.UpdateAdviserOpinion, e2eAdviser, procedure.AdviserOpinion{Document: "sha256:adv2", Signature: "sig"})
-	act(t, c, id(workflows.ProcLegality, 2), workflows.UpdateLegalityOpinion, e2eCounsel,
+	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: "sha256:v2", Explanation: "sha256:ex2", ChangedShare: 0.05})
+	dev.act(t, "li", "/decisions/"+number+"/legality-submission", submission)
+	dev.act(t, "zhao", round(workflows.ProcLegality, 2)+"/adviser-opinion", procedure.AdviserOpinion{Document: "sha256:adv2", Signature: "sig"})
+	dev.act(t, "wang", round(workflows.ProcLegality, 2)+"/legality-opinion",
 		procedure.LegalityOpinion{Outcome: procedure.OutcomeLawful, Reasons: "合法", Document: "sha256:l2", Signature: "sig"})
 	require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageCollectiveDiscussion }, 10*time.Second, 100*time.Millisecond)
 
 	// The head approves against a majority for rejection, with a reason.
-	act(t, c, number, workflows.UpdateScheduleMeeting, e2eSecretary, procedure.Meeting{Kind: procedure.MeetingExecutive, Date: today.AddDays(40), Head: "head", Members: []string{"d1", "d2", "head"}})
-	act(t, c, number, workflows.UpdateMinutes, e2eSecretary, procedure.Minutes{Decision: procedure.DecisionApprove, Reason: "资金已落实，风险可控",
+	dev.act(t, "sun", "/decisions/"+number+"/schedule-meeting", procedure.Meeting{Kind: procedure.MeetingExecutive, Date: today.AddDays(40), Head: "head", Members: []string{"d1", "d2", "head"}})
+	dev.act(t, "sun", "/decisions/"+number+"/minutes", procedure.Minutes{Decision: procedure.DecisionApprove, Reason: "资金已落实，风险可控",
 		Views:    []procedure.View{{Member: "d1", Position: "reject", Opinion: "资金压力大"}, {Member: "d2", Position: "reject", Opinion: "时机不成熟"}, {Member: "head", Position: "approve", Opinion: "同意"}},
 		Document: "sha256:min", Signature: "sig"})
-	act(t, c, number, workflows.UpdateApproveMinutes, e2eHead, struct{}{})
-	act(t, c, number, workflows.UpdatePartyReport, e2eLiaison, procedure.PartyReport{Document: "sha256:party"})
-	act(t, c, number, workflows.UpdatePublication, e2eOfficial, procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub", OpinionsExplanation: "见附件"})
-	act(t, c, number, workflows.UpdateArchive, e2eOfficial, procedure.ArchiveHandover{Dossier: "sha256:dossier", ReceivedBy: "区档案馆"})
+	dev.act(t, "head", "/decisions/"+number+"/approve-minutes", struct{}{})
+	dev.act(t, "zhou", "/decisions/"+number+"/party-report", procedure.PartyReport{Document: "sha256:party"})
+	dev.act(t, "li", "/decisions/"+number+"/publication", procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub", OpinionsExplanation: "见附件"})
+	dev.act(t, "li", "/decisions/"+number+"/archive-handover", procedure.ArchiveHandover{Dossier: "sha256:dossier", ReceivedBy: "区档案馆"})
 
 	rec := queryRecord(t, c, number)
 	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)
@@ -151,13 +147,6 @@ func TestDev_WholeProcedure(t *testing.T) {
 	}
 }
 
-func requireRejected(t *testing.T, err error, code string) {
-	t.Helper()
-	var app *temporal.ApplicationError
-	require.ErrorAs(t, err, &app)
-	require.Equal(t, code, app.Type())
-}
-
 // TestDev_RevisionLoopsStayBounded sends one decision through 50 legality revision loops on
 // the embedded server and checks that its history stays small.
 func TestDev_RevisionLoopsStayBounded(t *testing.T) {
@@ -166,7 +155,7 @@ func TestDev_RevisionLoopsStayBounded(t *testing.T) {
 	defer c.Close()
 	const number = "BD-2026-050"
 	createDecision(t, dev, `{"number":"`+number+`","title":"循环修改测试"}`)
-	act(t, c, number, workflows.UpdateStartDecision, e2eHead, procedure.StartDecision{
+	dev.act(t, "head", "/decisions/"+number+"/start-decision", procedure.StartDecision{
 		Units: []procedure.UndertakingUnit{{Name: "区住建委"}}, Officials: []string{"li"}, Document: "sha256:start",
 		Applicability: procedure.Applicability{
 			Participation:   procedure.Exemption{Finding: "依法不予公开", LegalBasis: "《政府信息公开条例》第十四条"},
@@ -175,12 +164,13 @@ func TestDev_RevisionLoopsStayBounded(t *testing.T) {
 			FairCompetition: procedure.Exemption{Finding: "不涉及市场主体"},
 		},
 	})
+	round := func(proc string, n int) string { return "/decisions/" + number + "/" + proc + "/" + strconv.Itoa(n) }
 	const loops = 50
 	for i := 1; i <= loops; i++ {
-		act(t, c, number, workflows.UpdateDraft, e2eOfficial, procedure.Draft{Document: fmt.Sprintf("sha256:v%d", i), Explanation: "sha256:ex", ChangedShare: 0.1})
-		act(t, c, number, workflows.UpdateLegalitySubmission, e2eOfficial, procedure.LegalitySubmission{LegalBasis: "依据"})
-		act(t, c, workflows.ChildID(number, workflows.ProcLegality, i), workflows.UpdateAdviserOpinion, e2eAdviser, procedure.AdviserOpinion{Document: "d", Signature: "s"})
-		act(t, c, workflows.ChildID(number, workflows.ProcLegality, i), workflows.UpdateLegalityOpinion, e2eCounsel,
+		dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: fmt.Sprintf("sha256:v%d", i), Explanation: "sha256:ex", ChangedShare: 0.1})
+		dev.act(t, "li", "/decisions/"+number+"/legality-submission", procedure.LegalitySubmission{LegalBasis: "依据"})
+		dev.act(t, "zhao", round(workflows.ProcLegality, i)+"/adviser-opinion", procedure.AdviserOpinion{Document: "d", Signature: "s"})
+		dev.act(t, "wang", round(workflows.ProcLegality, i)+"/legality-opinion",
 			procedure.LegalityOpinion{Outcome: procedure.OutcomeRevise, Reasons: "修改", Document: "d", Signature: "s"})
 		require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageDrafting }, 10*time.Second, 20*time.Millisecond)
 	}

@@ -67,6 +67,13 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
 		return err
 	}
+	var verifier *api.Verifier
+	if cmd != "worker" { // a worker serves no API, only probes and metrics
+		if verifier, err = tokenVerifier(cmd, cfg); err != nil {
+			fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
+			return err
+		}
+	}
 	p := &process{logger: logger}
 	defer p.stop(cfg.ShutdownTimeout)
 
@@ -75,6 +82,14 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		return err
 	}
 	p.onStop("store", func(context.Context) error { return st.Close() })
+
+	// The HTTP port is taken first, so nothing started after can take it, and a busy port
+	// fails the start at once.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	p.onStop("http listener", func(context.Context) error { ln.Close(); return nil })
 
 	hostPort := cfg.Temporal.Address
 	if cmd == "dev" {
@@ -109,11 +124,8 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 
 	handler := api.New(api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
-		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook})
-	addr, serveErr, err := serveHTTP(cfg.HTTPAddr, handler, p)
-	if err != nil {
-		return err
-	}
+		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier})
+	addr, serveErr := serveHTTP(ln, handler, p)
 	m.printReady(cmd, cfg, addr, hostPort)
 	if m.Ready != nil {
 		m.Ready(addr)
@@ -163,12 +175,8 @@ func startWorker(c client.Client, acts *activities.Activities, cfg config.Config
 	return nil
 }
 
-// serveHTTP listens before it returns, so the address printed is one that answers.
-func serveHTTP(addr string, h http.Handler, p *process) (string, <-chan error, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", nil, fmt.Errorf("listen on %s: %w", addr, err)
-	}
+// serveHTTP serves h on ln until the process stops.
+func serveHTTP(ln net.Listener, h http.Handler, p *process) (string, <-chan error) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() {
@@ -177,7 +185,7 @@ func serveHTTP(addr string, h http.Handler, p *process) (string, <-chan error, e
 		}
 	}()
 	p.onStop("http", srv.Shutdown)
-	return ln.Addr().String(), errc, nil
+	return ln.Addr().String(), errc
 }
 
 func (m *Main) printReady(cmd string, cfg config.Config, addr, temporalAddr string) {
@@ -191,6 +199,7 @@ func (m *Main) printReady(cmd string, cfg config.Config, addr, temporalAddr stri
 	fmt.Fprintf(m.Stdout, "  Temporal            %s (namespace %s)\n", temporalAddr, cfg.Temporal.Namespace)
 	if cmd == "dev" {
 		fmt.Fprintf(m.Stdout, "  数据目录 data dir   %s\n", cfg.DataDir)
+		fmt.Fprintf(m.Stdout, "  令牌 tokens         decisionflow token --data-dir %s --user li   (decisionflow token --list)\n", cfg.DataDir)
 	}
 }
 

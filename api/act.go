@@ -1,0 +1,132 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"time"
+
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+	"go.temporal.io/sdk/client"
+)
+
+// actTimeout bounds one act's round trip through the workflow.
+const actTimeout = 30 * time.Second
+
+// maxIdempotencyKey is the longest Idempotency-Key accepted.
+const maxIdempotencyKey = 200
+
+// act is one act endpoint: the Update it sends, who may send it, and its payload's type.
+type act struct {
+	// path is the last segment of the route, e.g. "start-decision".
+	path string
+	// update is the workflow Update the act becomes.
+	update string
+	// roles may send it; the procedure's checks then decide for the decision at hand.
+	roles []procedure.Role
+	// payload is a value of the payload's type; nil for acts without content.
+	payload any
+}
+
+// ActResponse is the answer to an act: the workflow's state after it and what is open now.
+type ActResponse struct {
+	// State is the state of the workflow the act went to.
+	State any `json:"state"`
+	// Tasks are the open tasks of that workflow.
+	Tasks []procedure.Task `json:"tasks"`
+}
+
+// mountActs adds one POST route per act under g; target names the workflow from the request.
+func (s *Server) mountActs(g *echo.Group, acts []act, target func(echo.Context) (string, error)) {
+	for _, a := range acts {
+		g.POST("/"+a.path, s.actHandler(a, target), requireRoles(a.roles...))
+	}
+}
+
+func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		workflowID, err := target(c)
+		if err != nil {
+			return err
+		}
+		payload, err := decodePayload(c, a.payload)
+		if err != nil {
+			return err
+		}
+		key := c.Request().Header.Get("Idempotency-Key")
+		if len(key) > maxIdempotencyKey {
+			return procedure.Errorf(procedure.EMalformed, "Idempotency-Key 过长", "Idempotency-Key is too long")
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), actTimeout)
+		defer cancel()
+		resp, err := s.send(ctx, workflowID, a.update, key, procedure.Act[any]{Actor: actorOf(c), Payload: payload})
+		if err != nil {
+			return fromTemporal(err, workflowID)
+		}
+		return c.JSON(http.StatusOK, resp)
+	}
+}
+
+// send delivers an act as an Update and answers with the state and open tasks. The
+// Idempotency-Key becomes the Update ID, so a retried request is answered from the first
+// one and never applied twice.
+func (s *Server) send(ctx context.Context, workflowID, update, key string, a procedure.Act[any]) (ActResponse, error) {
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateID: key, UpdateName: update, WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{a},
+	})
+	if err != nil {
+		return ActResponse{}, err
+	}
+	var resp ActResponse
+	if err := h.Get(ctx, &resp.State); err != nil {
+		return ActResponse{}, err
+	}
+	resp.Tasks = []procedure.Task{}
+	if v, err := s.temporal.QueryWorkflow(ctx, workflowID, "", workflows.QueryTasks); err == nil {
+		_ = v.Get(&resp.Tasks)
+	}
+	return resp, nil
+}
+
+// decodePayload reads the act's JSON body into a new value of example's type; acts without
+// content (nil example) take an empty body or {}.
+func decodePayload(c echo.Context, example any) (any, error) {
+	if example == nil {
+		if c.Request().ContentLength > 0 {
+			var empty struct{}
+			if err := decodeJSON(c, &empty); err != nil {
+				return nil, err
+			}
+		}
+		return struct{}{}, nil
+	}
+	ptr := reflect.New(reflect.TypeOf(example))
+	if err := decodeJSON(c, ptr.Interface()); err != nil {
+		return nil, err
+	}
+	return ptr.Elem().Interface(), nil
+}
+
+// decisionTarget is the Decision workflow named by the :number parameter.
+func decisionTarget(c echo.Context) (string, error) {
+	number := c.Param("number")
+	return number, procedure.ValidateNumber(number)
+}
+
+// roundTarget is the procedure workflow of the :number and :round parameters.
+func roundTarget(proc string) func(echo.Context) (string, error) {
+	return func(c echo.Context) (string, error) {
+		number := c.Param("number")
+		if err := procedure.ValidateNumber(number); err != nil {
+			return "", err
+		}
+		var round int
+		if err := echo.PathParamsBinder(c).Int("round", &round).BindError(); err != nil || round < 1 {
+			return "", procedure.Errorf(procedure.EInvalid, "轮次须为正整数", "the round must be a positive integer")
+		}
+		return workflows.ChildID(number, proc, round), nil
+	}
+}

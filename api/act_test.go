@@ -1,0 +1,123 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"decisionflow/api"
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/mocks"
+	"go.temporal.io/sdk/temporal"
+)
+
+var headZhang = procedure.Actor{ID: "head", Roles: []procedure.Role{procedure.RoleHead}}
+
+// updateReturns makes the mock client answer an Update with state, or reject it with err.
+func updateReturns(f *fixture, match func(client.UpdateWorkflowOptions) bool, state any, err error) {
+	h := &mocks.WorkflowUpdateHandle{}
+	h.On("Get", mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
+		if state != nil {
+			b, _ := json.Marshal(state)
+			_ = json.Unmarshal(b, args.Get(1))
+		}
+	}).Return(err)
+	f.temporal.On("UpdateWorkflow", mock.Anything, mock.MatchedBy(match)).Return(h, nil).Once()
+}
+
+func TestAct(t *testing.T) {
+	f := newFixture(t)
+	f.as = &headZhang
+	state := procedure.Decision{Number: "BD-2026-007", Stage: procedure.StageDrafting}
+	updateReturns(f, func(o client.UpdateWorkflowOptions) bool {
+		a, ok := o.Args[0].(procedure.Act[any])
+		start, isStart := a.Payload.(procedure.StartDecision)
+		return ok && isStart && o.WorkflowID == "BD-2026-007" && o.UpdateName == workflows.UpdateStartDecision &&
+			o.UpdateID == "key-1" && a.Actor.ID == "head" && start.Units[0].Name == "区住建委"
+	}, state, nil)
+	tasks := []procedure.Task{{Act: "draft", Role: procedure.RoleOfficial}}
+	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-007", "", workflows.QueryTasks).Return(jsonValue{tasks}, nil)
+
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/decisions/BD-2026-007/start-decision",
+		strings.NewReader(`{"units":[{"name":"区住建委"}],"officials":["li"],"document":"sha256:x"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "key-1")
+	req.Header.Set("Authorization", "Bearer "+token(t, headZhang))
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var resp struct {
+		State procedure.Decision `json:"state"`
+		Tasks []procedure.Task   `json:"tasks"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &resp))
+	require.Equal(t, procedure.StageDrafting, resp.State.Stage)
+	require.Equal(t, tasks, resp.Tasks)
+}
+
+func TestAct_Rejected(t *testing.T) {
+	f := newFixture(t)
+	pe := procedure.Errorf(procedure.EFailedPrecondition, "R-01：启动决定记录前不得起草", "R-01: no drafting before the start decision is recorded")
+	rejection := temporal.NewApplicationErrorWithOptions(pe.Error(), pe.Code, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{pe}})
+	updateReturns(f, func(o client.UpdateWorkflowOptions) bool { return o.UpdateName == workflows.UpdateDraft }, nil, rejection)
+	rec, p := f.do(http.MethodPost, "/api/v1/decisions/BD-2026-007/draft", jsonType, `{"document":"d","explanation":"e"}`)
+	require.Equal(t, http.StatusConflict, rec.Code, rec.Body.String())
+	require.Equal(t, procedure.EFailedPrecondition, p.Code)
+	require.Equal(t, pe.Message, p.Detail, "the Chinese message reaches the user")
+	require.Equal(t, pe.MessageEN, p.DetailEN)
+}
+
+func TestAct_Malformed(t *testing.T) {
+	f := newFixture(t)
+	rec, p := f.do(http.MethodPost, "/api/v1/decisions/BD-2026-007/draft", jsonType, `{"document":1}`)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Equal(t, procedure.EMalformed, p.Code)
+	rec, _ = f.do(http.MethodPost, "/api/v1/decisions/BD-2026-007/legality/zero/legality-opinion", jsonType, `{}`)
+	require.Equal(t, http.StatusForbidden, rec.Code, "an official may not give a legality opinion")
+	f.as = &procedure.Actor{ID: "wang", Roles: []procedure.Role{procedure.RoleLegalCounsel}}
+	rec, _ = f.do(http.MethodPost, "/api/v1/decisions/BD-2026-007/legality/zero/legality-opinion", jsonType, `{}`)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "the round must be a number")
+}
+
+func TestAuth(t *testing.T) {
+	f := newFixture(t)
+	f.as = nil
+	rec, p := f.do(http.MethodGet, "/api/v1/decisions/BD-2026-007", "", "")
+	require.Equal(t, http.StatusUnauthorized, rec.Code)
+	require.Equal(t, procedure.EUnauthenticated, p.Code)
+	require.Contains(t, rec.Header().Get("WWW-Authenticate"), "Bearer")
+
+	for name, tok := range map[string]string{
+		"wrong secret": mustIssue(t, []byte("other"), officialLi, time.Hour),
+		"expired":      mustIssue(t, testSecret, officialLi, -time.Hour),
+		"garbage":      "not.a.token",
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/decisions/BD-2026-007", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusUnauthorized, rec.Code, name)
+	}
+
+	f.as = &auditorWu
+	rec, p = f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":"t"}`)
+	require.Equal(t, http.StatusForbidden, rec.Code, "auditors write nothing")
+	require.Equal(t, procedure.EPermissionDenied, p.Code)
+
+	rec, _ = f.do(http.MethodGet, "/healthz", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, "probes need no token")
+}
+
+func mustIssue(t *testing.T, secret []byte, a procedure.Actor, ttl time.Duration) string {
+	tok, err := api.IssueHMAC(secret, "decisionflow", "", a, time.Now(), ttl)
+	require.NoError(t, err)
+	return tok
+}

@@ -1,0 +1,19 @@
+package api
+
+import (
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Acts of an expert argumentation round.
+var expertActs = []act{
+	{"panel", workflows.UpdatePanel, []procedure.Role{procedure.RoleOfficial}, procedure.Panel{}},
+	{"expert-opinion", workflows.UpdateExpertOpinion, []procedure.Role{procedure.RoleExpert}, procedure.ExpertOpinion{}},
+	{"expert-report", workflows.UpdateExpertReport, []procedure.Role{procedure.RoleOfficial}, ""},
+}
+
+func (s *Server) expertRoutes(decision *echo.Group) {
+	s.mountRound(decision, workflows.ProcExpert, expertActs)
+}

@@ -1,0 +1,28 @@
+package api
+
+import (
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The submission goes to the Decision workflow, which checks every prerequisite.
+var legalitySubmissionActs = []act{
+	{"legality-submission", workflows.UpdateLegalitySubmission, []procedure.Role{procedure.RoleOfficial}, procedure.LegalitySubmission{}},
+}
+
+// Acts of a legality review round.
+var legalityActs = []act{
+	{"request-materials", workflows.UpdateRequestMaterials, []procedure.Role{procedure.RoleLegalCounsel}, procedure.Return{}},
+	{"provide-materials", workflows.UpdateProvideMaterials, []procedure.Role{procedure.RoleOfficial}, nil},
+	{"return-submission", workflows.UpdateReturnSubmission, []procedure.Role{procedure.RoleLegalCounsel}, procedure.Return{}},
+	{"adviser-opinion", workflows.UpdateAdviserOpinion, []procedure.Role{procedure.RoleLegalAdviser}, procedure.AdviserOpinion{}},
+	{"countersign", workflows.UpdateCountersign, []procedure.Role{procedure.RoleOfficial, procedure.RoleLegalCounsel, procedure.RoleHead}, nil},
+	{"legality-opinion", workflows.UpdateLegalityOpinion, []procedure.Role{procedure.RoleLegalCounsel}, procedure.LegalityOpinion{}},
+}
+
+func (s *Server) legalityRoutes(decision *echo.Group) {
+	s.mountActs(decision, legalitySubmissionActs, decisionTarget)
+	s.mountRound(decision, workflows.ProcLegality, legalityActs)
+}

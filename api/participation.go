@@ -1,0 +1,32 @@
+package api
+
+import (
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Acts of a public participation round.
+var participationActs = []act{
+	{"notice", workflows.UpdateNotice, []procedure.Role{procedure.RoleOfficial}, procedure.Notice{}},
+	{"extend-period", workflows.UpdateExtendPeriod, []procedure.Role{procedure.RoleOfficial}, procedure.Date{}},
+	{"hearing", workflows.UpdateHearing, []procedure.Role{procedure.RoleOfficial}, procedure.Hearing{}},
+	// Hearing participants are members of the public: any signed-in person but an auditor.
+	{"confirm-hearing", workflows.UpdateConfirmHearing, nil, workflows.HearingConfirmation{}},
+	{"adoption-report", workflows.UpdateAdoptionReport, []procedure.Role{procedure.RoleOfficial}, procedure.AdoptionReport{}},
+}
+
+func (s *Server) participationRoutes(decision *echo.Group) {
+	s.mountRound(decision, workflows.ProcParticipation, participationActs)
+}
+
+// mountRound adds the read and act routes of a procedure's rounds under
+// /decisions/:number/{proc}/:round.
+func (s *Server) mountRound(decision *echo.Group, proc string, acts []act) {
+	g := decision.Group("/" + proc + "/:round")
+	target := roundTarget(proc)
+	g.GET("", s.workflowQuery(target, workflows.QueryState))
+	g.GET("/tasks", s.workflowQuery(target, workflows.QueryTasks))
+	s.mountActs(g, acts, target)
+}

@@ -1,0 +1,18 @@
+package api
+
+import (
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Acts of the Party-committee report and publication.
+var publicationActs = []act{
+	{"party-report", workflows.UpdatePartyReport, []procedure.Role{procedure.RolePartyLiaison}, procedure.PartyReport{}},
+	{"publication", workflows.UpdatePublication, []procedure.Role{procedure.RoleOfficial}, procedure.Publication{}},
+}
+
+func (s *Server) publicationRoutes(decision *echo.Group) {
+	s.mountActs(decision, publicationActs, decisionTarget)
+}

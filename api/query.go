@@ -1,0 +1,95 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+)
+
+// workflowQuery answers a GET with a query of the workflow target names.
+func (s *Server) workflowQuery(target func(echo.Context) (string, error), query string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := target(c)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), queryTimeout)
+		defer cancel()
+		v, err := s.temporal.QueryWorkflow(ctx, id, "", query)
+		if err != nil {
+			return fromTemporal(err, id)
+		}
+		var out json.RawMessage
+		if err := v.Get(&out); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, out)
+	}
+}
+
+// TimelineEntry is one line of a decision's timeline as the API shows it.
+type TimelineEntry struct {
+	// Workflow is the workflow that recorded it: the decision or one of its procedure rounds.
+	Workflow string `json:"workflow"`
+	// Seq orders the entries of one workflow.
+	Seq int `json:"seq"`
+	procedure.Event
+	// Payload is the act's content as recorded.
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// timeline answers every act and transition of a decision from the store, as JSON or, with
+// ?format=csv, as CSV.
+func (s *Server) timeline(c echo.Context) error {
+	number := c.Param("number")
+	if err := procedure.ValidateNumber(number); err != nil {
+		return err
+	}
+	acts, err := s.store.Acts(c.Request().Context(), number)
+	if err != nil {
+		return err
+	}
+	if c.QueryParam("format") == "csv" {
+		return writeTimelineCSV(c, number, acts)
+	}
+	out := make([]TimelineEntry, 0, len(acts))
+	for _, a := range acts {
+		e := TimelineEntry{Workflow: a.WorkflowID, Seq: a.Seq, Event: a.Event}
+		if json.Valid([]byte(a.Payload)) {
+			e.Payload = json.RawMessage(a.Payload)
+		}
+		out = append(out, e)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func writeTimelineCSV(c echo.Context, number string, acts []procedure.ActRecord) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+number+`-timeline.csv"`)
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	_ = w.Write([]string{"at", "workflow", "seq", "kind", "actor", "draft_version", "stage", "late", "note", "payload"})
+	for _, a := range acts {
+		e := a.Event
+		_ = w.Write([]string{e.At.Format(time.RFC3339Nano), a.WorkflowID, strconv.Itoa(a.Seq), e.Kind, e.Actor,
+			strconv.Itoa(e.DraftVersion), string(e.Stage), strconv.FormatBool(e.Late), e.Note, a.Payload})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// decisionReads adds the read routes of a decision beyond its summary.
+func (s *Server) decisionReads(decision *echo.Group) {
+	decision.GET("/record", s.workflowQuery(decisionTarget, workflows.QueryRecord))
+	decision.GET("/tasks", s.workflowQuery(decisionTarget, workflows.QueryTasks))
+	decision.GET("/timeline", s.timeline)
+}
