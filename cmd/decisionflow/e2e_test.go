@@ -53,7 +53,7 @@ type child struct {
 	readyAfter   time.Duration
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer l.Close()
@@ -61,7 +61,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // startDev runs `decisionflow dev` on dataDir and waits until /readyz answers 200.
-func startDev(t *testing.T, dataDir, httpAddr, temporalAddr string, env ...string) *child {
+func startDev(t testing.TB, dataDir, httpAddr, temporalAddr string, env ...string) *child {
 	t.Helper()
 	c := &child{httpAddr: httpAddr, temporalAddr: temporalAddr, log: &bytes.Buffer{}, dataDir: dataDir}
 	c.cmd = exec.Command(os.Args[0], "dev", "--data-dir", dataDir, "--http", httpAddr, "--temporal-listen", temporalAddr)
@@ -97,12 +97,12 @@ func (c *child) url(path string) string { return "http://" + c.httpAddr + path }
 
 // request sends an API request as the demo official, with a token signed by the data
 // directory's secret, as `decisionflow token` would print it.
-func (c *child) request(t *testing.T, method, path, body string) *http.Response {
+func (c *child) request(t testing.TB, method, path, body string) *http.Response {
 	t.Helper()
 	return c.requestAs(t, "li", method, path, body)
 }
 
-func (c *child) requestAs(t *testing.T, user, method, path, body string) *http.Response {
+func (c *child) requestAs(t testing.TB, user, method, path, body string) *http.Response {
 	t.Helper()
 	secret, err := os.ReadFile(filepath.Join(c.dataDir, SecretFile))
 	require.NoError(t, err)
@@ -203,7 +203,7 @@ func storedDecision(t *testing.T, dataDir, databaseURL, number string) *procedur
 	return &d
 }
 
-func dialChild(t *testing.T, temporalAddr string) client.Client {
+func dialChild(t testing.TB, temporalAddr string) client.Client {
 	c, err := client.Dial(client.Options{HostPort: temporalAddr, Namespace: "decisionflow"})
 	require.NoError(t, err)
 	return c

@@ -19,14 +19,14 @@ import (
 )
 
 // act sends one act over HTTP as a demo user and requires it accepted.
-func (c *child) act(t *testing.T, user, path string, payload any) {
+func (c *child) act(t testing.TB, user, path string, payload any) {
 	t.Helper()
 	status, problem := c.tryAct(t, user, path, payload)
 	require.Equal(t, http.StatusOK, status, "%s by %s: %+v", path, user, problem)
 }
 
 // tryAct sends one act over HTTP as a demo user and returns the status and any problem.
-func (c *child) tryAct(t *testing.T, user, path string, payload any) (int, api.Problem) {
+func (c *child) tryAct(t testing.TB, user, path string, payload any) (int, api.Problem) {
 	t.Helper()
 	body, err := json.Marshal(payload)
 	require.NoError(t, err)
@@ -39,7 +39,7 @@ func (c *child) tryAct(t *testing.T, user, path string, payload any) (int, api.P
 	return resp.StatusCode, problem
 }
 
-func createDecision(t *testing.T, dev *child, body string) {
+func createDecision(t testing.TB, dev *child, body string) {
 	resp := dev.request(t, http.MethodPost, "/api/v1/decisions", body)
 	resp.Body.Close()
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
