@@ -70,7 +70,7 @@ func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) ec
 	}
 }
 
-// send delivers an act as an Update and answers with the state and open tasks. The
+// send delivers an act as an Update, which answers with the state and open tasks. The
 // Idempotency-Key becomes the Update ID, so a retried request is answered from the first
 // one and never applied twice.
 func (s *Server) send(ctx context.Context, workflowID, update, key string, a procedure.Act[any]) (ActResponse, error) {
@@ -81,12 +81,11 @@ func (s *Server) send(ctx context.Context, workflowID, update, key string, a pro
 		return ActResponse{}, err
 	}
 	var resp ActResponse
-	if err := h.Get(ctx, &resp.State); err != nil {
+	if err := h.Get(ctx, &resp); err != nil {
 		return ActResponse{}, err
 	}
-	resp.Tasks = []procedure.Task{}
-	if v, err := s.temporal.QueryWorkflow(ctx, workflowID, "", workflows.QueryTasks); err == nil {
-		_ = v.Get(&resp.Tasks)
+	if resp.Tasks == nil {
+		resp.Tasks = []procedure.Task{}
 	}
 	return resp, nil
 }

@@ -37,14 +37,13 @@ func TestAct(t *testing.T) {
 	f := newFixture(t)
 	f.as = &headZhang
 	state := procedure.Decision{Number: "BD-2026-007", Stage: procedure.StageDrafting}
+	tasks := []procedure.Task{{Act: "draft", Role: procedure.RoleOfficial}}
 	updateReturns(f, func(o client.UpdateWorkflowOptions) bool {
 		a, ok := o.Args[0].(procedure.Act[any])
 		start, isStart := a.Payload.(procedure.StartDecision)
 		return ok && isStart && o.WorkflowID == "BD-2026-007" && o.UpdateName == workflows.UpdateStartDecision &&
 			o.UpdateID == "key-1" && a.Actor.ID == "head" && start.Units[0].Name == "区住建委"
-	}, state, nil)
-	tasks := []procedure.Task{{Act: "draft", Role: procedure.RoleOfficial}}
-	f.temporal.On("QueryWorkflow", mock.Anything, "BD-2026-007", "", workflows.QueryTasks).Return(jsonValue{tasks}, nil)
+	}, workflows.Answer{State: state, Tasks: tasks}, nil)
 
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/decisions/BD-2026-007/start-decision",
 		strings.NewReader(`{"units":[{"name":"区住建委"}],"officials":["li"],"document":"sha256:x"}`))

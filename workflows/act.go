@@ -11,8 +11,9 @@ import (
 )
 
 // persistOptions retry a write to the record until it succeeds: an act is acknowledged only
-// once it is durable in the store.
-var persistOptions = workflow.ActivityOptions{
+// once it is durable in the store. The write is a local activity: it is short, and running it
+// in the worker that runs the workflow spares two trips through the server per act.
+var persistOptions = workflow.LocalActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 }
@@ -33,7 +34,7 @@ func newRecorder(ctx workflow.Context, decision string) *recorder {
 func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, movesStage bool) error {
 	r.seq++
 	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Content: payload, MovesStage: movesStage}
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, persistOptions), ActivityRecordAct, rec).Get(ctx, nil)
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, persistOptions), ActivityRecordAct, rec).Get(ctx, nil)
 }
 
 // applied is what an act changed: the event to record, any events it caused first, and

@@ -41,7 +41,7 @@ func Catalog(ctx workflow.Context, in CatalogInput) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (*procedure.Catalog, error) { return c, nil }); err != nil {
 		return err
 	}
-	answer := func() any { return c }
+	answer := func() any { return Answer{State: c, Tasks: []procedure.Task{}} }
 	event := func(ctx workflow.Context, kind string, a procedure.Actor, note string) (applied, error) {
 		return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, Note: note}}, nil
 	}

@@ -97,7 +97,7 @@ func (w *decision) registerQueries(ctx workflow.Context) error {
 }
 
 // state is what every act of the Decision workflow answers with.
-func (w *decision) state() any { return w.rec.Decision }
+func (w *decision) state() any { return answer(w.ctx, w.clock, w.rec.Decision, w.rec.Tasks()) }
 
 func (w *decision) stage() procedure.Stage { return w.rec.Decision.Stage }
 

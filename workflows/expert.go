@@ -8,6 +8,7 @@ import (
 
 // argumentation is one running round of expert argumentation.
 type argumentation struct {
+	ctx    workflow.Context
 	in     childInput
 	state  procedure.Argumentation
 	r      *recorder
@@ -20,7 +21,7 @@ type argumentation struct {
 //  2. each expert files one signed opinion, late ones marked late;
 //  3. the unit's adoption report of the opinions ends the round.
 func Expert(ctx workflow.Context, in childInput) (Result, error) {
-	x := &argumentation{in: in, state: procedure.Argumentation{DraftVersion: in.DraftVersion, Drafters: in.Drafters}, r: newRecorder(ctx, in.Number)}
+	x := &argumentation{ctx: ctx, in: in, state: procedure.Argumentation{DraftVersion: in.DraftVersion, Drafters: in.Drafters}, r: newRecorder(ctx, in.Number)}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Argumentation, error) { return x.state, nil }); err != nil {
 		return Result{}, err
 	}
@@ -42,7 +43,7 @@ func Expert(ctx workflow.Context, in childInput) (Result, error) {
 	return Result{Outcome: "completed", Report: x.state.Report}, nil
 }
 
-func (x *argumentation) answer() any { return x.state }
+func (x *argumentation) answer() any { return answer(x.ctx, x.in.Clock, x.state, x.state.Tasks()) }
 
 func (x *argumentation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool) (applied, error) {
 	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: x.in.DraftVersion, Stage: procedure.StageConsultation, Late: late}}, nil

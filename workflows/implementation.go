@@ -40,6 +40,7 @@ func (w *decision) completeImplementation(ctx workflow.Context, fut workflow.Fut
 
 // implementation is the running implementation stage.
 type implementation struct {
+	ctx    workflow.Context
 	in     implementationInput
 	r      *recorder
 	cancel workflow.CancelFunc
@@ -56,7 +57,7 @@ type implementation struct {
 //
 //  5. a long run continues as new, carrying its state, so its history stays small.
 func Implementation(ctx workflow.Context, in implementationInput) (Result, error) {
-	m := &implementation{in: in, r: newRecorder(ctx, in.Number)}
+	m := &implementation{ctx: ctx, in: in, r: newRecorder(ctx, in.Number)}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (implementationInput, error) { return m.in, nil }); err != nil {
 		return Result{}, err
 	}
@@ -84,7 +85,9 @@ func Implementation(ctx workflow.Context, in implementationInput) (Result, error
 	return Result{Outcome: m.adjust.Kind, Report: m.adjust.Reason}, nil
 }
 
-func (m *implementation) answer() any { return m.in }
+func (m *implementation) answer() any {
+	return answer(m.ctx, m.in.Clock, m.in, m.in.State.Tasks(m.in.Due))
+}
 
 func (m *implementation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool, note string) (applied, error) {
 	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, Stage: procedure.StageImplementation, Late: late, Note: note}}, nil

@@ -45,6 +45,7 @@ type legalityInput struct {
 
 // review is one running legality review round.
 type review struct {
+	ctx    workflow.Context
 	in     legalityInput
 	state  procedure.Legality
 	r      *recorder
@@ -60,7 +61,7 @@ type review struct {
 //     logged but never close the review;
 //  4. the reviewer, never a drafter, files the signed opinion, ending the round.
 func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
-	v := &review{in: in, state: in.Review, r: newRecorder(ctx, in.Number)}
+	v := &review{ctx: ctx, in: in, state: in.Review, r: newRecorder(ctx, in.Number)}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Legality, error) { return v.state, nil }); err != nil {
 		return Result{}, err
 	}
@@ -108,7 +109,7 @@ func (v *review) schedule(ctx workflow.Context) error {
 	return nil
 }
 
-func (v *review) answer() any { return v.state }
+func (v *review) answer() any { return answer(v.ctx, v.in.Clock, v.state, v.state.Tasks()) }
 
 func (v *review) event(ctx workflow.Context, kind string, a procedure.Actor, note string) (applied, error) {
 	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: v.in.DraftVersion,

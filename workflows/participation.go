@@ -8,6 +8,7 @@ import (
 
 // participation is one running round of public participation.
 type participation struct {
+	ctx   workflow.Context
 	in    childInput
 	state procedure.Participation
 	r     *recorder
@@ -20,7 +21,7 @@ type participation struct {
 //  3. when the period ends, the comments received are counted from the store;
 //  4. the adoption report disposes of every comment and ends the round.
 func Participation(ctx workflow.Context, in childInput) (Result, error) {
-	p := &participation{in: in, state: procedure.Participation{DraftVersion: in.DraftVersion}, r: newRecorder(ctx, in.Number)}
+	p := &participation{ctx: ctx, in: in, state: procedure.Participation{DraftVersion: in.DraftVersion}, r: newRecorder(ctx, in.Number)}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Participation, error) { return p.state, nil }); err != nil {
 		return Result{}, err
 	}
@@ -39,7 +40,7 @@ func Participation(ctx workflow.Context, in childInput) (Result, error) {
 	return Result{Outcome: "completed", Report: p.state.Report.Document}, nil
 }
 
-func (p *participation) answer() any { return p.state }
+func (p *participation) answer() any { return answer(p.ctx, p.in.Clock, p.state, p.state.Tasks()) }
 
 func (p *participation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool, note string) (applied, error) {
 	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: p.in.DraftVersion, Stage: procedure.StageConsultation, Late: late, Note: note}}, nil

@@ -29,7 +29,7 @@ func Risk(ctx workflow.Context, in childInput) (Result, error) {
 			state.Report, assessorUnit = &rep, a.Actor.Unit
 			return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: "risk_report", Actor: a.Actor.ID,
 				DraftVersion: in.DraftVersion, Stage: procedure.StageConsultation, Note: rep.Grade}}, nil
-		}, func() any { return state })
+		}, func() any { return answer(ctx, in.Clock, state, state.Tasks()) })
 	if err != nil {
 		return Result{}, err
 	}
