@@ -29,6 +29,8 @@ type act struct {
 	roles []procedure.Role
 	// payload is a value of the payload's type; nil for acts without content.
 	payload any
+	// signed acts carry the actor's signature over the body (see verifySignature).
+	signed bool
 }
 
 // ActResponse is the answer to an act: the workflow's state after it and what is open now.
@@ -52,9 +54,20 @@ func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) ec
 		if err != nil {
 			return err
 		}
+		body, err := readBody(c)
+		if err != nil {
+			return err
+		}
 		payload, err := decodePayload(c, a.payload)
 		if err != nil {
 			return err
+		}
+		if a.signed {
+			sig, err := s.verifySignature(c, body)
+			if err != nil {
+				return err
+			}
+			payload = setSignature(payload, sig)
 		}
 		key := c.Request().Header.Get("Idempotency-Key")
 		if len(key) > maxIdempotencyKey {

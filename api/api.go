@@ -30,6 +30,14 @@ type Store interface {
 	Decision(ctx context.Context, number string) (procedure.Decision, error)
 	// Acts returns a decision's record in order.
 	Acts(ctx context.Context, number string) ([]procedure.ActRecord, error)
+	// RegisterKey adds a signing key.
+	RegisterKey(ctx context.Context, k procedure.Key) error
+	// Key returns one signing key.
+	Key(ctx context.Context, id string) (procedure.Key, error)
+	// Keys returns a person's signing keys.
+	Keys(ctx context.Context, owner string) ([]procedure.Key, error)
+	// RevokeKey revokes a signing key.
+	RevokeKey(ctx context.Context, id string, at time.Time) error
 }
 
 // Options are the API's dependencies.
@@ -109,4 +117,5 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.archiveRoutes(decision)
 	s.implementationRoutes(decision)
 	s.catalogRoutes(v1)
+	s.keyRoutes(v1)
 }

@@ -29,6 +29,46 @@ type fakeStore struct {
 	pending   []string
 	decisions map[string]procedure.Decision
 	acts      map[string][]procedure.ActRecord
+	keys      map[string]procedure.Key
+}
+
+func (f *fakeStore) RegisterKey(_ context.Context, k procedure.Key) error {
+	if f.keys == nil {
+		f.keys = map[string]procedure.Key{}
+	}
+	if _, ok := f.keys[k.ID]; ok {
+		return procedure.Errorf(procedure.EConflict, "已存在", "exists")
+	}
+	f.keys[k.ID] = k
+	return nil
+}
+
+func (f *fakeStore) Key(_ context.Context, id string) (procedure.Key, error) {
+	k, ok := f.keys[id]
+	if !ok {
+		return k, procedure.Errorf(procedure.ENotFound, "不存在", "not found")
+	}
+	return k, nil
+}
+
+func (f *fakeStore) Keys(_ context.Context, owner string) ([]procedure.Key, error) {
+	out := []procedure.Key{}
+	for _, k := range f.keys {
+		if k.Owner == owner {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) RevokeKey(_ context.Context, id string, at time.Time) error {
+	k, ok := f.keys[id]
+	if !ok {
+		return procedure.Errorf(procedure.ENotFound, "不存在", "not found")
+	}
+	k.RevokedAt = &at
+	f.keys[id] = k
+	return nil
 }
 
 func (f *fakeStore) Ping(context.Context) error { return f.pingErr }

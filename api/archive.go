@@ -9,7 +9,7 @@ import (
 
 // Acts of the archive stage.
 var archiveActs = []act{
-	{"archive-handover", workflows.UpdateArchive, []procedure.Role{procedure.RoleOfficial}, procedure.ArchiveHandover{}},
+	{"archive-handover", workflows.UpdateArchive, []procedure.Role{procedure.RoleOfficial}, procedure.ArchiveHandover{}, false},
 }
 
 func (s *Server) archiveRoutes(decision *echo.Group) {

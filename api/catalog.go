@@ -14,8 +14,8 @@ import (
 
 // Acts of an organ's annual catalog.
 var catalogActs = []act{
-	{"items", workflows.UpdateCatalogItem, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.CatalogItem{}},
-	{"publish", workflows.UpdatePublishCatalog, []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}, procedure.PartyConsent{}},
+	{"items", workflows.UpdateCatalogItem, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.CatalogItem{}, false},
+	{"publish", workflows.UpdatePublishCatalog, []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}, procedure.PartyConsent{}, false},
 }
 
 func (s *Server) catalogRoutes(v1 *echo.Group) {

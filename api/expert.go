@@ -9,9 +9,9 @@ import (
 
 // Acts of an expert argumentation round.
 var expertActs = []act{
-	{"panel", workflows.UpdatePanel, []procedure.Role{procedure.RoleOfficial}, procedure.Panel{}},
-	{"expert-opinion", workflows.UpdateExpertOpinion, []procedure.Role{procedure.RoleExpert}, procedure.ExpertOpinion{}},
-	{"expert-report", workflows.UpdateExpertReport, []procedure.Role{procedure.RoleOfficial}, ""},
+	{"panel", workflows.UpdatePanel, []procedure.Role{procedure.RoleOfficial}, procedure.Panel{}, false},
+	{"expert-opinion", workflows.UpdateExpertOpinion, []procedure.Role{procedure.RoleExpert}, procedure.ExpertOpinion{}, true},
+	{"expert-report", workflows.UpdateExpertReport, []procedure.Role{procedure.RoleOfficial}, "", false},
 }
 
 func (s *Server) expertRoutes(decision *echo.Group) {

@@ -9,12 +9,12 @@ import (
 
 // Acts of the implementation stage.
 var implementationActs = []act{
-	{"execution-unit", workflows.UpdateExecutionUnit, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, ""},
-	{"implementation-report", workflows.UpdateImplementationReport, []procedure.Role{procedure.RoleOfficial}, procedure.ImplementationReport{}},
-	{"start-evaluation", workflows.UpdateStartEvaluation, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.EvaluationStart{}},
-	{"evaluation-report", workflows.UpdateEvaluationReport, []procedure.Role{procedure.RoleOfficial}, ""},
-	{"suspend", workflows.UpdateSuspend, []procedure.Role{procedure.RoleHead}, ""},
-	{"adjustment", workflows.UpdateAdjustment, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.Adjustment{}},
+	{"execution-unit", workflows.UpdateExecutionUnit, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, "", false},
+	{"implementation-report", workflows.UpdateImplementationReport, []procedure.Role{procedure.RoleOfficial}, procedure.ImplementationReport{}, false},
+	{"start-evaluation", workflows.UpdateStartEvaluation, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.EvaluationStart{}, false},
+	{"evaluation-report", workflows.UpdateEvaluationReport, []procedure.Role{procedure.RoleOfficial}, "", false},
+	{"suspend", workflows.UpdateSuspend, []procedure.Role{procedure.RoleHead}, "", false},
+	{"adjustment", workflows.UpdateAdjustment, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.Adjustment{}, false},
 }
 
 func (s *Server) implementationRoutes(decision *echo.Group) {

@@ -9,17 +9,17 @@ import (
 
 // The submission goes to the Decision workflow, which checks every prerequisite.
 var legalitySubmissionActs = []act{
-	{"legality-submission", workflows.UpdateLegalitySubmission, []procedure.Role{procedure.RoleOfficial}, procedure.LegalitySubmission{}},
+	{"legality-submission", workflows.UpdateLegalitySubmission, []procedure.Role{procedure.RoleOfficial}, procedure.LegalitySubmission{}, false},
 }
 
 // Acts of a legality review round.
 var legalityActs = []act{
-	{"request-materials", workflows.UpdateRequestMaterials, []procedure.Role{procedure.RoleLegalCounsel}, procedure.Return{}},
-	{"provide-materials", workflows.UpdateProvideMaterials, []procedure.Role{procedure.RoleOfficial}, nil},
-	{"return-submission", workflows.UpdateReturnSubmission, []procedure.Role{procedure.RoleLegalCounsel}, procedure.Return{}},
-	{"adviser-opinion", workflows.UpdateAdviserOpinion, []procedure.Role{procedure.RoleLegalAdviser}, procedure.AdviserOpinion{}},
-	{"countersign", workflows.UpdateCountersign, []procedure.Role{procedure.RoleOfficial, procedure.RoleLegalCounsel, procedure.RoleHead}, nil},
-	{"legality-opinion", workflows.UpdateLegalityOpinion, []procedure.Role{procedure.RoleLegalCounsel}, procedure.LegalityOpinion{}},
+	{"request-materials", workflows.UpdateRequestMaterials, []procedure.Role{procedure.RoleLegalCounsel}, procedure.Return{}, false},
+	{"provide-materials", workflows.UpdateProvideMaterials, []procedure.Role{procedure.RoleOfficial}, nil, false},
+	{"return-submission", workflows.UpdateReturnSubmission, []procedure.Role{procedure.RoleLegalCounsel}, procedure.Return{}, false},
+	{"adviser-opinion", workflows.UpdateAdviserOpinion, []procedure.Role{procedure.RoleLegalAdviser}, procedure.AdviserOpinion{}, true},
+	{"countersign", workflows.UpdateCountersign, []procedure.Role{procedure.RoleOfficial, procedure.RoleLegalCounsel, procedure.RoleHead}, nil, false},
+	{"legality-opinion", workflows.UpdateLegalityOpinion, []procedure.Role{procedure.RoleLegalCounsel}, procedure.LegalityOpinion{}, true},
 }
 
 func (s *Server) legalityRoutes(decision *echo.Group) {

@@ -9,9 +9,9 @@ import (
 
 // Acts of collective discussion and decision.
 var meetingActs = []act{
-	{"schedule-meeting", workflows.UpdateScheduleMeeting, []procedure.Role{procedure.RoleMeetingSecretary, procedure.RoleHead}, procedure.Meeting{}},
-	{"minutes", workflows.UpdateMinutes, []procedure.Role{procedure.RoleMeetingSecretary}, procedure.Minutes{}},
-	{"approve-minutes", workflows.UpdateApproveMinutes, []procedure.Role{procedure.RoleHead}, nil},
+	{"schedule-meeting", workflows.UpdateScheduleMeeting, []procedure.Role{procedure.RoleMeetingSecretary, procedure.RoleHead}, procedure.Meeting{}, false},
+	{"minutes", workflows.UpdateMinutes, []procedure.Role{procedure.RoleMeetingSecretary}, procedure.Minutes{}, true},
+	{"approve-minutes", workflows.UpdateApproveMinutes, []procedure.Role{procedure.RoleHead}, nil, false},
 }
 
 func (s *Server) meetingRoutes(decision *echo.Group) {

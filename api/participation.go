@@ -9,12 +9,12 @@ import (
 
 // Acts of a public participation round.
 var participationActs = []act{
-	{"notice", workflows.UpdateNotice, []procedure.Role{procedure.RoleOfficial}, procedure.Notice{}},
-	{"extend-period", workflows.UpdateExtendPeriod, []procedure.Role{procedure.RoleOfficial}, procedure.Date{}},
-	{"hearing", workflows.UpdateHearing, []procedure.Role{procedure.RoleOfficial}, procedure.Hearing{}},
+	{"notice", workflows.UpdateNotice, []procedure.Role{procedure.RoleOfficial}, procedure.Notice{}, false},
+	{"extend-period", workflows.UpdateExtendPeriod, []procedure.Role{procedure.RoleOfficial}, procedure.Date{}, false},
+	{"hearing", workflows.UpdateHearing, []procedure.Role{procedure.RoleOfficial}, procedure.Hearing{}, false},
 	// Hearing participants are members of the public: any signed-in person but an auditor.
-	{"confirm-hearing", workflows.UpdateConfirmHearing, nil, workflows.HearingConfirmation{}},
-	{"adoption-report", workflows.UpdateAdoptionReport, []procedure.Role{procedure.RoleOfficial}, procedure.AdoptionReport{}},
+	{"confirm-hearing", workflows.UpdateConfirmHearing, nil, workflows.HearingConfirmation{}, true},
+	{"adoption-report", workflows.UpdateAdoptionReport, []procedure.Role{procedure.RoleOfficial}, procedure.AdoptionReport{}, false},
 }
 
 func (s *Server) participationRoutes(decision *echo.Group) {

@@ -9,8 +9,8 @@ import (
 
 // Acts of the Party-committee report and publication.
 var publicationActs = []act{
-	{"party-report", workflows.UpdatePartyReport, []procedure.Role{procedure.RolePartyLiaison}, procedure.PartyReport{}},
-	{"publication", workflows.UpdatePublication, []procedure.Role{procedure.RoleOfficial}, procedure.Publication{}},
+	{"party-report", workflows.UpdatePartyReport, []procedure.Role{procedure.RolePartyLiaison}, procedure.PartyReport{}, false},
+	{"publication", workflows.UpdatePublication, []procedure.Role{procedure.RoleOfficial}, procedure.Publication{}, false},
 }
 
 func (s *Server) publicationRoutes(decision *echo.Group) {

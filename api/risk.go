@@ -9,7 +9,7 @@ import (
 
 // Acts of a risk assessment round.
 var riskActs = []act{
-	{"risk-report", workflows.UpdateRiskReport, []procedure.Role{procedure.RoleRiskAssessor}, procedure.RiskReport{}},
+	{"risk-report", workflows.UpdateRiskReport, []procedure.Role{procedure.RoleRiskAssessor}, procedure.RiskReport{}, true},
 }
 
 func (s *Server) riskRoutes(decision *echo.Group) {

@@ -131,3 +131,23 @@ func TestStore_CountComments(t *testing.T) {
 		require.Equal(t, 2, n)
 	})
 }
+
+func TestStore_Keys(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		k := procedure.Key{ID: "0123456789abcdef", Owner: "wang", Algorithm: "ed25519", PublicKey: "PEM", CreatedAt: time.Now()}
+		require.NoError(t, st.RegisterKey(ctx, k))
+		require.Equal(t, procedure.EConflict, procedure.ErrorCode(st.RegisterKey(ctx, k)))
+		got, err := st.Key(ctx, k.ID)
+		require.NoError(t, err)
+		require.Equal(t, "wang", got.Owner)
+		require.Nil(t, got.RevokedAt)
+		require.NoError(t, st.RevokeKey(ctx, k.ID, time.Now()))
+		require.Equal(t, procedure.EConflict, procedure.ErrorCode(st.RevokeKey(ctx, k.ID, time.Now())))
+		require.Equal(t, procedure.ENotFound, procedure.ErrorCode(st.RevokeKey(ctx, "nope", time.Now())))
+		keys, err := st.Keys(ctx, "wang")
+		require.NoError(t, err)
+		require.Len(t, keys, 1)
+		require.NotNil(t, keys[0].RevokedAt)
+	})
+}

@@ -19,6 +19,7 @@ import (
 
 	"decisionflow/api"
 	"decisionflow/procedure"
+	"decisionflow/signature"
 	"decisionflow/store"
 	"decisionflow/store/storetest"
 
@@ -51,6 +52,7 @@ type child struct {
 	temporalAddr string
 	log          *bytes.Buffer
 	readyAfter   time.Duration
+	keys         map[string]userKey
 }
 
 func freeAddr(t testing.TB) string {
@@ -102,7 +104,7 @@ func (c *child) request(t testing.TB, method, path, body string) *http.Response 
 	return c.requestAs(t, "li", method, path, body)
 }
 
-func (c *child) requestAs(t testing.TB, user, method, path, body string) *http.Response {
+func (c *child) requestAs(t testing.TB, user, method, path, body string, header ...string) *http.Response {
 	t.Helper()
 	secret, err := os.ReadFile(filepath.Join(c.dataDir, SecretFile))
 	require.NoError(t, err)
@@ -115,6 +117,9 @@ func (c *child) requestAs(t testing.TB, user, method, path, body string) *http.R
 	req.Header.Set("Authorization", "Bearer "+tok)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -255,6 +260,24 @@ func TestMain_Run(t *testing.T) {
 		require.NoError(t, m.Run(context.Background(), []string{"version"}))
 		require.Contains(t, out.String(), "decisionflow")
 	})
+	t.Run("keygen and sign", func(t *testing.T) {
+		for _, alg := range []string{"ed25519", "sm2"} {
+			prefix := filepath.Join(t.TempDir(), "wang")
+			var out bytes.Buffer
+			m := &Main{Stdin: strings.NewReader(`{"outcome": "lawful"}`), Stdout: &out, Stderr: io.Discard, Environ: map[string]string{}}
+			require.NoError(t, m.Run(context.Background(), []string{"keygen", "--alg", alg, "--out", prefix}))
+			require.Contains(t, out.String(), alg+" key ")
+			out.Reset()
+			require.NoError(t, m.Run(context.Background(), []string{"sign", "--key", prefix + ".key"}))
+			keyID, sig := parseHeaderForTest(out.String())
+			pub, err := os.ReadFile(prefix + ".pub")
+			require.NoError(t, err)
+			k, err := signature.ParsePublicKey(string(pub))
+			require.NoError(t, err)
+			require.Equal(t, k.ID, keyID)
+			require.NoError(t, k.Verify([]byte(`{"outcome":"lawful"}`), sig), "the signature covers the canonical body")
+		}
+	})
 	t.Run("unknown command", func(t *testing.T) {
 		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Environ: map[string]string{}}
 		require.Equal(t, 2, ExitCode(m.Run(context.Background(), []string{"fly"})))
@@ -268,4 +291,17 @@ func TestMain_Run(t *testing.T) {
 		require.NoError(t, m.Run(context.Background(), []string{"migrate", "up"}))
 		require.Contains(t, out.String(), "pending: none")
 	})
+}
+
+func parseHeaderForTest(h string) (keyID, sig string) {
+	for _, part := range strings.Split(strings.TrimSpace(h), ", ") {
+		k, v, _ := strings.Cut(part, "=")
+		v = strings.Trim(v, `"`)
+		if k == "keyId" {
+			keyID = v
+		} else {
+			sig = v
+		}
+	}
+	return keyID, sig
 }

@@ -37,6 +37,8 @@ Usage:
   decisionflow worker   [flags]        worker only
   decisionflow migrate  up|status      apply or show database migrations
   decisionflow token    --user ID      print a bearer token (demo users: decisionflow token --list)
+  decisionflow keygen   [--alg sm2]    make a signing key pair (Ed25519 by default)
+  decisionflow sign     --key F.key    print the Signature header for an act's JSON body
   decisionflow version                 print the version
 
 Run "decisionflow COMMAND -h" for a command's flags; every flag has an environment variable.
@@ -44,6 +46,8 @@ Run "decisionflow COMMAND -h" for a command's flags; every flag has an environme
 
 // Main is the whole program; tests run it end to end.
 type Main struct {
+	// Stdin is read by commands that take input (sign).
+	Stdin io.Reader
 	// Stdout receives what the user asked for (URLs, status tables).
 	Stdout io.Writer
 	// Stderr receives logs and errors.
@@ -87,6 +91,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.migrate(ctx, rest)
 	case "token":
 		return m.token(rest)
+	case "keygen":
+		return m.keygen(rest)
+	case "sign":
+		return m.sign(rest, m.Stdin)
 	case "version":
 		fmt.Fprintln(m.Stdout, "decisionflow", version)
 		return nil
@@ -114,7 +122,7 @@ func (m *Main) load(cmd string, args []string) (config.Config, []string, error) 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Environ: environ()}
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Environ: environ()}
 	err := m.Run(ctx, os.Args[1:])
 	var cfgErr *config.Error
 	if err != nil && !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errUsage) && !errors.As(err, &cfgErr) {

@@ -11,6 +11,7 @@ import (
 
 	"decisionflow/api"
 	"decisionflow/procedure"
+	"decisionflow/signature"
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
@@ -25,18 +26,51 @@ func (c *child) act(t testing.TB, user, path string, payload any) {
 	require.Equal(t, http.StatusOK, status, "%s by %s: %+v", path, user, problem)
 }
 
-// tryAct sends one act over HTTP as a demo user and returns the status and any problem.
+// tryAct sends one act over HTTP as a demo user, signed with the user's registered key (acts
+// the rules do not require signed ignore the signature), and returns the status and any problem.
 func (c *child) tryAct(t testing.TB, user, path string, payload any) (int, api.Problem) {
 	t.Helper()
 	body, err := json.Marshal(payload)
 	require.NoError(t, err)
-	resp := c.requestAs(t, user, http.MethodPost, "/api/v1"+path, string(body))
+	k := c.signingKey(t, user)
+	msg, err := signature.Canonical(body)
+	require.NoError(t, err)
+	sig, err := signature.Sign(k.priv, msg)
+	require.NoError(t, err)
+	resp := c.requestAs(t, user, http.MethodPost, "/api/v1"+path, string(body), "Signature", `keyId="`+k.id+`", signature="`+sig+`"`)
 	defer resp.Body.Close()
 	var problem api.Problem
 	if resp.StatusCode != http.StatusOK {
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&problem))
 	}
 	return resp.StatusCode, problem
+}
+
+type userKey struct{ priv, id string }
+
+// signingKey registers a key for user on first use: SM2 for the legal office, Ed25519 for
+// everyone else, so both algorithms run end to end.
+func (c *child) signingKey(t testing.TB, user string) userKey {
+	if k, ok := c.keys[user]; ok {
+		return k
+	}
+	alg := signature.Ed25519
+	if user == "wang" {
+		alg = signature.SM2
+	}
+	priv, pub, err := signature.GenerateKey(alg)
+	require.NoError(t, err)
+	body, _ := json.Marshal(map[string]string{"public_key": pub})
+	resp := c.requestAs(t, user, http.MethodPost, "/api/v1/keys", string(body))
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	var key procedure.Key
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&key))
+	if c.keys == nil {
+		c.keys = map[string]userKey{}
+	}
+	c.keys[user] = userKey{priv: priv, id: key.ID}
+	return c.keys[user]
 }
 
 func createDecision(t testing.TB, dev *child, body string) {
