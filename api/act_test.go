@@ -1,7 +1,11 @@
 package api_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -119,4 +123,43 @@ func mustIssue(t *testing.T, secret []byte, a procedure.Actor, ttl time.Duration
 	tok, err := api.IssueHMAC(secret, "decisionflow", "", a, time.Now(), ttl)
 	require.NoError(t, err)
 	return tok
+}
+
+func TestDocuments(t *testing.T) {
+	f := newFixture(t)
+	f.store.decisions["BD-2026-007"] = procedure.Decision{Number: "BD-2026-007"}
+	upload := func(name string, content []byte) (*httptest.ResponseRecorder, api.Problem) {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		part, _ := w.CreateFormFile("file", name)
+		_, _ = part.Write(content)
+		_ = w.WriteField("kind", "draft")
+		_ = w.Close()
+		return f.do(http.MethodPost, "/api/v1/decisions/BD-2026-007/documents", w.FormDataContentType(), body.String())
+	}
+	pdf := []byte("%PDF-1.7\n草案正文\n%%EOF")
+	rec, _ := upload("草案.pdf", pdf)
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	var d procedure.Document
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &d))
+	sum := sha256.Sum256(pdf)
+	require.Equal(t, hex.EncodeToString(sum[:]), d.SHA256, "content-addressed")
+	require.Equal(t, "application/pdf", d.MediaType)
+	require.Equal(t, "li", d.UploadedBy)
+
+	rec, _ = f.do(http.MethodGet, "/api/v1/documents/"+d.SHA256, "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, pdf, rec.Body.Bytes())
+
+	rec, p := upload("tool.exe", []byte("MZ\x90\x00\x03\x00\x00\x00binary"))
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "executables are refused")
+	require.Equal(t, procedure.EInvalid, p.Code)
+	rec, _ = upload("empty.pdf", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	rec, _ = f.do(http.MethodPost, "/api/v1/decisions/BD-2026-007/documents", jsonType, `{}`)
+	require.Equal(t, http.StatusBadRequest, rec.Code, "not multipart")
+	rec, _ = f.do(http.MethodGet, "/api/v1/documents/not-a-hash", "", "")
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	rec, _ = upload("big.pdf", append([]byte("%PDF-1.7\n"), make([]byte, 22<<20)...))
+	require.Equal(t, http.StatusRequestEntityTooLarge, rec.Code, "over the size limit")
 }

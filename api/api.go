@@ -38,6 +38,16 @@ type Store interface {
 	Keys(ctx context.Context, owner string) ([]procedure.Key, error)
 	// RevokeKey revokes a signing key.
 	RevokeKey(ctx context.Context, id string, at time.Time) error
+	// Decisions lists decisions.
+	Decisions(ctx context.Context, f store.DecisionFilter, page store.Page) ([]procedure.Decision, error)
+	// Inbox lists the tasks waiting for a person.
+	Inbox(ctx context.Context, a procedure.Actor, page store.Page) ([]store.InboxItem, error)
+	// FileDocument stores a document filed for a decision.
+	FileDocument(ctx context.Context, decision string, d procedure.Document, content []byte) error
+	// Documents lists a decision's documents.
+	Documents(ctx context.Context, decision string) ([]procedure.Document, error)
+	// DocumentContent returns one document's type and content.
+	DocumentContent(ctx context.Context, sha string) (string, []byte, error)
 }
 
 // Options are the API's dependencies.
@@ -98,6 +108,7 @@ func New(opts Options) http.Handler {
 	if !opts.OpsOnly {
 		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate)
 		s.routes(v1)
+		s.documentRoutes(e, v1)
 	}
 	return e
 }
@@ -118,4 +129,5 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.implementationRoutes(decision)
 	s.catalogRoutes(v1)
 	s.keyRoutes(v1)
+	s.listRoutes(v1)
 }

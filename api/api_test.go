@@ -30,6 +30,43 @@ type fakeStore struct {
 	decisions map[string]procedure.Decision
 	acts      map[string][]procedure.ActRecord
 	keys      map[string]procedure.Key
+	docs      map[string][]byte
+	filed     []procedure.Document
+}
+
+func (f *fakeStore) Decisions(_ context.Context, flt store.DecisionFilter, _ store.Page) ([]procedure.Decision, error) {
+	out := []procedure.Decision{}
+	for _, d := range f.decisions {
+		if d.Drill == flt.Drill && (flt.Stage == "" || d.Stage == flt.Stage) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) Inbox(context.Context, procedure.Actor, store.Page) ([]store.InboxItem, error) {
+	return nil, nil
+}
+
+func (f *fakeStore) FileDocument(_ context.Context, decision string, d procedure.Document, content []byte) error {
+	if f.docs == nil {
+		f.docs = map[string][]byte{}
+	}
+	f.docs[d.SHA256] = content
+	f.filed = append(f.filed, d)
+	return nil
+}
+
+func (f *fakeStore) Documents(context.Context, string) ([]procedure.Document, error) {
+	return f.filed, nil
+}
+
+func (f *fakeStore) DocumentContent(_ context.Context, sha string) (string, []byte, error) {
+	c, ok := f.docs[sha]
+	if !ok {
+		return "", nil, procedure.Errorf(procedure.ENotFound, "不存在", "not found")
+	}
+	return "application/pdf", c, nil
 }
 
 func (f *fakeStore) RegisterKey(_ context.Context, k procedure.Key) error {

@@ -77,10 +77,15 @@ var matrix = map[string][]string{
 	"GET /api/v1/catalogs/:organ/:year":                                          {anyone},
 	"POST /api/v1/catalogs/:organ/:year/items":                                   {"official", "head"},
 	"POST /api/v1/catalogs/:organ/:year/publish":                                 {"head", "official"},
-	"POST /api/v1/keys":            {anyButAudit},
-	"GET /api/v1/keys":             {anyone},
-	"GET /api/v1/keys/:id":         {anyone},
-	"POST /api/v1/keys/:id/revoke": {anyButAudit},
+	"POST /api/v1/keys":                        {anyButAudit},
+	"GET /api/v1/keys":                         {anyone},
+	"GET /api/v1/keys/:id":                     {anyone},
+	"POST /api/v1/keys/:id/revoke":             {anyButAudit},
+	"GET /api/v1/decisions":                    {anyone},
+	"GET /api/v1/inbox":                        {anyone},
+	"POST /api/v1/decisions/:number/documents": {anyButAudit},
+	"GET /api/v1/decisions/:number/documents":  {anyone},
+	"GET /api/v1/documents/:sha256":            {anyone},
 }
 
 var allRoles = []procedure.Role{procedure.RoleOfficial, procedure.RoleLegalCounsel, procedure.RoleLegalAdviser, procedure.RoleExpert,
@@ -137,6 +142,6 @@ func TestRoleMatrix(t *testing.T) {
 }
 
 func fill(path string) string {
-	r := strings.NewReplacer(":number", "BD-2026-007", ":round", "1", ":organ", "baodi", ":year", "2026", ":id", "0123456789abcdef")
+	r := strings.NewReplacer(":number", "BD-2026-007", ":round", "1", ":organ", "baodi", ":year", "2026", ":id", "0123456789abcdef", ":sha256", strings.Repeat("a", 64))
 	return r.Replace(path)
 }

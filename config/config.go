@@ -105,8 +105,9 @@ func (e *Error) Error() string {
 // Load reads the environment (environ maps variable names to values), then the flags of
 // args, and validates the result for command. Flags win over environment variables, which win
 // over defaults. It returns the arguments left after the flags. A request for help returns
-// flag.ErrHelp with usage written to usage.
-func Load(command string, args []string, environ map[string]string, usage io.Writer) (Config, []string, error) {
+// flag.ErrHelp with usage written to usage. extra registers a command's own flags beside the
+// settings'.
+func Load(command string, args []string, environ map[string]string, usage io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var cfg Config
 	if err := env.ParseWithOptions(&cfg, env.Options{Environment: environ}); err != nil {
 		return cfg, nil, fromEnvError(err)
@@ -114,6 +115,9 @@ func Load(command string, args []string, environ map[string]string, usage io.Wri
 	fs := flag.NewFlagSet("decisionflow "+command, flag.ContinueOnError)
 	fs.SetOutput(usage)
 	bind(fs, &cfg)
+	for _, register := range extra {
+		register(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, nil, err

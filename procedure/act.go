@@ -87,4 +87,8 @@ type ActRecord struct {
 	Content any `json:"content,omitempty"`
 	// MovesStage is set when the event changes the decision's stage in the read model.
 	MovesStage bool `json:"moves_stage,omitempty"`
+	// Tasks are the workflow's open tasks after the event; they replace its earlier ones.
+	Tasks []Task `json:"tasks"`
+	// Unit, when set, is the decision's lead undertaking unit, for lists.
+	Unit string `json:"unit,omitempty"`
 }

@@ -29,6 +29,8 @@ type Decision struct {
 	Rulebook RulebookRef `json:"rulebook"`
 	// Drill marks a rehearsal (演练), never mixed into real figures.
 	Drill bool `json:"drill,omitempty"`
+	// Unit is the lead undertaking unit, once the start decision names it.
+	Unit string `json:"unit,omitempty"`
 }
 
 // NewDecision validates a number and a title and returns a decision waiting in StageStart.

@@ -157,3 +157,16 @@ func ruleRequired(rule, value, fieldZH, fieldEN string) error {
 	}
 	return nil
 }
+
+// LeadUnit is the lead undertaking unit, or the only one.
+func (s StartDecision) LeadUnit() string {
+	for _, u := range s.Units {
+		if u.Lead {
+			return u.Name
+		}
+	}
+	if len(s.Units) > 0 {
+		return s.Units[0].Name
+	}
+	return ""
+}

@@ -46,18 +46,17 @@ func (r *Record) Drafters() []string {
 	return out
 }
 
-// Tasks lists what the decision waits for now at its own level; the procedure workflows
-// running in consultation, legality review and implementation list their own.
+// Tasks lists what the decision waits for now at its own level; while procedure workflows run
+// (consultation, legality review, implementation) they list the tasks, not the decision, so no
+// task is listed twice.
 func (r *Record) Tasks() []Task {
 	switch r.Decision.Stage {
 	case StageStart:
 		return []Task{{Act: "start_decision", Role: RoleHead}}
 	case StageDrafting:
 		return r.draftingTasks()
-	case StageConsultation:
-		return r.runningTasks()
-	case StageLegalityReview:
-		return []Task{{Act: "legality_opinion", Role: RoleLegalCounsel}}
+	case StageConsultation, StageLegalityReview, StageImplementation:
+		return []Task{}
 	case StageCollectiveDiscussion:
 		return r.meetingTasks()
 	case StagePartyReport:
@@ -66,8 +65,6 @@ func (r *Record) Tasks() []Task {
 		return []Task{{Act: "publication", Role: RoleOfficial}}
 	case StageArchive:
 		return []Task{{Act: "archive_handover", Role: RoleOfficial, Due: r.ArchiveDue}}
-	case StageImplementation:
-		return []Task{{Act: "implementation_report", Role: RoleOfficial}}
 	}
 	return []Task{}
 }
@@ -89,20 +86,6 @@ func (r *Record) draftingTasks() []Task {
 	}
 	if len(r.Pending()) == 0 {
 		tasks = append(tasks, Task{Act: "legality_submission", Role: RoleOfficial, Assignees: officials})
-	}
-	return tasks
-}
-
-func (r *Record) runningTasks() []Task {
-	tasks := []Task{}
-	for _, p := range []struct {
-		act  string
-		role Role
-		run  Run
-	}{{"adoption_report", RoleOfficial, r.Participation}, {"expert_opinion", RoleExpert, r.Expert}, {"risk_report", RoleRiskAssessor, r.Risk}} {
-		if p.run.Running {
-			tasks = append(tasks, Task{Act: p.act, Role: p.role})
-		}
 	}
 	return tasks
 }

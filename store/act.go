@@ -42,8 +42,8 @@ func toDomainAct(a act) procedure.ActRecord {
 	}}
 }
 
-// RecordAct appends an act to the record and, when it moves the stage, updates the decision's
-// stage, in one transaction. A retry of an act already recorded (same workflow and sequence)
+// RecordAct appends an act to the record, replaces the workflow's open tasks and, when it
+// moves the stage or names the lead unit, updates the decision, in one transaction. A retry of an act already recorded (same workflow and sequence)
 // changes nothing and succeeds; a different act under the same sequence is a conflict.
 func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -62,11 +62,20 @@ func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "办理记录", "act")
 		}
-		if !r.MovesStage {
+		if err := replaceTasks(tx, r); err != nil {
+			return err
+		}
+		changes := map[string]any{}
+		if r.MovesStage {
+			changes["stage"], changes["updated_at"] = string(r.Event.Stage), r.Event.At.UTC()
+		}
+		if r.Unit != "" {
+			changes["unit"] = r.Unit
+		}
+		if len(changes) == 0 {
 			return nil
 		}
-		return tx.Model(&decision{}).Where("number = ?", r.Decision).
-			Updates(map[string]any{"stage": string(r.Event.Stage), "updated_at": r.Event.At.UTC()}).Error
+		return tx.Model(&decision{}).Where("number = ?", r.Decision).Updates(changes).Error
 	})
 }
 

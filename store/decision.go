@@ -18,6 +18,7 @@ type decision struct {
 	RulebookVersion string
 	RulebookHash    string
 	Drill           bool
+	Unit            string
 }
 
 func toDBDecision(d procedure.Decision) decision {
@@ -27,7 +28,7 @@ func toDBDecision(d procedure.Decision) decision {
 
 func toDomainDecision(r decision) procedure.Decision {
 	return procedure.Decision{Number: r.Number, Title: r.Title, Stage: procedure.Stage(r.Stage), OpenedAt: r.OpenedAt.UTC(),
-		Rulebook: procedure.RulebookRef{ID: r.RulebookID, Version: r.RulebookVersion, Hash: r.RulebookHash}, Drill: r.Drill}
+		Rulebook: procedure.RulebookRef{ID: r.RulebookID, Version: r.RulebookVersion, Hash: r.RulebookHash}, Drill: r.Drill, Unit: r.Unit}
 }
 
 // CreateDecision records a new decision; an existing number is an EConflict error.

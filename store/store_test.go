@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,5 +150,86 @@ func TestStore_Keys(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, keys, 1)
 		require.NotNil(t, keys[0].RevokedAt)
+	})
+}
+
+func TestStore_ListsAndInbox(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		open := func(number string, drill bool) {
+			d, err := procedure.NewDecision(number, "标题"+number, time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
+			require.NoError(t, err)
+			d.Drill = drill
+			require.NoError(t, st.CreateDecision(ctx, d))
+		}
+		open("BD-2026-1", false)
+		open("BD-2026-2", false)
+		open("BD-2026-3", true)
+		due := procedure.Deadline{Due: procedure.Date{Year: 2026, Month: 3, Day: 10}, Explanation: "due 2026-03-10"}
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-1", WorkflowID: "BD-2026-1/legality/1", Seq: 1,
+			Event: procedure.Event{At: time.Now(), Kind: "legality_submission", Stage: procedure.StageLegalityReview},
+			Tasks: []procedure.Task{{Act: "legality_opinion", Role: procedure.RoleLegalCounsel, Due: &due}, {Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"li"}}}}))
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-2", WorkflowID: "BD-2026-2", Seq: 1, MovesStage: true, Unit: "区住建委",
+			Event: procedure.Event{At: time.Now(), Kind: "start_decision", Stage: procedure.StageDrafting},
+			Tasks: []procedure.Task{{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"zhang"}}}}))
+
+		page := store.Page{Number: 1, Size: 10}
+		all, err := st.Decisions(ctx, store.DecisionFilter{}, page)
+		require.NoError(t, err)
+		require.Len(t, all, 2, "drills never mix into real lists")
+		drills, err := st.Decisions(ctx, store.DecisionFilter{Drill: true}, page)
+		require.NoError(t, err)
+		require.Len(t, drills, 1)
+		byUnit, err := st.Decisions(ctx, store.DecisionFilter{Unit: "区住建委", Stage: procedure.StageDrafting, Year: 2026}, page)
+		require.NoError(t, err)
+		require.Len(t, byUnit, 1)
+		require.Equal(t, "BD-2026-2", byUnit[0].Number)
+		overdue, err := st.Decisions(ctx, store.DecisionFilter{Overdue: true, Today: procedure.Date{Year: 2026, Month: 3, Day: 11}}, page)
+		require.NoError(t, err)
+		require.Len(t, overdue, 1)
+		require.Equal(t, "BD-2026-1", overdue[0].Number)
+		found, err := st.Decisions(ctx, store.DecisionFilter{Search: "BD-2026-2"}, page)
+		require.NoError(t, err)
+		require.Len(t, found, 1)
+
+		counsel := procedure.Actor{ID: "wang", Roles: []procedure.Role{procedure.RoleLegalCounsel}}
+		inbox, err := st.Inbox(ctx, counsel, page)
+		require.NoError(t, err)
+		require.Len(t, inbox, 1)
+		require.Equal(t, "legality_opinion", inbox[0].Act)
+		require.Equal(t, "2026-03-10", inbox[0].Due)
+		li := procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
+		inbox, err = st.Inbox(ctx, li, page)
+		require.NoError(t, err)
+		require.Len(t, inbox, 1, "named tasks go to the named person only")
+		require.Equal(t, "provide_materials", inbox[0].Act)
+
+		// The next act of a workflow replaces its tasks.
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-1", WorkflowID: "BD-2026-1/legality/1", Seq: 2,
+			Event: procedure.Event{At: time.Now(), Kind: "legality_opinion", Stage: procedure.StageLegalityReview}, Tasks: []procedure.Task{}}))
+		inbox, err = st.Inbox(ctx, counsel, page)
+		require.NoError(t, err)
+		require.Empty(t, inbox)
+	})
+}
+
+func TestStore_Documents(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		content := []byte("%PDF-1.7 草案")
+		d := procedure.Document{SHA256: strings.Repeat("ab", 32), Size: int64(len(content)), MediaType: "application/pdf",
+			Name: "草案.pdf", Kind: "draft", UploadedBy: "li", UploadedAt: time.Now()}
+		require.NoError(t, st.FileDocument(ctx, "BD-2026-1", d, content))
+		d.Name, d.Kind = "草案（再次提交）.pdf", "draft"
+		require.NoError(t, st.FileDocument(ctx, "BD-2026-1", d, content), "the same content filed again is stored once")
+		docs, err := st.Documents(ctx, "BD-2026-1")
+		require.NoError(t, err)
+		require.Len(t, docs, 2, "both filings are on the record")
+		mt, got, err := st.DocumentContent(ctx, d.SHA256)
+		require.NoError(t, err)
+		require.Equal(t, "application/pdf", mt)
+		require.Equal(t, content, got)
+		_, _, err = st.DocumentContent(ctx, strings.Repeat("0", 64))
+		require.Equal(t, procedure.ENotFound, procedure.ErrorCode(err))
 	})
 }

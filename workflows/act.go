@@ -24,16 +24,22 @@ type recorder struct {
 	workflowID string
 	seq        int
 	mu         workflow.Mutex
+	// tasks returns the workflow's open tasks, stored with every event for the inbox.
+	tasks func() []procedure.Task
+	// unit returns the decision's lead unit (Decision workflow only).
+	unit func() string
 }
 
 func newRecorder(ctx workflow.Context, decision string) *recorder {
-	return &recorder{decision: decision, workflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, mu: workflow.NewMutex(ctx)}
+	return &recorder{decision: decision, workflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, mu: workflow.NewMutex(ctx),
+		tasks: func() []procedure.Task { return []procedure.Task{} }, unit: func() string { return "" }}
 }
 
 // persist appends e, with the act's payload, to the store.
 func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, movesStage bool) error {
 	r.seq++
-	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Content: payload, MovesStage: movesStage}
+	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Content: payload,
+		MovesStage: movesStage, Tasks: r.tasks(), Unit: r.unit()}
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, persistOptions), ActivityRecordAct, rec).Get(ctx, nil)
 }
 
@@ -103,6 +109,12 @@ func (r *recorder) change(ctx workflow.Context, apply func() applied) error {
 		}
 	}
 	return r.persist(ctx, a.event, struct{}{}, a.movesStage)
+}
+
+// opened records that a workflow started, with its first open tasks, so they reach the
+// inbox before anyone acts.
+func (r *recorder) opened(ctx workflow.Context, kind string, draftVersion int, stage procedure.Stage) error {
+	return r.note(ctx, procedure.Event{At: workflow.Now(ctx), Kind: kind, DraftVersion: draftVersion, Stage: stage}, false)
 }
 
 // rejection turns a procedure error into an application error whose type is the error code

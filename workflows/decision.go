@@ -61,6 +61,13 @@ func Decision(ctx workflow.Context, in DecisionInput) error {
 	}
 	d.Rulebook, d.Drill = in.Rulebook.Ref(), in.Drill != nil
 	w := &decision{ctx: ctx, rec: procedure.NewRecord(d, in.Rulebook, in.Drill), clock: clock{Origin: d.OpenedAt, Drill: in.Drill}, r: newRecorder(ctx, d.Number)}
+	w.r.tasks = w.rec.Tasks
+	w.r.unit = func() string {
+		if w.rec.Start == nil {
+			return ""
+		}
+		return w.rec.Start.LeadUnit()
+	}
 	if err := w.registerQueries(ctx); err != nil {
 		return err
 	}

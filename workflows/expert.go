@@ -25,10 +25,14 @@ func Expert(ctx workflow.Context, in childInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Argumentation, error) { return x.state, nil }); err != nil {
 		return Result{}, err
 	}
+	x.r.tasks = x.state.Tasks
 	if err := answerTasks(ctx, in.Clock, x.state.Tasks); err != nil {
 		return Result{}, err
 	}
 	if err := x.register(ctx); err != nil {
+		return Result{}, err
+	}
+	if err := x.r.opened(ctx, "expert_opened", in.DraftVersion, procedure.StageConsultation); err != nil {
 		return Result{}, err
 	}
 	if err := workflow.Await(ctx, func() bool { return x.state.Report != "" }); err != nil {

@@ -61,7 +61,8 @@ func Implementation(ctx workflow.Context, in implementationInput) (Result, error
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (implementationInput, error) { return m.in, nil }); err != nil {
 		return Result{}, err
 	}
-	if err := answerTasks(ctx, in.Clock, func() []procedure.Task { return m.in.State.Tasks(m.in.Due) }); err != nil {
+	m.r.tasks = func() []procedure.Task { return m.in.State.Tasks(m.in.Due) }
+	if err := answerTasks(ctx, in.Clock, m.r.tasks); err != nil {
 		return Result{}, err
 	}
 	if err := m.register(ctx); err != nil {
@@ -69,6 +70,9 @@ func Implementation(ctx workflow.Context, in implementationInput) (Result, error
 	}
 	if m.in.Due != nil {
 		m.watch(ctx, *m.in.Due)
+	}
+	if err := m.r.opened(ctx, "implementation_opened", 0, procedure.StageImplementation); err != nil {
+		return Result{}, err
 	}
 	err := workflow.Await(ctx, func() bool {
 		return m.adjust != nil || workflow.GetInfo(ctx).GetCurrentHistoryLength() > continueAfter

@@ -65,6 +65,7 @@ func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Legality, error) { return v.state, nil }); err != nil {
 		return Result{}, err
 	}
+	v.r.tasks = v.state.Tasks
 	if err := answerTasks(ctx, in.Clock, v.state.Tasks); err != nil {
 		return Result{}, err
 	}
@@ -77,6 +78,9 @@ func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
 	err := v.schedule(ctx)
 	v.r.mu.Unlock()
 	if err != nil {
+		return Result{}, err
+	}
+	if err := v.r.opened(ctx, "legality_opened", in.DraftVersion, procedure.StageLegalityReview); err != nil {
 		return Result{}, err
 	}
 	if err := workflow.Await(ctx, func() bool { return v.state.Opinion != nil || v.state.Returned != nil }); err != nil {

@@ -25,10 +25,14 @@ func Participation(ctx workflow.Context, in childInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Participation, error) { return p.state, nil }); err != nil {
 		return Result{}, err
 	}
+	p.r.tasks = p.state.Tasks
 	if err := answerTasks(ctx, in.Clock, p.state.Tasks); err != nil {
 		return Result{}, err
 	}
 	if err := p.register(ctx); err != nil {
+		return Result{}, err
+	}
+	if err := p.r.opened(ctx, "participation_opened", in.DraftVersion, procedure.StageConsultation); err != nil {
 		return Result{}, err
 	}
 	if err := workflow.Await(ctx, p.state.Done); err != nil {

@@ -17,6 +17,7 @@ func Risk(ctx workflow.Context, in childInput) (Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Assessment, error) { return state, nil }); err != nil {
 		return Result{}, err
 	}
+	r.tasks = state.Tasks
 	if err := answerTasks(ctx, in.Clock, state.Tasks); err != nil {
 		return Result{}, err
 	}
@@ -31,6 +32,9 @@ func Risk(ctx workflow.Context, in childInput) (Result, error) {
 				DraftVersion: in.DraftVersion, Stage: procedure.StageConsultation, Note: rep.Grade}}, nil
 		}, func() any { return answer(ctx, in.Clock, state, state.Tasks()) })
 	if err != nil {
+		return Result{}, err
+	}
+	if err := r.opened(ctx, "risk_opened", in.DraftVersion, procedure.StageConsultation); err != nil {
 		return Result{}, err
 	}
 	if err := workflow.Await(ctx, func() bool { return state.Report != nil }); err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"decisionflow/api"
+	"decisionflow/config"
 	"decisionflow/procedure"
 	"decisionflow/signature"
 	"decisionflow/store"
@@ -277,6 +278,20 @@ func TestMain_Run(t *testing.T) {
 			require.Equal(t, k.ID, keyID)
 			require.NoError(t, k.Verify([]byte(`{"outcome":"lawful"}`), sig), "the signature covers the canonical body")
 		}
+	})
+	t.Run("token", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := config.Config{DataDir: dir}
+		secret, err := tokenSecret(cfg, true)
+		require.NoError(t, err)
+		var out bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: io.Discard, Environ: map[string]string{}}
+		require.NoError(t, m.Run(context.Background(), []string{"token", "--data-dir", dir, "--user", "wang"}))
+		claims, err := api.NewHMACVerifier(secret, "decisionflow", "").Verify(strings.TrimSpace(out.String()))
+		require.NoError(t, err)
+		require.Equal(t, "wang", claims.Subject)
+		require.Equal(t, []procedure.Role{procedure.RoleLegalCounsel}, claims.Roles)
+		require.Equal(t, 2, ExitCode(m.Run(context.Background(), []string{"token", "--data-dir", dir, "--user", "nobody"})))
 	})
 	t.Run("unknown command", func(t *testing.T) {
 		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Environ: map[string]string{}}

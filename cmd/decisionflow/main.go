@@ -107,9 +107,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 }
 
 // load reads the configuration of cmd and reports a bad setting in one line.
-func (m *Main) load(cmd string, args []string) (config.Config, []string, error) {
+func (m *Main) load(cmd string, args []string, extra ...func(*flag.FlagSet)) (config.Config, []string, error) {
 	var help strings.Builder
-	cfg, rest, err := config.Load(cmd, args, m.Environ, &help)
+	cfg, rest, err := config.Load(cmd, args, m.Environ, &help, extra...)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(m.Stdout, help.String())

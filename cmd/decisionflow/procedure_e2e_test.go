@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +49,17 @@ func (c *child) tryAct(t testing.TB, user, path string, payload any) (int, api.P
 }
 
 type userKey struct{ priv, id string }
+
+// get reads an API path as a demo user and returns the body.
+func (c *child) get(t testing.TB, user, path string) string {
+	t.Helper()
+	resp := c.requestAs(t, user, http.MethodGet, path, "")
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
+	return string(b)
+}
 
 // signingKey registers a key for user on first use: SM2 for the legal office, Ed25519 for
 // everyone else, so both algorithms run end to end.
@@ -147,6 +160,13 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageDrafting }, 10*time.Second, 100*time.Millisecond)
 	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: "sha256:v2", Explanation: "sha256:ex2", ChangedShare: 0.05})
 	dev.act(t, "li", "/decisions/"+number+"/legality-submission", submission)
+	var inbox string
+	require.Eventually(t, func() bool {
+		inbox = dev.get(t, "wang", "/api/v1/inbox")
+		return strings.Contains(inbox, `"act":"legality_opinion"`)
+	}, 10*time.Second, 50*time.Millisecond, "the legal office's inbox shows the review")
+	require.Contains(t, inbox, `"workflow":"`+id(workflows.ProcLegality, 2)+`"`)
+	require.Contains(t, inbox, `"explanation":"截止`, "with its due date explained")
 	dev.act(t, "zhao", round(workflows.ProcLegality, 2)+"/adviser-opinion", procedure.AdviserOpinion{Document: "sha256:adv2", Signature: "sig"})
 	dev.act(t, "wang", round(workflows.ProcLegality, 2)+"/legality-opinion",
 		procedure.LegalityOpinion{Outcome: procedure.OutcomeLawful, Reasons: "合法", Document: "sha256:l2", Signature: "sig"})
@@ -161,6 +181,10 @@ func TestDev_WholeProcedure(t *testing.T) {
 	dev.act(t, "zhou", "/decisions/"+number+"/party-report", procedure.PartyReport{Document: "sha256:party"})
 	dev.act(t, "li", "/decisions/"+number+"/publication", procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub", OpinionsExplanation: "见附件"})
 	dev.act(t, "li", "/decisions/"+number+"/archive-handover", procedure.ArchiveHandover{Dossier: "sha256:dossier", ReceivedBy: "区档案馆"})
+
+	require.Contains(t, dev.get(t, "wu", "/api/v1/decisions?drill=true"), number, "drills are listed as drills")
+	require.NotContains(t, dev.get(t, "wu", "/api/v1/decisions"), number, "and never among real decisions")
+	require.Contains(t, dev.get(t, "wu", "/api/v1/decisions/"+number+"/timeline?format=csv"), "legality_opinion", "the auditor reads the timeline")
 
 	rec := queryRecord(t, c, number)
 	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)

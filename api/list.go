@@ -1,0 +1,115 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"decisionflow/procedure"
+	"decisionflow/store"
+
+	"github.com/labstack/echo/v4"
+)
+
+// ListResponse is a page of a list.
+type ListResponse[T any] struct {
+	// Items are the page's items.
+	Items []T `json:"items"`
+	// Page is the page number, from 1.
+	Page int `json:"page"`
+	// PageSize is the page's size.
+	PageSize int `json:"page_size"`
+}
+
+func (s *Server) listRoutes(v1 *echo.Group) {
+	v1.GET("/decisions", s.listDecisions)
+	v1.GET("/inbox", s.inbox)
+}
+
+// listDecisions lists decisions by stage, lead unit, year, overdue and text, from the store.
+// Drills are listed only with drill=true, and never with real decisions.
+func (s *Server) listDecisions(c echo.Context) error {
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	f := store.DecisionFilter{Unit: c.QueryParam("unit"), Search: c.QueryParam("q"), Today: procedure.DateOf(time.Now())}
+	if v := c.QueryParam("stage"); v != "" {
+		if f.Stage, err = procedure.ParseStage(v); err != nil {
+			return err
+		}
+	}
+	if f.Year, err = intParam(c, "year", 0); err != nil {
+		return err
+	}
+	if f.Overdue, err = boolParam(c, "overdue"); err != nil {
+		return err
+	}
+	if f.Drill, err = boolParam(c, "drill"); err != nil {
+		return err
+	}
+	items, err := s.store.Decisions(c.Request().Context(), f, page)
+	if err != nil {
+		return err
+	}
+	out := make([]DecisionResponse, 0, len(items))
+	for _, d := range items {
+		out = append(out, toResponse(d, true))
+	}
+	return c.JSON(http.StatusOK, ListResponse[DecisionResponse]{Items: out, Page: page.Number, PageSize: page.Size})
+}
+
+// inbox lists what waits for the caller, earliest due first.
+func (s *Server) inbox(c echo.Context) error {
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	items, err := s.store.Inbox(c.Request().Context(), actorOf(c), page)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []store.InboxItem{}
+	}
+	return c.JSON(http.StatusOK, ListResponse[store.InboxItem]{Items: items, Page: page.Number, PageSize: page.Size})
+}
+
+func pageOf(c echo.Context) (store.Page, error) {
+	n, err := intParam(c, "page", 1)
+	if err != nil {
+		return store.Page{}, err
+	}
+	size, err := intParam(c, "page_size", 50)
+	if err != nil {
+		return store.Page{}, err
+	}
+	if n < 1 || size < 1 || size > 200 {
+		return store.Page{}, procedure.Errorf(procedure.EInvalid, "page 从 1 起，page_size 须在 1 至 200 之间", "page counts from 1; page_size must be 1 to 200")
+	}
+	return store.Page{Number: n, Size: size}, nil
+}
+
+func intParam(c echo.Context, name string, def int) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, procedure.Errorf(procedure.EMalformed, "参数 %s 须为整数", "parameter %s must be an integer", name)
+	}
+	return n, nil
+}
+
+func boolParam(c echo.Context, name string) (bool, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, procedure.Errorf(procedure.EMalformed, "参数 %s 须为 true 或 false", "parameter %s must be true or false", name)
+	}
+	return b, nil
+}

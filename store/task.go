@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"decisionflow/procedure"
+
+	"gorm.io/gorm"
+)
+
+// task is one open task of a running workflow.
+type task struct {
+	WorkflowID  string `gorm:"primaryKey"`
+	Act         string `gorm:"primaryKey"`
+	Decision    string
+	Role        string
+	Assignees   string
+	Due         *string
+	Explanation string
+}
+
+// replaceTasks sets a workflow's open tasks within tx.
+func replaceTasks(tx *gorm.DB, r procedure.ActRecord) error {
+	if err := tx.Where("workflow_id = ?", r.WorkflowID).Delete(&task{}).Error; err != nil {
+		return fmt.Errorf("clear tasks of %s: %w", r.WorkflowID, err)
+	}
+	rows := make([]task, 0, len(r.Tasks))
+	for _, t := range r.Tasks {
+		row := task{WorkflowID: r.WorkflowID, Act: t.Act, Decision: r.Decision, Role: string(t.Role)}
+		if len(t.Assignees) > 0 {
+			// Delimited on both sides, so "assigned to li" is a LIKE '%,li,%' on any database.
+			row.Assignees = "," + strings.Join(t.Assignees, ",") + ","
+		}
+		if t.Due != nil {
+			due := t.Due.Due.String()
+			row.Due, row.Explanation = &due, t.Due.Explanation
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.Create(&rows).Error
+}
+
+// InboxItem is one task waiting for a person.
+type InboxItem struct {
+	// Decision is the decision number.
+	Decision string `json:"decision"`
+	// Title is the decision's title.
+	Title string `json:"title"`
+	// Workflow is the workflow the act goes to.
+	Workflow string `json:"workflow"`
+	// Act is the act awaited.
+	Act string `json:"act"`
+	// Due is the due date, if any.
+	Due string `json:"due,omitempty"`
+	// Explanation explains the due date.
+	Explanation string `json:"explanation,omitempty"`
+	// Drill marks a rehearsal.
+	Drill bool `json:"drill"`
+}
+
+// Inbox lists what waits for a person: tasks assigned to them by name, and unassigned tasks for
+// one of their roles, earliest due first, a page at a time.
+func (s *Store) Inbox(ctx context.Context, a procedure.Actor, page Page) ([]InboxItem, error) {
+	roles := make([]string, 0, len(a.Roles))
+	for _, r := range a.Roles {
+		roles = append(roles, string(r))
+	}
+	var items []InboxItem
+	q := s.db.WithContext(ctx).Table("tasks").
+		Select("tasks.decision, decisions.title, tasks.workflow_id AS workflow, tasks.act, tasks.due, tasks.explanation, decisions.drill").
+		Joins("JOIN decisions ON decisions.number = tasks.decision").
+		Where("tasks.assignees LIKE ? OR (tasks.assignees = '' AND tasks.role IN ?)", "%,"+a.ID+",%", append(roles, "")).
+		Order("CASE WHEN tasks.due IS NULL THEN 1 ELSE 0 END, tasks.due, tasks.decision, tasks.act")
+	if err := page.apply(q).Scan(&items).Error; err != nil {
+		return nil, fmt.Errorf("inbox of %s: %w", a.ID, err)
+	}
+	for i := range items {
+		if len(items[i].Due) > 10 { // Postgres returns a DATE as a timestamp
+			items[i].Due = items[i].Due[:10]
+		}
+	}
+	return items, nil
+}
