@@ -41,10 +41,12 @@ type ActResponse struct {
 	Tasks []procedure.Task `json:"tasks"`
 }
 
-// mountActs adds one POST route per act under g; target names the workflow from the request.
-func (s *Server) mountActs(g *echo.Group, acts []act, target func(echo.Context) (string, error)) {
+// mountActs adds one POST route per act under g, whose path is prefix; target names the
+// workflow from the request. Each route is documented and its requests validated.
+func (s *Server) mountActs(g *echo.Group, prefix string, acts []act, target func(echo.Context) (string, error)) {
 	for _, a := range acts {
-		g.POST("/"+a.path, s.actHandler(a, target), requireRoles(a.roles...))
+		route := s.spec.add(http.MethodPost, prefix+"/"+a.path, a.update, a.payload, a.roles)
+		g.POST("/"+a.path, s.actHandler(a, target), requireRoles(a.roles...), validate(route))
 	}
 }
 

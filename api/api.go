@@ -81,12 +81,13 @@ type Server struct {
 	rulebooks       procedure.Rulebooks
 	defaultRulebook string
 	verifier        *Verifier
+	spec            *spec
 }
 
 // New builds the HTTP handler.
 func New(opts Options) http.Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
-		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier}
+		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec()}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -109,6 +110,8 @@ func New(opts Options) http.Handler {
 		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate)
 		s.routes(v1)
 		s.documentRoutes(e, v1)
+		e.GET("/api/v1/openapi.json", s.spec.serve)
+		s.spec.addRemaining(e)
 	}
 	return e
 }

@@ -13,5 +13,5 @@ var archiveActs = []act{
 }
 
 func (s *Server) archiveRoutes(decision *echo.Group) {
-	s.mountActs(decision, archiveActs, decisionTarget)
+	s.mountActs(decision, decisionPrefix, archiveActs, decisionTarget)
 }

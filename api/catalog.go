@@ -19,10 +19,12 @@ var catalogActs = []act{
 }
 
 func (s *Server) catalogRoutes(v1 *echo.Group) {
-	v1.POST("/catalogs", s.createCatalog, requireRoles(procedure.RoleHead, procedure.RoleOfficial))
+	roles := []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}
+	route := s.spec.add(http.MethodPost, "/api/v1/catalogs", "open a catalog", workflows.CatalogInput{}, roles)
+	v1.POST("/catalogs", s.createCatalog, requireRoles(roles...), validate(route))
 	g := v1.Group("/catalogs/:organ/:year")
 	g.GET("", s.workflowQuery(catalogTarget, workflows.QueryState))
-	s.mountActs(g, catalogActs, catalogTarget)
+	s.mountActs(g, "/api/v1/catalogs/:organ/:year", catalogActs, catalogTarget)
 }
 
 func catalogTarget(c echo.Context) (string, error) {

@@ -49,7 +49,9 @@ type DecisionResponse struct {
 }
 
 func (s *Server) decisionRoutes(g *echo.Group) {
-	g.POST("/decisions", s.createDecision, requireRoles(procedure.RoleOfficial, procedure.RoleHead))
+	roles := []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}
+	route := s.spec.add(http.MethodPost, "/api/v1/decisions", "register a decision", CreateDecisionRequest{}, roles)
+	g.POST("/decisions", s.createDecision, requireRoles(roles...), validate(route))
 	g.GET("/decisions/:number", s.decision)
 }
 

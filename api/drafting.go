@@ -17,5 +17,5 @@ var draftingActs = []act{
 }
 
 func (s *Server) draftingRoutes(decision *echo.Group) {
-	s.mountActs(decision, draftingActs, decisionTarget)
+	s.mountActs(decision, decisionPrefix, draftingActs, decisionTarget)
 }

@@ -19,6 +19,7 @@ import (
 
 // Role sets of the matrix.
 const (
+	public      = "public"        // no token needed
 	anyone      = "anyone"        // every role, auditors included: reads
 	anyButAudit = "any-but-audit" // every role but auditor: hearing participants
 )
@@ -83,6 +84,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/keys/:id/revoke":             {anyButAudit},
 	"GET /api/v1/decisions":                    {anyone},
 	"GET /api/v1/inbox":                        {anyone},
+	"GET /api/v1/openapi.json":                 {public},
 	"POST /api/v1/decisions/:number/documents": {anyButAudit},
 	"GET /api/v1/decisions/:number/documents":  {anyone},
 	"GET /api/v1/documents/:sha256":            {anyone},
@@ -93,7 +95,7 @@ var allRoles = []procedure.Role{procedure.RoleOfficial, procedure.RoleLegalCouns
 
 func allowed(spec []string, r procedure.Role) bool {
 	for _, s := range spec {
-		if s == anyone || (s == anyButAudit && r != procedure.RoleAuditor) || s == string(r) {
+		if s == anyone || s == public || (s == anyButAudit && r != procedure.RoleAuditor) || s == string(r) {
 			return true
 		}
 	}
@@ -130,7 +132,11 @@ func TestRoleMatrix(t *testing.T) {
 		t.Run(route, func(t *testing.T) {
 			f.as = nil
 			rec, _ := f.do(method, path, jsonType, "{}")
-			require.Equal(t, http.StatusUnauthorized, rec.Code, "no token")
+			if spec[0] == public {
+				require.Equal(t, http.StatusOK, rec.Code, "public without a token")
+			} else {
+				require.Equal(t, http.StatusUnauthorized, rec.Code, "no token")
+			}
 			for _, role := range allRoles {
 				f.as = &procedure.Actor{ID: "someone", Roles: []procedure.Role{role}}
 				rec, _ := f.do(method, path, jsonType, "{}")

@@ -21,6 +21,9 @@ func (s *Server) participationRoutes(decision *echo.Group) {
 	s.mountRound(decision, workflows.ProcParticipation, participationActs)
 }
 
+// decisionPrefix is the path of the decision group.
+const decisionPrefix = "/api/v1/decisions/:number"
+
 // mountRound adds the read and act routes of a procedure's rounds under
 // /decisions/:number/{proc}/:round.
 func (s *Server) mountRound(decision *echo.Group, proc string, acts []act) {
@@ -28,5 +31,5 @@ func (s *Server) mountRound(decision *echo.Group, proc string, acts []act) {
 	target := roundTarget(proc)
 	g.GET("", s.workflowQuery(target, workflows.QueryState))
 	g.GET("/tasks", s.workflowQuery(target, workflows.QueryTasks))
-	s.mountActs(g, acts, target)
+	s.mountActs(g, decisionPrefix+"/"+proc+"/:round", acts, target)
 }

@@ -14,5 +14,5 @@ var publicationActs = []act{
 }
 
 func (s *Server) publicationRoutes(decision *echo.Group) {
-	s.mountActs(decision, publicationActs, decisionTarget)
+	s.mountActs(decision, decisionPrefix, publicationActs, decisionTarget)
 }
