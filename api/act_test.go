@@ -16,6 +16,7 @@ import (
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
@@ -162,4 +163,48 @@ func TestDocuments(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
 	rec, _ = upload("big.pdf", append([]byte("%PDF-1.7\n"), make([]byte, 22<<20)...))
 	require.Equal(t, http.StatusRequestEntityTooLarge, rec.Code, "over the size limit")
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	f := newFixture(t)
+	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(&mocks.WorkflowRun{}, nil).Once()
+	post := func(path, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", jsonType)
+		req.Header.Set("Authorization", "Bearer "+token(t, officialLi))
+		req.Header.Set("Idempotency-Key", "create-7")
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	body := `{"number":"BD-2026-007","title":"标题"}`
+	first := post("/api/v1/decisions", body)
+	require.Equal(t, http.StatusCreated, first.Code, first.Body.String())
+	again := post("/api/v1/decisions", body)
+	require.Equal(t, http.StatusCreated, again.Code, "the retry gets the first answer, not a 409")
+	require.Equal(t, first.Body.String(), again.Body.String())
+	require.Equal(t, "true", again.Header().Get("Idempotent-Replayed"))
+	other := post("/api/v1/catalogs", `{"organ":"baodi","year":2026}`)
+	require.Equal(t, http.StatusUnprocessableEntity, other.Code, "a key is bound to its first request")
+}
+
+func TestRateLimit(t *testing.T) {
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	h := api.New(api.Options{Temporal: stubClient{}, Store: &fakeStore{decisions: map[string]procedure.Decision{"BD-2026-7": {Number: "BD-2026-7"}}},
+		Metrics: prometheus.NewRegistry(), Rulebooks: books, Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), RateLimit: 5})
+	codes := map[int]int{}
+	for range 30 {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/decisions/BD-2026-7", nil)
+		req.Header.Set("Authorization", "Bearer "+token(t, officialLi))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		codes[rec.Code]++
+		if rec.Code == http.StatusTooManyRequests {
+			require.Equal(t, "1", rec.Header().Get("Retry-After"))
+			require.Contains(t, rec.Body.String(), `"status":429`)
+		}
+	}
+	require.Equal(t, 10, codes[http.StatusOK], "a burst of twice the rate passes")
+	require.Equal(t, 20, codes[http.StatusTooManyRequests], "the rest is told to retry, not dropped silently")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/time/rate"
 )
 
 // Store is what the API reads from the store.
@@ -48,6 +49,10 @@ type Store interface {
 	Documents(ctx context.Context, decision string) ([]procedure.Document, error)
 	// DocumentContent returns one document's type and content.
 	DocumentContent(ctx context.Context, sha string) (string, []byte, error)
+	// Answered returns the first answer to a request with an Idempotency-Key.
+	Answered(ctx context.Context, owner, key string) (store.Answer, bool, error)
+	// SaveAnswer keeps the first answer to a request with an Idempotency-Key.
+	SaveAnswer(ctx context.Context, owner, key string, a store.Answer) error
 }
 
 // Options are the API's dependencies.
@@ -70,6 +75,9 @@ type Options struct {
 	DefaultRulebook string
 	// Verifier checks the bearer tokens of /api/v1.
 	Verifier *Verifier
+	// RateLimit is how many requests a second one person may make, with bursts of twice as
+	// many; beyond it the API answers 429. Zero means 100.
+	RateLimit float64
 }
 
 // Server holds the dependencies the handlers share.
@@ -107,7 +115,7 @@ func New(opts Options) http.Handler {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(opts.Metrics, promhttp.HandlerOpts{Registry: opts.Metrics})))
 	if !opts.OpsOnly {
-		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate)
+		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate, rateLimit(opts.RateLimit))
 		s.routes(v1)
 		s.documentRoutes(e, v1)
 		e.GET("/api/v1/openapi.json", s.spec.serve)
@@ -133,4 +141,21 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.catalogRoutes(v1)
 	s.keyRoutes(v1)
 	s.listRoutes(v1)
+}
+
+// rateLimit limits each person (by token subject) to perPerson requests a second.
+func rateLimit(perPerson float64) echo.MiddlewareFunc {
+	if perPerson <= 0 {
+		perPerson = 100
+	}
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(perPerson), Burst: int(2 * perPerson),
+		}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return actorOf(c).ID, nil },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", "1")
+			return echo.ErrTooManyRequests
+		},
+	})
 }

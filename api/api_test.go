@@ -32,6 +32,7 @@ type fakeStore struct {
 	keys      map[string]procedure.Key
 	docs      map[string][]byte
 	filed     []procedure.Document
+	answers   map[string]store.Answer
 }
 
 func (f *fakeStore) Decisions(_ context.Context, flt store.DecisionFilter, _ store.Page) ([]procedure.Decision, error) {
@@ -67,6 +68,19 @@ func (f *fakeStore) DocumentContent(_ context.Context, sha string) (string, []by
 		return "", nil, procedure.Errorf(procedure.ENotFound, "不存在", "not found")
 	}
 	return "application/pdf", c, nil
+}
+
+func (f *fakeStore) Answered(_ context.Context, owner, key string) (store.Answer, bool, error) {
+	a, ok := f.answers[owner+"\x00"+key]
+	return a, ok, nil
+}
+
+func (f *fakeStore) SaveAnswer(_ context.Context, owner, key string, a store.Answer) error {
+	if f.answers == nil {
+		f.answers = map[string]store.Answer{}
+	}
+	f.answers[owner+"\x00"+key] = a
+	return nil
 }
 
 func (f *fakeStore) RegisterKey(_ context.Context, k procedure.Key) error {

@@ -20,7 +20,7 @@ import (
 // documentRoutes mounts uploads outside the 1 MiB limit of the other routes.
 func (s *Server) documentRoutes(e *echo.Echo, v1 *echo.Group) {
 	e.POST("/api/v1/decisions/:number/documents", s.uploadDocument,
-		middleware.BodyLimit("21M"), s.authenticate, requireRoles())
+		middleware.BodyLimit("21M"), s.authenticate, requireRoles(), s.idempotent)
 	v1.GET("/decisions/:number/documents", s.listDocuments)
 	v1.GET("/documents/:sha256", s.downloadDocument)
 }

@@ -113,7 +113,7 @@ func TestRoleMatrix(t *testing.T) {
 	books, err := procedure.LoadRulebooks(nil)
 	require.NoError(t, err)
 	h := api.New(api.Options{Temporal: tc, Store: &fakeStore{decisions: map[string]procedure.Decision{}}, Metrics: prometheus.NewRegistry(),
-		Rulebooks: books, DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", "")})
+		Rulebooks: books, DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), RateLimit: 1e6})
 
 	var routes []string
 	for _, r := range h.(*echo.Echo).Routes() {

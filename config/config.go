@@ -34,6 +34,8 @@ type Config struct {
 	CalendarDir string `env:"DECISIONFLOW_CALENDAR_DIR"`
 	// ShutdownTimeout bounds a graceful stop on SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration `env:"DECISIONFLOW_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+	// RateLimit is how many API requests a second one person may make (bursts of twice as many).
+	RateLimit float64 `env:"DECISIONFLOW_RATE_LIMIT" envDefault:"100"`
 	// Auth configures the bearer tokens of the API.
 	Auth Auth
 	// Temporal configures the workflow engine.
@@ -141,6 +143,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Auth.PublicKeys, "jwt-public-keys", c.Auth.PublicKeys, "PEM file of token public keys (DECISIONFLOW_JWT_PUBLIC_KEYS)")
 	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", c.Auth.Issuer, "required token issuer (DECISIONFLOW_JWT_ISSUER)")
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", c.Auth.Audience, "required token audience (DECISIONFLOW_JWT_AUDIENCE)")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "API requests a second per person (DECISIONFLOW_RATE_LIMIT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "graceful stop limit (DECISIONFLOW_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.Temporal.Address, "temporal-address", c.Temporal.Address, "Temporal frontend (TEMPORAL_ADDRESS)")
 	fs.StringVar(&c.Temporal.Namespace, "temporal-namespace", c.Temporal.Namespace, "Temporal namespace (TEMPORAL_NAMESPACE)")

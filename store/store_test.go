@@ -233,3 +233,21 @@ func TestStore_Documents(t *testing.T) {
 		require.Equal(t, procedure.ENotFound, procedure.ErrorCode(err))
 	})
 }
+
+func TestStore_Idempotency(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		_, found, err := st.Answered(ctx, "li", "k1")
+		require.NoError(t, err)
+		require.False(t, found)
+		first := store.Answer{Method: "POST", Path: "/api/v1/decisions", Status: 201, Body: `{"number":"BD-2026-1"}`}
+		require.NoError(t, st.SaveAnswer(ctx, "li", "k1", first))
+		require.NoError(t, st.SaveAnswer(ctx, "li", "k1", store.Answer{Method: "POST", Path: "/x", Status: 200, Body: "{}"}), "the first answer wins")
+		got, found, err := st.Answered(ctx, "li", "k1")
+		require.NoError(t, err)
+		require.True(t, found)
+		require.Equal(t, first, got)
+		_, found, _ = st.Answered(ctx, "wang", "k1")
+		require.False(t, found, "keys are per person")
+	})
+}

@@ -124,7 +124,7 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 
 	handler := api.New(api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
-		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier})
+		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier, RateLimit: cfg.RateLimit})
 	addr, serveErr := serveHTTP(ln, handler, p)
 	m.printReady(cmd, cfg, addr, hostPort)
 	if m.Ready != nil {
