@@ -64,12 +64,12 @@ func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) ec
 		if err != nil {
 			return err
 		}
+		var sig *procedure.Signature
 		if a.signed {
-			sig, err := s.verifySignature(c, body)
-			if err != nil {
+			if sig, err = s.verifySignature(c, body); err != nil {
 				return err
 			}
-			payload = setSignature(payload, sig)
+			payload = setSignature(payload, recorded(sig))
 		}
 		key := c.Request().Header.Get("Idempotency-Key")
 		if len(key) > maxIdempotencyKey {
@@ -77,7 +77,7 @@ func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) ec
 		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), actTimeout)
 		defer cancel()
-		resp, err := s.send(ctx, workflowID, a.update, key, procedure.Act[any]{Actor: actorOf(c), Payload: payload})
+		resp, err := s.send(ctx, workflowID, a.update, key, procedure.Act[any]{Actor: actorOf(c), Payload: payload, Signature: sig})
 		if err != nil {
 			return fromTemporal(err, workflowID)
 		}

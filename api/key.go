@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"reflect"
@@ -85,36 +86,57 @@ func (s *Server) revokeKey(c echo.Context) error {
 
 // verifySignature checks the Signature header of a signed act — keyId="…", signature="…",
 // over the RFC 8785 form of the body — against the actor's registered, unrevoked key, and
-// returns the signature as recorded: "alg:keyId:base64".
-func (s *Server) verifySignature(c echo.Context, body []byte) (string, error) {
+// returns the signature as it goes on the record.
+func (s *Server) verifySignature(c echo.Context, body []byte) (*procedure.Signature, error) {
 	keyID, sig := parseSignatureHeader(c.Request().Header.Get("Signature"))
 	if keyID == "" || sig == "" {
-		return "", procedure.Errorf(procedure.EInvalid, "此办理行为须签名：缺少 Signature 请求头（keyId、signature）",
+		return nil, procedure.Errorf(procedure.EInvalid, "此办理行为须签名：缺少 Signature 请求头（keyId、signature）",
 			"this act must be signed: the Signature header (keyId, signature) is missing")
 	}
 	k, err := s.store.Key(c.Request().Context(), keyID)
 	switch {
 	case procedure.IsCode(err, procedure.ENotFound):
-		return "", procedure.Errorf(procedure.EInvalid, "签名公钥 %s 未登记", "signing key %s is not registered", keyID)
+		return nil, procedure.Errorf(procedure.EInvalid, "签名公钥 %s 未登记", "signing key %s is not registered", keyID)
 	case err != nil:
-		return "", err
+		return nil, err
 	case k.Owner != actorOf(c).ID:
-		return "", procedure.Errorf(procedure.EInvalid, "签名公钥 %s 不属于办理人", "signing key %s does not belong to the actor", keyID)
+		return nil, procedure.Errorf(procedure.EInvalid, "签名公钥 %s 不属于办理人", "signing key %s does not belong to the actor", keyID)
 	case k.RevokedAt != nil:
-		return "", procedure.Errorf(procedure.EInvalid, "签名公钥 %s 已吊销", "signing key %s is revoked", keyID)
+		return nil, procedure.Errorf(procedure.EInvalid, "签名公钥 %s 已吊销", "signing key %s is revoked", keyID)
 	}
 	pk, err := signature.ParsePublicKey(k.PublicKey)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	msg, err := signature.Canonical(body)
 	if err != nil {
-		return "", procedure.Errorf(procedure.EMalformed, "请求体不是有效的 JSON", "the body is not valid JSON")
+		return nil, procedure.Errorf(procedure.EMalformed, "请求体不是有效的 JSON", "the body is not valid JSON")
 	}
 	if err := pk.Verify(msg, sig); err != nil {
-		return "", procedure.Errorf(procedure.EInvalid, "签名验证失败：%v", "signature check failed: %v", err)
+		return nil, procedure.Errorf(procedure.EInvalid, "签名验证失败：%v", "signature check failed: %v", err)
 	}
-	return pk.Algorithm + ":" + keyID + ":" + sig, nil
+	return &procedure.Signature{KeyID: keyID, Algorithm: pk.Algorithm, Value: sig, Body: string(msg)}, nil
+}
+
+// recorded writes a signature as the payload's signature field shows it: "alg:keyId:base64".
+func recorded(sig *procedure.Signature) string {
+	return sig.Algorithm + ":" + sig.KeyID + ":" + sig.Value
+}
+
+// verifies reports whether a recorded signature still checks out against its key.
+func (s *Server) verifies(ctx context.Context, sig *procedure.Signature, keys map[string]signature.PublicKey) bool {
+	pk, ok := keys[sig.KeyID]
+	if !ok {
+		k, err := s.store.Key(ctx, sig.KeyID)
+		if err != nil {
+			return false
+		}
+		if pk, err = signature.ParsePublicKey(k.PublicKey); err != nil {
+			return false
+		}
+		keys[sig.KeyID] = pk
+	}
+	return pk.Verify([]byte(sig.Body), sig.Value) == nil
 }
 
 func parseSignatureHeader(h string) (keyID, sig string) {

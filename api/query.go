@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"decisionflow/procedure"
+	"decisionflow/signature"
 	"decisionflow/workflows"
 
 	"github.com/labstack/echo/v4"
@@ -44,6 +45,10 @@ type TimelineEntry struct {
 	procedure.Event
 	// Payload is the act's content as recorded.
 	Payload json.RawMessage `json:"payload,omitempty"`
+	// Signature is the act's signature, with the canonical body it covers.
+	Signature *procedure.Signature `json:"signature,omitempty"`
+	// Verified says whether the signature checks out now against its registered key.
+	Verified *bool `json:"verified,omitempty"`
 }
 
 // timeline answers every act and transition of a decision from the store, as JSON or, with
@@ -58,30 +63,40 @@ func (s *Server) timeline(c echo.Context) error {
 		return err
 	}
 	if c.QueryParam("format") == "csv" {
-		return writeTimelineCSV(c, number, acts)
+		return s.writeTimelineCSV(c, number, acts)
 	}
 	out := make([]TimelineEntry, 0, len(acts))
+	keys := map[string]signature.PublicKey{}
 	for _, a := range acts {
-		e := TimelineEntry{Workflow: a.WorkflowID, Seq: a.Seq, Event: a.Event}
+		e := TimelineEntry{Workflow: a.WorkflowID, Seq: a.Seq, Event: a.Event, Signature: a.Signature}
 		if json.Valid([]byte(a.Payload)) {
 			e.Payload = json.RawMessage(a.Payload)
+		}
+		if a.Signature != nil {
+			ok := s.verifies(c.Request().Context(), a.Signature, keys)
+			e.Verified = &ok
 		}
 		out = append(out, e)
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func writeTimelineCSV(c echo.Context, number string, acts []procedure.ActRecord) error {
+func (s *Server) writeTimelineCSV(c echo.Context, number string, acts []procedure.ActRecord) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+number+`-timeline.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"at", "workflow", "seq", "kind", "actor", "draft_version", "stage", "late", "note", "payload"})
+	_ = w.Write([]string{"at", "workflow", "seq", "kind", "actor", "draft_version", "stage", "late", "note", "payload", "signature", "verified"})
+	keys := map[string]signature.PublicKey{}
 	for _, a := range acts {
 		e := a.Event
+		sig, verified := "", ""
+		if a.Signature != nil {
+			sig, verified = recorded(a.Signature), strconv.FormatBool(s.verifies(c.Request().Context(), a.Signature, keys))
+		}
 		_ = w.Write([]string{e.At.Format(time.RFC3339Nano), a.WorkflowID, strconv.Itoa(a.Seq), e.Kind, e.Actor,
-			strconv.Itoa(e.DraftVersion), string(e.Stage), strconv.FormatBool(e.Late), e.Note, a.Payload})
+			strconv.Itoa(e.DraftVersion), string(e.Stage), strconv.FormatBool(e.Late), e.Note, a.Payload, sig, verified})
 	}
 	w.Flush()
 	return w.Error()

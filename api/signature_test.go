@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"decisionflow/api"
 	"decisionflow/procedure"
 	"decisionflow/signature"
 	"decisionflow/workflows"
@@ -59,14 +60,17 @@ func TestSignatures(t *testing.T) {
 			f := newFixture(t)
 			s := register(t, f, counselWang, alg)
 			var sent procedure.LegalityOpinion
+			var sentSig *procedure.Signature
 			updateReturns(f, func(o client.UpdateWorkflowOptions) bool {
 				a := o.Args[0].(procedure.Act[any])
-				sent = a.Payload.(procedure.LegalityOpinion)
+				sent, sentSig = a.Payload.(procedure.LegalityOpinion), a.Signature
 				return o.UpdateName == workflows.UpdateLegalityOpinion
 			}, workflows.Answer{State: map[string]any{}}, nil)
 			rec, sig := signedPost(t, f, opinionPath, opinionBody, opinionBody, s)
 			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 			require.Equal(t, alg+":"+s.keyID+":"+sig, sent.Signature, "the verified signature goes on the record")
+			require.NotNil(t, sentSig)
+			require.Equal(t, `{"document":"sha256:l","outcome":"lawful","reasons":"合法"}`, sentSig.Body, "with the canonical body it covers")
 		})
 	}
 
@@ -99,4 +103,31 @@ func TestSignatures(t *testing.T) {
 
 	rec, _ = f.do(http.MethodPost, "/api/v1/keys", jsonType, `{"public_key":"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}`)
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "a key that does not parse")
+}
+
+func TestTimeline_Verified(t *testing.T) {
+	f := newFixture(t)
+	wang := register(t, f, counselWang, signature.Ed25519)
+	body, _ := signature.Canonical([]byte(opinionBody))
+	sig, err := signature.Sign(wang.priv, body)
+	require.NoError(t, err)
+	good := &procedure.Signature{KeyID: wang.keyID, Algorithm: signature.Ed25519, Value: sig, Body: string(body)}
+	forged := *good
+	forged.Body = strings.Replace(forged.Body, "lawful", "unlawful", 1)
+	f.store.acts = map[string][]procedure.ActRecord{"BD-2026-007": {
+		{WorkflowID: "BD-2026-007/legality/1", Seq: 1, Event: procedure.Event{Kind: "legality_opinion"}, Payload: "{}", Signature: good},
+		{WorkflowID: "BD-2026-007/legality/2", Seq: 1, Event: procedure.Event{Kind: "legality_opinion"}, Payload: "{}", Signature: &forged},
+		{WorkflowID: "BD-2026-007", Seq: 1, Event: procedure.Event{Kind: "draft"}, Payload: "{}"},
+	}}
+	f.as = &auditorWu
+	rec, _ := f.do(http.MethodGet, "/api/v1/decisions/BD-2026-007/timeline", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var entries []api.TimelineEntry
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &entries))
+	require.True(t, *entries[0].Verified)
+	require.False(t, *entries[1].Verified, "a record altered after the fact does not verify")
+	require.Nil(t, entries[2].Verified, "unsigned acts have nothing to verify")
+	rec, _ = f.do(http.MethodGet, "/api/v1/decisions/BD-2026-007/timeline?format=csv", "", "")
+	require.Contains(t, rec.Body.String(), ",true\n")
+	require.Contains(t, rec.Body.String(), ",false\n")
 }

@@ -71,7 +71,8 @@ type Temporal struct {
 type Auth struct {
 	// Secret is the HMAC (HS256) secret tokens are signed with.
 	Secret string `env:"DECISIONFLOW_JWT_SECRET"`
-	// PublicKeys is a PEM file of RSA or Ed25519 public keys that verify RS256/EdDSA tokens.
+	// PublicKeys is a JWKS (JSON) file, or a PEM file, of RSA or Ed25519 public keys that
+	// verify RS256/EdDSA tokens.
 	PublicKeys string `env:"DECISIONFLOW_JWT_PUBLIC_KEYS"`
 	// Issuer is the required "iss" claim.
 	Issuer string `env:"DECISIONFLOW_JWT_ISSUER" envDefault:"decisionflow"`

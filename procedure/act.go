@@ -8,6 +8,21 @@ type Act[T any] struct {
 	Actor Actor `json:"actor"`
 	// Payload is the act's content.
 	Payload T `json:"payload"`
+	// Signature is the actor's verified signature, for acts the rules require signed.
+	Signature *Signature `json:"signature,omitempty"`
+}
+
+// Signature is a verified detached signature over an act's canonical JSON, kept with the act
+// so anyone can check it again later.
+type Signature struct {
+	// KeyID names the registered key.
+	KeyID string `json:"key_id"`
+	// Algorithm is "ed25519" or "sm2".
+	Algorithm string `json:"algorithm"`
+	// Value is the signature in base64.
+	Value string `json:"value"`
+	// Body is the canonical JSON (RFC 8785) that was signed.
+	Body string `json:"body"`
 }
 
 // Event is one line of a decision's timeline: an act or a transition.
@@ -91,4 +106,6 @@ type ActRecord struct {
 	Tasks []Task `json:"tasks"`
 	// Unit, when set, is the decision's lead undertaking unit, for lists.
 	Unit string `json:"unit,omitempty"`
+	// Signature is the act's signature, if it was signed.
+	Signature *Signature `json:"signature,omitempty"`
 }

@@ -12,18 +12,22 @@ import (
 
 // act is one row of the append-only procedural record.
 type act struct {
-	ID           int64 `gorm:"primaryKey"`
-	Decision     string
-	WorkflowID   string
-	Seq          int
-	Kind         string
-	Actor        string
-	DraftVersion int
-	Stage        string
-	Late         bool
-	Note         string
-	Payload      string
-	At           time.Time
+	ID             int64 `gorm:"primaryKey"`
+	Decision       string
+	WorkflowID     string
+	Seq            int
+	Kind           string
+	Actor          string
+	DraftVersion   int
+	Stage          string
+	Late           bool
+	Note           string
+	Payload        string
+	At             time.Time
+	SignatureKey   string
+	SignatureAlg   string
+	SignatureValue string
+	SignedBody     string
 }
 
 func toDBAct(r procedure.ActRecord) act {
@@ -32,14 +36,22 @@ func toDBAct(r procedure.ActRecord) act {
 	if payload == "" {
 		payload = "{}"
 	}
-	return act{Decision: r.Decision, WorkflowID: r.WorkflowID, Seq: r.Seq, Kind: e.Kind, Actor: e.Actor,
+	row := act{Decision: r.Decision, WorkflowID: r.WorkflowID, Seq: r.Seq, Kind: e.Kind, Actor: e.Actor,
 		DraftVersion: e.DraftVersion, Stage: string(e.Stage), Late: e.Late, Note: e.Note, Payload: payload, At: e.At.UTC()}
+	if sig := r.Signature; sig != nil {
+		row.SignatureKey, row.SignatureAlg, row.SignatureValue, row.SignedBody = sig.KeyID, sig.Algorithm, sig.Value, sig.Body
+	}
+	return row
 }
 
 func toDomainAct(a act) procedure.ActRecord {
-	return procedure.ActRecord{Decision: a.Decision, WorkflowID: a.WorkflowID, Seq: a.Seq, Payload: a.Payload, Event: procedure.Event{
+	r := procedure.ActRecord{Decision: a.Decision, WorkflowID: a.WorkflowID, Seq: a.Seq, Payload: a.Payload, Event: procedure.Event{
 		At: a.At.UTC(), Kind: a.Kind, Actor: a.Actor, DraftVersion: a.DraftVersion, Stage: procedure.Stage(a.Stage), Late: a.Late, Note: a.Note,
 	}}
+	if a.SignatureKey != "" {
+		r.Signature = &procedure.Signature{KeyID: a.SignatureKey, Algorithm: a.SignatureAlg, Value: a.SignatureValue, Body: a.SignedBody}
+	}
+	return r
 }
 
 // RecordAct appends an act to the record, replaces the workflow's open tasks and, when it

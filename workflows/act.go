@@ -35,11 +35,11 @@ func newRecorder(ctx workflow.Context, decision string) *recorder {
 		tasks: func() []procedure.Task { return []procedure.Task{} }, unit: func() string { return "" }}
 }
 
-// persist appends e, with the act's payload, to the store.
-func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, movesStage bool) error {
+// persist appends e, with the act's payload and signature, to the store.
+func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, sig *procedure.Signature, movesStage bool) error {
 	r.seq++
 	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Content: payload,
-		MovesStage: movesStage, Tasks: r.tasks(), Unit: r.unit()}
+		MovesStage: movesStage, Tasks: r.tasks(), Unit: r.unit(), Signature: sig}
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, persistOptions), ActivityRecordAct, rec).Get(ctx, nil)
 }
 
@@ -76,11 +76,11 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 			return nil, rejection(err)
 		}
 		for _, e := range a.earlier {
-			if err := r.persist(ctx, e, struct{}{}, false); err != nil {
+			if err := r.persist(ctx, e, struct{}{}, nil, false); err != nil {
 				return nil, err
 			}
 		}
-		if err := r.persist(ctx, a.event, act, a.movesStage); err != nil {
+		if err := r.persist(ctx, a.event, act.Payload, act.Signature, a.movesStage); err != nil {
 			return nil, err
 		}
 		return state(), nil
@@ -104,11 +104,11 @@ func (r *recorder) change(ctx workflow.Context, apply func() applied) error {
 	defer r.mu.Unlock()
 	a := apply()
 	for _, e := range a.earlier {
-		if err := r.persist(ctx, e, struct{}{}, false); err != nil {
+		if err := r.persist(ctx, e, struct{}{}, nil, false); err != nil {
 			return err
 		}
 	}
-	return r.persist(ctx, a.event, struct{}{}, a.movesStage)
+	return r.persist(ctx, a.event, struct{}{}, nil, a.movesStage)
 }
 
 // opened records that a workflow started, with its first open tasks, so they reach the

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 
@@ -91,11 +97,15 @@ func tokenSecret(cfg config.Config, create bool) ([]byte, error) {
 	return secret, nil
 }
 
-// loadPublicKeys reads PEM public keys, each known by the SHA-256 of its DER encoding as key ID.
+// loadPublicKeys reads a JWKS (JSON) file, or PEM public keys, each known by its "kid" or by
+// the SHA-256 of its DER encoding.
 func loadPublicKeys(path string) (map[string]any, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+		return parseJWKS(b)
 	}
 	keys := map[string]any{}
 	for {
@@ -113,6 +123,52 @@ func loadPublicKeys(path string) (map[string]any, error) {
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("%s: no PEM public key found", path)
+	}
+	return keys, nil
+}
+
+// jwk is one key of a JWKS: RSA (n, e) or Ed25519 (OKP, x).
+type jwk struct {
+	Kid string `json:"kid"`
+	Kty string `json:"kty"`
+	Crv string `json:"crv"`
+	N   string `json:"n"`
+	E   string `json:"e"`
+	X   string `json:"x"`
+}
+
+// parseJWKS reads the RSA and Ed25519 keys of a JSON Web Key Set (RFC 7517).
+func parseJWKS(b []byte) (map[string]any, error) {
+	var set struct {
+		Keys []jwk `json:"keys"`
+	}
+	if err := json.Unmarshal(b, &set); err != nil {
+		return nil, fmt.Errorf("JWKS: %w", err)
+	}
+	keys := map[string]any{}
+	for i, k := range set.Keys {
+		id := k.Kid
+		if id == "" {
+			id = fmt.Sprintf("key-%d", i)
+		}
+		switch {
+		case k.Kty == "RSA":
+			n, err1 := base64.RawURLEncoding.DecodeString(k.N)
+			e, err2 := base64.RawURLEncoding.DecodeString(k.E)
+			if err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
+				return nil, fmt.Errorf("JWKS key %s: bad RSA modulus or exponent", id)
+			}
+			keys[id] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+		case k.Kty == "OKP" && k.Crv == "Ed25519":
+			x, err := base64.RawURLEncoding.DecodeString(k.X)
+			if err != nil || len(x) != ed25519.PublicKeySize {
+				return nil, fmt.Errorf("JWKS key %s: bad Ed25519 key", id)
+			}
+			keys[id] = ed25519.PublicKey(x)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("JWKS holds no RSA or Ed25519 key")
 	}
 	return keys, nil
 }

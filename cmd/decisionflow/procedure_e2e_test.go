@@ -185,6 +185,10 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.Contains(t, dev.get(t, "wu", "/api/v1/decisions?drill=true"), number, "drills are listed as drills")
 	require.NotContains(t, dev.get(t, "wu", "/api/v1/decisions"), number, "and never among real decisions")
 	require.Contains(t, dev.get(t, "wu", "/api/v1/decisions/"+number+"/timeline?format=csv"), "legality_opinion", "the auditor reads the timeline")
+	timeline := dev.get(t, "wu", "/api/v1/decisions/"+number+"/timeline")
+	require.Contains(t, timeline, `"verified":true`, "signed acts verify on the timeline")
+	require.NotContains(t, timeline, `"verified":false`)
+	require.Contains(t, timeline, `"algorithm":"sm2"`, "the legal office signed with SM2")
 
 	rec := queryRecord(t, c, number)
 	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)
