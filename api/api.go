@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"decisionflow/audit"
 	"decisionflow/procedure"
 	"decisionflow/store"
 
@@ -53,6 +54,8 @@ type Store interface {
 	Answered(ctx context.Context, owner, key string) (store.Answer, bool, error)
 	// SaveAnswer keeps the first answer to a request with an Idempotency-Key.
 	SaveAnswer(ctx context.Context, owner, key string, a store.Answer) error
+	// Ledger reads the tamper-evident ledger.
+	Ledger(ctx context.Context) store.LedgerReader
 }
 
 // Options are the API's dependencies.
@@ -78,6 +81,8 @@ type Options struct {
 	// RateLimit is how many requests a second one person may make, with bursts of twice as
 	// many; beyond it the API answers 429. Zero means 100.
 	RateLimit float64
+	// Ledger signs the ledger's checkpoints; nil serves no /audit routes.
+	Ledger *audit.Ledger
 }
 
 // Server holds the dependencies the handlers share.
@@ -90,12 +95,13 @@ type Server struct {
 	defaultRulebook string
 	verifier        *Verifier
 	spec            *spec
+	ledger          *audit.Ledger
 }
 
 // New builds the HTTP handler.
 func New(opts Options) http.Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
-		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec()}
+		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -141,6 +147,7 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.catalogRoutes(v1)
 	s.keyRoutes(v1)
 	s.listRoutes(v1)
+	s.auditRoutes(v1)
 }
 
 // rateLimit limits each person (by token subject) to perPerson requests a second.

@@ -83,6 +83,9 @@ func (f *fakeStore) SaveAnswer(_ context.Context, owner, key string, a store.Ans
 	return nil
 }
 
+// Ledger is not faked: the tests that read the ledger use a real store.
+func (f *fakeStore) Ledger(context.Context) store.LedgerReader { return store.LedgerReader{} }
+
 func (f *fakeStore) RegisterKey(_ context.Context, k procedure.Key) error {
 	if f.keys == nil {
 		f.keys = map[string]procedure.Key{}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"decisionflow/api"
+	"decisionflow/audit"
 	"decisionflow/procedure"
 
 	"github.com/labstack/echo/v4"
@@ -85,6 +86,11 @@ var matrix = map[string][]string{
 	"GET /api/v1/decisions":                    {anyone},
 	"GET /api/v1/inbox":                        {anyone},
 	"GET /api/v1/openapi.json":                 {public},
+	"GET /api/v1/audit/key":                    {anyone},
+	"GET /api/v1/audit/checkpoint":             {anyone},
+	"GET /api/v1/audit/records/:index":         {anyone},
+	"GET /api/v1/audit/consistency":            {anyone},
+	"GET /api/v1/decisions/:number/ledger":     {anyone},
 	"POST /api/v1/decisions/:number/documents": {anyButAudit},
 	"GET /api/v1/decisions/:number/documents":  {anyone},
 	"GET /api/v1/documents/:sha256":            {anyone},
@@ -112,8 +118,13 @@ func TestRoleMatrix(t *testing.T) {
 	tc.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil, notFound).Maybe()
 	books, err := procedure.LoadRulebooks(nil)
 	require.NoError(t, err)
+	skey, vkey, err := audit.GenerateKey()
+	require.NoError(t, err)
+	ledger, err := audit.New(skey, vkey)
+	require.NoError(t, err)
 	h := api.New(api.Options{Temporal: tc, Store: &fakeStore{decisions: map[string]procedure.Decision{}}, Metrics: prometheus.NewRegistry(),
-		Rulebooks: books, DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), RateLimit: 1e6})
+		Rulebooks: books, DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), RateLimit: 1e6,
+		Ledger: ledger})
 
 	var routes []string
 	for _, r := range h.(*echo.Echo).Routes() {
@@ -148,6 +159,6 @@ func TestRoleMatrix(t *testing.T) {
 }
 
 func fill(path string) string {
-	r := strings.NewReplacer(":number", "BD-2026-007", ":round", "1", ":organ", "baodi", ":year", "2026", ":id", "0123456789abcdef", ":sha256", strings.Repeat("a", 64))
+	r := strings.NewReplacer(":number", "BD-2026-007", ":round", "1", ":organ", "baodi", ":year", "2026", ":id", "0123456789abcdef", ":sha256", strings.Repeat("a", 64), ":index", "0")
 	return r.Replace(path)
 }

@@ -36,6 +36,9 @@ type Config struct {
 	ShutdownTimeout time.Duration `env:"DECISIONFLOW_SHUTDOWN_TIMEOUT" envDefault:"10s"`
 	// RateLimit is how many API requests a second one person may make (bursts of twice as many).
 	RateLimit float64 `env:"DECISIONFLOW_RATE_LIMIT" envDefault:"100"`
+	// LedgerKey is the secret key checkpoints of the audit ledger are signed with (made by
+	// `decisionflow audit keygen`); under dev it is generated into the data directory.
+	LedgerKey string `env:"DECISIONFLOW_LEDGER_KEY"`
 	// Auth configures the bearer tokens of the API.
 	Auth Auth
 	// Temporal configures the workflow engine.
@@ -144,6 +147,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Auth.PublicKeys, "jwt-public-keys", c.Auth.PublicKeys, "PEM file of token public keys (DECISIONFLOW_JWT_PUBLIC_KEYS)")
 	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", c.Auth.Issuer, "required token issuer (DECISIONFLOW_JWT_ISSUER)")
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", c.Auth.Audience, "required token audience (DECISIONFLOW_JWT_AUDIENCE)")
+	fs.StringVar(&c.LedgerKey, "ledger-key", c.LedgerKey, "secret key of the audit ledger (DECISIONFLOW_LEDGER_KEY)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "API requests a second per person (DECISIONFLOW_RATE_LIMIT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "graceful stop limit (DECISIONFLOW_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.Temporal.Address, "temporal-address", c.Temporal.Address, "Temporal frontend (TEMPORAL_ADDRESS)")
@@ -252,6 +256,9 @@ func (c *Config) validateAuth(command string) error {
 	}
 	if (command == "serve" || command == "api") && c.Auth.Secret == "" && c.Auth.PublicKeys == "" {
 		return &Error{Setting: setting, Problem: fmt.Sprintf("%q needs a token secret or DECISIONFLOW_JWT_PUBLIC_KEYS", command)}
+	}
+	if (command == "serve" || command == "api") && c.LedgerKey == "" {
+		return &Error{Setting: "DECISIONFLOW_LEDGER_KEY (--ledger-key)", Problem: fmt.Sprintf("%q needs the ledger's secret key (decisionflow audit keygen)", command)}
 	}
 	return nil
 }

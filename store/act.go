@@ -77,6 +77,9 @@ func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
 		if err := replaceTasks(tx, r); err != nil {
 			return err
 		}
+		if err := s.appendLedger(tx, r); err != nil {
+			return err
+		}
 		changes := map[string]any{}
 		if r.MovesStage {
 			changes["stage"], changes["updated_at"] = string(r.Event.Stage), r.Event.At.UTC()

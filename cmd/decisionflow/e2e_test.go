@@ -105,7 +105,8 @@ func (c *child) request(t testing.TB, method, path, body string) *http.Response 
 	return c.requestAs(t, "li", method, path, body)
 }
 
-func (c *child) requestAs(t testing.TB, user, method, path, body string, header ...string) *http.Response {
+// token signs a token for a demo user with the data directory's secret.
+func (c *child) token(t testing.TB, user string) string {
 	t.Helper()
 	secret, err := os.ReadFile(filepath.Join(c.dataDir, SecretFile))
 	require.NoError(t, err)
@@ -113,6 +114,12 @@ func (c *child) requestAs(t testing.TB, user, method, path, body string, header 
 	require.True(t, ok, user)
 	tok, err := api.IssueHMAC(secret, "decisionflow", "", actor, time.Now(), time.Hour)
 	require.NoError(t, err)
+	return tok
+}
+
+func (c *child) requestAs(t testing.TB, user, method, path, body string, header ...string) *http.Response {
+	t.Helper()
+	tok := c.token(t, user)
 	req, err := http.NewRequest(method, c.url(path), strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+tok)

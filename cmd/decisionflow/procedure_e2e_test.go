@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -139,6 +142,11 @@ func TestDev_WholeProcedure(t *testing.T) {
 		Grade: "medium", Document: "sha256:risk", Signature: "sig"})
 	dev.act(t, "li", "/decisions/"+number+"/fair-competition-review", procedure.FairCompetitionReview{Document: "sha256:fc", Conclusion: "无排除限制竞争内容"})
 
+	// An auditor keeps a checkpoint of the ledger now, to check later that it only grew.
+	vkey := strings.TrimSpace(dev.get(t, "wu", "/api/v1/audit/key"))
+	checkpoint := filepath.Join(t.TempDir(), "checkpoint")
+	require.NoError(t, os.WriteFile(checkpoint, []byte(dev.get(t, "wu", "/api/v1/audit/checkpoint")), 0o600))
+
 	// The comment period (30 statutory days) runs out in about 31 s of drill time.
 	adoption := procedure.AdoptionReport{Document: "sha256:ad"}
 	status, problem := dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", adoption)
@@ -189,6 +197,14 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.Contains(t, timeline, `"verified":true`, "signed acts verify on the timeline")
 	require.NotContains(t, timeline, `"verified":false`)
 	require.Contains(t, timeline, `"algorithm":"sm2"`, "the legal office signed with SM2")
+
+	var report bytes.Buffer
+	auditor := &Main{Stdout: &report, Stderr: &report, Environ: map[string]string{}}
+	tok := dev.token(t, "wu")
+	require.NoError(t, auditor.Run(context.Background(), []string{"audit", "verify", "--checkpoint", checkpoint, "--key", vkey,
+		"--url", dev.url(""), "--token", tok}), report.String())
+	require.Contains(t, report.String(), "the ledger grew from")
+	require.NotContains(t, report.String(), "FAIL")
 
 	rec := queryRecord(t, c, number)
 	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)

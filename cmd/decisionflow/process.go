@@ -13,6 +13,7 @@ import (
 
 	"decisionflow/activities"
 	"decisionflow/api"
+	"decisionflow/audit"
 	"decisionflow/config"
 	"decisionflow/devserver"
 	"decisionflow/store"
@@ -68,8 +69,13 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		return err
 	}
 	var verifier *api.Verifier
+	var ledgerKey *audit.Ledger
 	if cmd != "worker" { // a worker serves no API, only probes and metrics
 		if verifier, err = tokenVerifier(cmd, cfg); err != nil {
+			fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
+			return err
+		}
+		if ledgerKey, err = ledger(cmd, cfg); err != nil {
 			fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
 			return err
 		}
@@ -124,7 +130,7 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 
 	handler := api.New(api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
-		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier, RateLimit: cfg.RateLimit})
+		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier, RateLimit: cfg.RateLimit, Ledger: ledgerKey})
 	addr, serveErr := serveHTTP(ln, handler, p)
 	m.printReady(cmd, cfg, addr, hostPort)
 	if m.Ready != nil {

@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"decisionflow/procedure"
+
+	"golang.org/x/mod/sumdb/tlog"
+	"gorm.io/gorm"
+)
+
+type ledgerRecord struct {
+	Idx      int64 `gorm:"primaryKey;autoIncrement:false"`
+	Decision string
+	Kind     string
+	Data     string
+	Salt     *string
+	At       time.Time
+}
+
+type ledgerHash struct {
+	Idx  int64 `gorm:"primaryKey;autoIncrement:false"`
+	Hash string
+}
+
+// LedgerEntry is what the ledger records of one act: enough to prove what happened, when, on
+// which draft, signed how — with the actor only as a salted hash.
+type LedgerEntry struct {
+	// Decision is the decision number (or catalog ID).
+	Decision string `json:"decision"`
+	// Workflow and Seq locate the act in the procedural record.
+	Workflow string `json:"workflow"`
+	// Seq is the act's sequence number in its workflow.
+	Seq int `json:"seq"`
+	// Kind names the act or transition.
+	Kind string `json:"kind"`
+	// Stage is the decision's stage after it.
+	Stage procedure.Stage `json:"stage"`
+	// At is when it happened.
+	At time.Time `json:"at"`
+	// DraftVersion is the draft it concerns.
+	DraftVersion int `json:"draft_version,omitempty"`
+	// Late marks an act after its due date.
+	Late bool `json:"late,omitempty"`
+	// ActorHash is SHA-256(salt || actor ID), hex; empty for the engine's own events.
+	ActorHash string `json:"actor_hash,omitempty"`
+	// PayloadSHA256 is the SHA-256 of the act's recorded payload.
+	PayloadSHA256 string `json:"payload_sha256"`
+	// Signature is the act's signature value and key, if signed.
+	Signature string `json:"signature,omitempty"`
+}
+
+// appendLedger adds the ledger record of an act within tx. Appends are serialised (an advisory
+// lock on Postgres; SQLite's single connection already does it), so indexes are gapless.
+func (s *Store) appendLedger(tx *gorm.DB, r procedure.ActRecord) error {
+	if s.dialect == Postgres {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(7130001)").Error; err != nil {
+			return fmt.Errorf("lock ledger: %w", err)
+		}
+	}
+	entry, salt := ledgerEntry(r)
+	data, err := json.Marshal(entry)
+	if err != nil {
+		return err
+	}
+	n, err := ledgerSize(tx)
+	if err != nil {
+		return fmt.Errorf("ledger size: %w", err)
+	}
+	hashes, err := tlog.StoredHashes(n, data, hashReader{tx})
+	if err != nil {
+		return fmt.Errorf("ledger hashes: %w", err)
+	}
+	rec := ledgerRecord{Idx: n, Decision: r.Decision, Kind: r.Event.Kind, Data: string(data), At: r.Event.At.UTC()}
+	if salt != "" {
+		rec.Salt = &salt
+	}
+	if err := tx.Create(&rec).Error; err != nil {
+		return fmt.Errorf("append ledger record %d: %w", n, err)
+	}
+	base := tlog.StoredHashIndex(0, n)
+	rows := make([]ledgerHash, len(hashes))
+	for i, h := range hashes {
+		rows[i] = ledgerHash{Idx: base + int64(i), Hash: h.String()}
+	}
+	return tx.Create(&rows).Error
+}
+
+func ledgerEntry(r procedure.ActRecord) (LedgerEntry, string) {
+	sum := sha256.Sum256([]byte(r.Payload))
+	e := LedgerEntry{Decision: r.Decision, Workflow: r.WorkflowID, Seq: r.Seq, Kind: r.Event.Kind, Stage: r.Event.Stage,
+		At: r.Event.At.UTC(), DraftVersion: r.Event.DraftVersion, Late: r.Event.Late, PayloadSHA256: hex.EncodeToString(sum[:])}
+	if r.Signature != nil {
+		e.Signature = r.Signature.Algorithm + ":" + r.Signature.KeyID + ":" + r.Signature.Value
+	}
+	if r.Event.Actor == "" {
+		return e, ""
+	}
+	raw := make([]byte, 16)
+	_, _ = rand.Read(raw)
+	salt := hex.EncodeToString(raw)
+	h := sha256.Sum256([]byte(salt + r.Event.Actor))
+	e.ActorHash = hex.EncodeToString(h[:])
+	return e, salt
+}
+
+// hashReader reads the ledger's stored hashes.
+type hashReader struct{ db *gorm.DB }
+
+func (h hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	var rows []ledgerHash
+	if err := h.db.Where("idx IN ?", indexes).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	byIdx := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		byIdx[r.Idx] = r.Hash
+	}
+	out := make([]tlog.Hash, len(indexes))
+	for i, idx := range indexes {
+		text, ok := byIdx[idx]
+		if !ok {
+			return nil, fmt.Errorf("ledger hash %d missing", idx)
+		}
+		hash, err := tlog.ParseHash(text)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = hash
+	}
+	return out, nil
+}
+
+// Ledger reads the ledger.
+func (s *Store) Ledger(ctx context.Context) LedgerReader {
+	return LedgerReader{db: s.db.WithContext(ctx)}
+}
+
+// LedgerReader reads the ledger's size, records and hashes; it implements tlog.HashReader.
+type LedgerReader struct{ db *gorm.DB }
+
+// ReadHashes returns the stored hashes at indexes.
+func (l LedgerReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	return hashReader{l.db}.ReadHashes(indexes)
+}
+
+// Size is the number of records.
+func (l LedgerReader) Size() (int64, error) { return ledgerSize(l.db) }
+
+// ledgerSize reads the size from the primary key's end, not by counting rows: indexes are
+// gapless from 0, and counting would slow every append as the ledger grows.
+func ledgerSize(db *gorm.DB) (int64, error) {
+	var n int64
+	err := db.Model(&ledgerRecord{}).Select("COALESCE(MAX(idx) + 1, 0)").Scan(&n).Error
+	return n, err
+}
+
+// Record returns record idx's data, or ENotFound.
+func (l LedgerReader) Record(idx int64) ([]byte, error) {
+	var rec ledgerRecord
+	if err := l.db.Where("idx = ?", idx).Take(&rec).Error; err != nil {
+		return nil, translate(err, "账本记录", "ledger record")
+	}
+	return []byte(rec.Data), nil
+}
+
+// DecisionRecords returns the indexes of a decision's ledger records.
+func (l LedgerReader) DecisionRecords(decision string) ([]int64, error) {
+	var idx []int64
+	err := l.db.Model(&ledgerRecord{}).Where("decision = ?", decision).Order("idx").Pluck("idx", &idx).Error
+	return idx, err
+}
