@@ -134,7 +134,7 @@ func CheckGrowth(proof tlog.TreeProof, oldTree, newTree tlog.Tree) error {
 // PublicKeyOf derives the public key of a secret ledger key made by GenerateKey.
 func PublicKeyOf(skey string) (string, error) {
 	// A secret key reads PRIVATE+KEY+<name>+<hash>+<base64(alg byte, Ed25519 seed)>.
-	parts := strings.Split(skey, "+")
+	parts := strings.SplitN(skey, "+", 5) // the base64 part may itself hold "+"
 	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
 		return "", errors.New("not a ledger secret key")
 	}
