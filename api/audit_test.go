@@ -79,6 +79,15 @@ func TestAudit(t *testing.T) {
 	require.NoError(t, json.Unmarshal(get("/api/v1/decisions/BD-2026-007/ledger").Body.Bytes(), &idx))
 	require.Equal(t, []int64{0, 1, 2, 3, 4, 5, 6}, idx)
 
+	rec = get("/api/v1/decisions/BD-2026-007/dossier")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Equal(t, "application/zip", rec.Header().Get("Content-Type"))
+	checks, err := audit.VerifyDossier(rec.Body.Bytes(), vkey)
+	require.NoError(t, err)
+	for _, c := range checks {
+		require.True(t, c.OK, "%s", c.MessageEN)
+	}
+
 	require.Equal(t, http.StatusNotFound, get("/api/v1/audit/records/99").Code)
 	require.Equal(t, http.StatusUnprocessableEntity, get("/api/v1/audit/consistency?old=9").Code)
 }

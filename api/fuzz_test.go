@@ -13,6 +13,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -28,6 +30,18 @@ func (stubClient) UpdateWorkflow(context.Context, client.UpdateWorkflowOptions) 
 
 func (stubClient) QueryWorkflow(context.Context, string, string, string, ...any) (converter.EncodedValue, error) {
 	return nil, serviceerror.NewNotFound("no workflow")
+}
+
+func (stubClient) GetWorkflowHistory(context.Context, string, string, bool, enumspb.HistoryEventFilterType) client.HistoryEventIterator {
+	return goneHistory{}
+}
+
+// goneHistory is the history of a workflow the engine no longer keeps.
+type goneHistory struct{}
+
+func (goneHistory) HasNext() bool { return true }
+func (goneHistory) Next() (*historypb.HistoryEvent, error) {
+	return nil, serviceerror.NewNotFound("history past retention")
 }
 
 func (stubClient) ExecuteWorkflow(context.Context, client.StartWorkflowOptions, any, ...any) (client.WorkflowRun, error) {

@@ -91,6 +91,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/audit/records/:index":         {anyone},
 	"GET /api/v1/audit/consistency":            {anyone},
 	"GET /api/v1/decisions/:number/ledger":     {anyone},
+	"GET /api/v1/decisions/:number/dossier":    {anyone},
 	"POST /api/v1/decisions/:number/documents": {anyButAudit},
 	"GET /api/v1/decisions/:number/documents":  {anyone},
 	"GET /api/v1/documents/:sha256":            {anyone},

@@ -256,3 +256,17 @@ func failListEN(bad []string) string {
 	}
 	return " do not match: " + strings.Join(bad, ", ")
 }
+
+// ReadFile returns one file of a dossier.
+func ReadFile(zipData []byte, name string) ([]byte, error) {
+	z, err := zip.NewReader(bytes.NewReader(zipData), int64(len(zipData)))
+	if err != nil {
+		return nil, fmt.Errorf("open dossier: %w", err)
+	}
+	f, err := z.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("dossier file %s: %w", name, err)
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}

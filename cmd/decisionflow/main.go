@@ -40,6 +40,7 @@ Usage:
   decisionflow keygen   [--alg sm2]    make a signing key pair (Ed25519 by default)
   decisionflow sign     --key F.key    print the Signature header for an act's JSON body
   decisionflow audit    keygen|verify  make the ledger key; check that the ledger only grew
+  decisionflow dossier  export|verify  download a decision's dossier; verify one offline
   decisionflow version                 print the version
 
 Run "decisionflow COMMAND -h" for a command's flags; every flag has an environment variable.
@@ -96,6 +97,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.keygen(rest)
 	case "audit":
 		return m.auditCmd(rest)
+	case "dossier":
+		return m.dossierCmd(rest)
 	case "sign":
 		return m.sign(rest, m.Stdin)
 	case "version":

@@ -206,6 +206,14 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.Contains(t, report.String(), "the ledger grew from")
 	require.NotContains(t, report.String(), "FAIL")
 
+	// The dossier downloads and verifies offline with the ledger key alone.
+	zipFile := filepath.Join(t.TempDir(), "dossier.zip")
+	report.Reset()
+	require.NoError(t, auditor.Run(context.Background(), []string{"dossier", "export", number, "--out", zipFile, "--url", dev.url(""), "--token", tok}), report.String())
+	require.NoError(t, auditor.Run(context.Background(), []string{"dossier", "verify", zipFile, "--key", vkey}), report.String())
+	require.NotContains(t, report.String(), "FAIL")
+	require.Contains(t, report.String(), "signatures (0 failed)")
+
 	rec := queryRecord(t, c, number)
 	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)
 	require.True(t, rec.Decision.Drill, "a drill says so in its record")
