@@ -31,6 +31,7 @@ func (s *Server) auditRoutes(v1 *echo.Group) {
 	v1.GET("/audit/consistency", s.consistency)
 	v1.GET("/decisions/:number/ledger", s.decisionLedger)
 	v1.GET("/decisions/:number/dossier", s.dossier)
+	v1.GET("/decisions/:number/replay", s.replay)
 }
 
 // auditKey answers the ledger's public key, in note verifier-key form.

@@ -92,6 +92,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/audit/consistency":            {anyone},
 	"GET /api/v1/decisions/:number/ledger":     {anyone},
 	"GET /api/v1/decisions/:number/dossier":    {anyone},
+	"GET /api/v1/decisions/:number/replay":     {anyone},
 	"POST /api/v1/decisions/:number/documents": {anyButAudit},
 	"GET /api/v1/decisions/:number/documents":  {anyone},
 	"GET /api/v1/documents/:sha256":            {anyone},

@@ -41,6 +41,7 @@ Usage:
   decisionflow sign     --key F.key    print the Signature header for an act's JSON body
   decisionflow audit    keygen|verify  make the ledger key; check that the ledger only grew
   decisionflow dossier  export|verify  download a decision's dossier; verify one offline
+  decisionflow replay   ID | --dossier F   replay a decision's histories against this code
   decisionflow version                 print the version
 
 Run "decisionflow COMMAND -h" for a command's flags; every flag has an environment variable.
@@ -99,6 +100,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.auditCmd(rest)
 	case "dossier":
 		return m.dossierCmd(rest)
+	case "replay":
+		return m.replay(rest)
 	case "sign":
 		return m.sign(rest, m.Stdin)
 	case "version":

@@ -214,6 +214,13 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.NotContains(t, report.String(), "FAIL")
 	require.Contains(t, report.String(), "signatures (0 failed)")
 
+	// Today's code replays every history of the decision, from the server and from the dossier.
+	report.Reset()
+	require.NoError(t, auditor.Run(context.Background(), []string{"replay", number, "--url", dev.url(""), "--token", tok}), report.String())
+	require.NoError(t, auditor.Run(context.Background(), []string{"replay", "--dossier", zipFile}), report.String())
+	require.NotContains(t, report.String(), "DIVERGES")
+	require.Contains(t, report.String(), "[一致 CONSISTENT] "+number+"\n")
+
 	rec := queryRecord(t, c, number)
 	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)
 	require.True(t, rec.Decision.Drill, "a drill says so in its record")
