@@ -197,12 +197,17 @@ func (v *verifier) records(tree tlog.Tree) {
 			continue
 		}
 		var e struct {
+			Kind          string `json:"kind"`
 			Workflow      string `json:"workflow"`
 			Seq           int    `json:"seq"`
 			PayloadSHA256 string `json:"payload_sha256"`
+			SHA256        string `json:"sha256"`
 		}
 		_ = json.Unmarshal([]byte(p.Data), &e)
 		inLedger[fmt.Sprintf("%s#%d#%s", e.Workflow, e.Seq, e.PayloadSHA256)] = true
+		if e.Kind == "document" {
+			inLedger["document#"+e.SHA256] = true
+		}
 	}
 	v.add(failed == 0 && len(proofs) > 0, fmt.Sprintf("%d 条账本记录的包含性证明（失败 %d）", len(proofs), failed),
 		fmt.Sprintf("inclusion proofs of %d ledger records (%d failed)", len(proofs), failed))
@@ -217,6 +222,17 @@ func (v *verifier) records(tree tlog.Tree) {
 	}
 	v.add(missing == 0, fmt.Sprintf("%d 项办理记录均在账本中（缺 %d）", len(acts), missing),
 		fmt.Sprintf("all %d acts of the record are in the ledger (%d missing)", len(acts), missing))
+	var docs []procedure.Document
+	_ = json.Unmarshal(v.files["documents.json"], &docs)
+	missing = 0
+	for _, d := range docs {
+		sum := sha256.Sum256(v.files["documents/"+d.SHA256])
+		if !inLedger["document#"+d.SHA256] || hex.EncodeToString(sum[:]) != d.SHA256 {
+			missing++
+		}
+	}
+	v.add(missing == 0, fmt.Sprintf("%d 份文档的内容与账本登记一致（不符 %d）", len(docs), missing),
+		fmt.Sprintf("the %d documents match their ledger records (%d do not)", len(docs), missing))
 }
 
 func (v *verifier) signatures() {

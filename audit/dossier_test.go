@@ -41,6 +41,10 @@ func dossierFixture(t *testing.T) (audit.Dossier, string) {
 		entry, _ := json.Marshal(map[string]any{"workflow": a.WorkflowID, "seq": a.Seq, "payload_sha256": hex.EncodeToString(sum[:])})
 		log.append(entry)
 	}
+	doc := []byte("%PDF-1.7 draft")
+	docSum := sha256.Sum256(doc)
+	docEntry, _ := json.Marshal(map[string]any{"kind": "document", "sha256": hex.EncodeToString(docSum[:])})
+	log.append(docEntry)
 	checkpoint, tree, err := l.Checkpoint(log)
 	require.NoError(t, err)
 	var proofs []audit.RecordProof
@@ -49,8 +53,6 @@ func dossierFixture(t *testing.T) (audit.Dossier, string) {
 		require.NoError(t, err)
 		proofs = append(proofs, p)
 	}
-	doc := []byte("%PDF-1.7 draft")
-	docSum := sha256.Sum256(doc)
 	return audit.Dossier{
 		Decision: procedure.Decision{Number: "BD-2026-7"}, Acts: acts, Records: proofs, Checkpoint: checkpoint, LedgerKey: vkey,
 		Keys:      []procedure.Key{{ID: pk.ID, Owner: "wang", Algorithm: pk.Algorithm, PublicKey: pk.PEM}},
@@ -100,6 +102,23 @@ func TestDossier(t *testing.T) {
 		checks, err := audit.VerifyDossier(b.Bytes(), vkey)
 		require.NoError(t, err)
 		require.False(t, allOK(checks), "an act the ledger never saw is caught")
+	})
+	t.Run("ErrDocumentNotInLedger", func(t *testing.T) {
+		d2 := d
+		extra := []byte("%PDF-1.7 slipped in later")
+		sum := sha256.Sum256(extra)
+		sha := hex.EncodeToString(sum[:])
+		d2.Documents = append(append([]procedure.Document{}, d.Documents...), procedure.Document{SHA256: sha, Name: "late.pdf"})
+		d2.Contents = map[string][]byte{sha: extra}
+		for k, v := range d.Contents {
+			d2.Contents[k] = v
+		}
+		var b bytes.Buffer
+		_, err := d2.Write(&b)
+		require.NoError(t, err)
+		checks, err := audit.VerifyDossier(b.Bytes(), vkey)
+		require.NoError(t, err)
+		require.False(t, allOK(checks), "a document the ledger never saw filed is caught")
 	})
 	t.Run("ErrForgedSignature", func(t *testing.T) {
 		d2 := d

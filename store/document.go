@@ -29,8 +29,9 @@ type decisionDocument struct {
 	UploadedAt time.Time
 }
 
-// FileDocument stores content once per SHA-256 and records that a decision filed it. The
-// write is committed before it returns: an acknowledged upload is durable.
+// FileDocument stores content once per SHA-256, records that a decision filed it and appends
+// the filing to the ledger, in one transaction committed before it returns: an acknowledged
+// upload is durable.
 func (s *Store) FileDocument(ctx context.Context, decision string, d procedure.Document, content []byte) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		doc := document{SHA256: d.SHA256, Size: d.Size, MediaType: d.MediaType, Content: content, CreatedAt: d.UploadedAt.UTC()}
@@ -38,7 +39,10 @@ func (s *Store) FileDocument(ctx context.Context, decision string, d procedure.D
 			return fmt.Errorf("store document %s: %w", d.SHA256, err)
 		}
 		link := decisionDocument{Decision: decision, SHA256: d.SHA256, Name: d.Name, Kind: d.Kind, UploadedBy: d.UploadedBy, UploadedAt: d.UploadedAt.UTC()}
-		return tx.Create(&link).Error
+		if err := tx.Create(&link).Error; err != nil {
+			return err
+		}
+		return s.appendDocument(tx, decision, d)
 	})
 }
 

@@ -56,15 +56,43 @@ type LedgerEntry struct {
 	Signature string `json:"signature,omitempty"`
 }
 
-// appendLedger adds the ledger record of an act within tx. Appends are serialised (an advisory
-// lock on Postgres; SQLite's single connection already does it), so indexes are gapless.
+// appendLedger adds the ledger record of an act within tx.
 func (s *Store) appendLedger(tx *gorm.DB, r procedure.ActRecord) error {
+	entry, salt := ledgerEntry(r)
+	return s.appendRecord(tx, r.Decision, r.Event.Kind, entry, salt, r.Event.At)
+}
+
+// DocumentEntry is what the ledger records of a filed document.
+type DocumentEntry struct {
+	// Decision is the decision number.
+	Decision string `json:"decision"`
+	// Kind is always "document".
+	Kind string `json:"kind"`
+	// SHA256 is the document's hash.
+	SHA256 string `json:"sha256"`
+	// DocumentKind says what the document is.
+	DocumentKind string `json:"document_kind"`
+	// UploaderHash is SHA-256(salt || uploader ID), hex.
+	UploaderHash string `json:"uploader_hash"`
+	// At is when it was filed.
+	At time.Time `json:"at"`
+}
+
+// appendDocument adds the ledger record of a document filing within tx.
+func (s *Store) appendDocument(tx *gorm.DB, decision string, d procedure.Document) error {
+	salt, hash := saltedHash(d.UploadedBy)
+	e := DocumentEntry{Decision: decision, Kind: "document", SHA256: d.SHA256, DocumentKind: d.Kind, UploaderHash: hash, At: d.UploadedAt.UTC()}
+	return s.appendRecord(tx, decision, "document", e, salt, d.UploadedAt)
+}
+
+// appendRecord appends one record. Appends are serialised (an advisory lock on Postgres;
+// SQLite's single connection already does it), so indexes are gapless.
+func (s *Store) appendRecord(tx *gorm.DB, decision, kind string, entry any, salt string, at time.Time) error {
 	if s.dialect == Postgres {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(7130001)").Error; err != nil {
 			return fmt.Errorf("lock ledger: %w", err)
 		}
 	}
-	entry, salt := ledgerEntry(r)
 	data, err := json.Marshal(entry)
 	if err != nil {
 		return err
@@ -77,7 +105,7 @@ func (s *Store) appendLedger(tx *gorm.DB, r procedure.ActRecord) error {
 	if err != nil {
 		return fmt.Errorf("ledger hashes: %w", err)
 	}
-	rec := ledgerRecord{Idx: n, Decision: r.Decision, Kind: r.Event.Kind, Data: string(data), At: r.Event.At.UTC()}
+	rec := ledgerRecord{Idx: n, Decision: decision, Kind: kind, Data: string(data), At: at.UTC()}
 	if salt != "" {
 		rec.Salt = &salt
 	}
@@ -102,12 +130,18 @@ func ledgerEntry(r procedure.ActRecord) (LedgerEntry, string) {
 	if r.Event.Actor == "" {
 		return e, ""
 	}
+	salt, hash := saltedHash(r.Event.Actor)
+	e.ActorHash = hash
+	return e, salt
+}
+
+// saltedHash hashes a person's ID with a fresh salt; erasing the salt unlinks the record.
+func saltedHash(id string) (salt, hash string) {
 	raw := make([]byte, 16)
 	_, _ = rand.Read(raw)
-	salt := hex.EncodeToString(raw)
-	h := sha256.Sum256([]byte(salt + r.Event.Actor))
-	e.ActorHash = hex.EncodeToString(h[:])
-	return e, salt
+	salt = hex.EncodeToString(raw)
+	h := sha256.Sum256([]byte(salt + id))
+	return salt, hex.EncodeToString(h[:])
 }
 
 // hashReader reads the ledger's stored hashes.
