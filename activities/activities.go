@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 
+	"decisionflow/audit"
 	"decisionflow/procedure"
 
 	"go.temporal.io/sdk/temporal"
@@ -29,6 +30,12 @@ type Activities struct {
 	Store DecisionStore
 	// Calendar is the official working-day calendar due dates are counted on.
 	Calendar procedure.Calendar
+	// Dossiers is where dossiers are built from and filed.
+	Dossiers DossierStore
+	// Ledger signs the dossier's checkpoint.
+	Ledger *audit.Ledger
+	// History reads a workflow's history for the dossier.
+	History audit.HistoryFunc
 }
 
 // businessError turns a procedure error into a non-retryable ApplicationError whose type is the

@@ -257,7 +257,7 @@ func (c *Config) validateAuth(command string) error {
 	if (command == "serve" || command == "api") && c.Auth.Secret == "" && c.Auth.PublicKeys == "" {
 		return &Error{Setting: setting, Problem: fmt.Sprintf("%q needs a token secret or DECISIONFLOW_JWT_PUBLIC_KEYS", command)}
 	}
-	if (command == "serve" || command == "api") && c.LedgerKey == "" {
+	if (command == "serve" || command == "api" || command == "worker") && c.LedgerKey == "" {
 		return &Error{Setting: "DECISIONFLOW_LEDGER_KEY (--ledger-key)", Problem: fmt.Sprintf("%q needs the ledger's secret key (decisionflow audit keygen)", command)}
 	}
 	return nil

@@ -77,18 +77,22 @@ func (r *Record) ApplyPublication(a Actor, p Publication, at time.Time) {
 	r.Note(at, "publication", a.ID, false, "")
 }
 
-// CheckArchive accepts the archive handover.
+// CheckArchive accepts the archive handover: of the dossier the engine prepared, or of
+// one the unit names.
 func (r *Record) CheckArchive(a Actor, h ArchiveHandover) error {
 	return firstError(
 		requireRole(a, "办理归档移交", RoleOfficial),
 		r.requireStage("办理归档移交", StageArchive),
-		required(h.Dossier, "R-31：归档卷宗", "R-31: dossier"),
+		ruleIf(h.Dossier == "" && r.Dossier == "", EFailedPrecondition, "R-31", "归档卷宗尚未生成", "the dossier is not prepared yet"),
 		required(h.ReceivedBy, "接收人", "receiving officer"),
 	)
 }
 
 // ApplyArchive records the handover, late if after due, and opens implementation.
 func (r *Record) ApplyArchive(a Actor, h ArchiveHandover, at time.Time, late bool) {
+	if h.Dossier == "" {
+		h.Dossier = r.Dossier
+	}
 	h.HandedOverAt, h.Late = at, late
 	r.Archive = &h
 	_ = r.moveTo(StageImplementation)

@@ -76,6 +76,8 @@ type Record struct {
 	Archive *ArchiveHandover `json:"archive,omitempty"`
 	// ArchiveDue is the archive handover's due date, set on publication.
 	ArchiveDue *Deadline `json:"archive_due,omitempty"`
+	// Dossier is the SHA-256 of the dossier the engine prepared for the archive.
+	Dossier string `json:"dossier,omitempty"`
 	// PreDecisionUnits did the main argumentation or assessment before the decision and so may
 	// not evaluate it afterwards (R-33).
 	PreDecisionUnits []string `json:"pre_decision_units,omitempty"`

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"time"
+
 	"decisionflow/procedure"
 
 	"go.temporal.io/sdk/workflow"
@@ -31,4 +33,19 @@ func (w *decision) registerArchive(ctx workflow.Context) error {
 			}
 			return ev, nil
 		}, w.state)
+}
+
+// prepareDossier has the archive's dossier assembled and filed once the decision is published,
+// and records its hash for the handover.
+func (w *decision) prepareDossier(ctx workflow.Context) {
+	var doc procedure.Document
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 5 * time.Minute, RetryPolicy: activityOptions.RetryPolicy})
+	if err := workflow.ExecuteActivity(actx, ActivityPrepareDossier, w.rec.Decision.Number).Get(ctx, &doc); err != nil {
+		return
+	}
+	_ = w.r.change(ctx, func() applied {
+		w.rec.Dossier = doc.SHA256
+		w.rec.Note(workflow.Now(ctx), "dossier_prepared", "", false, doc.SHA256)
+		return applied{event: lastEvent(w.rec.Timeline)}
+	})
 }

@@ -76,6 +76,9 @@ func newHarness(t *testing.T, rulebookID string) *harness {
 	}, activity.RegisterOptions{Name: workflows.ActivityComputeDeadline})
 	h.env.RegisterActivityWithOptions(func(context.Context, string) (int, error) { return h.comments, nil },
 		activity.RegisterOptions{Name: workflows.ActivityCountComments})
+	h.env.RegisterActivityWithOptions(func(_ context.Context, number string) (procedure.Document, error) {
+		return procedure.Document{SHA256: "dossier-of-" + number, Kind: "dossier"}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityPrepareDossier})
 	return h
 }
 

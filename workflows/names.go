@@ -152,4 +152,6 @@ const (
 	ActivityComputeDeadline = "ComputeDeadline"
 	// ActivityCountComments counts the comments a consultation round received.
 	ActivityCountComments = "CountComments"
+	// ActivityPrepareDossier assembles and files the decision's dossier for the archive.
+	ActivityPrepareDossier = "PrepareDossier"
 )

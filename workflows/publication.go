@@ -27,6 +27,7 @@ func (w *decision) registerPublication(ctx workflow.Context) error {
 				rec.ApplyPublication(a.Actor, a.Payload, workflow.Now(ctx))
 				rec.ArchiveDue = &dl
 				w.watchArchive(ctx, dl)
+				workflow.Go(ctx, w.prepareDossier)
 				return w.event(true)
 			}, w.state),
 	)

@@ -206,6 +206,11 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.Contains(t, report.String(), "the ledger grew from")
 	require.NotContains(t, report.String(), "FAIL")
 
+	// Publication had the engine prepare and file the archive's dossier.
+	require.Eventually(t, func() bool {
+		return strings.Contains(dev.get(t, "wu", "/api/v1/decisions/"+number+"/documents"), `"kind":"dossier"`)
+	}, 20*time.Second, 100*time.Millisecond, "the prepared dossier is among the decision's documents")
+
 	// The dossier downloads and verifies offline with the ledger key alone.
 	zipFile := filepath.Join(t.TempDir(), "dossier.zip")
 	report.Reset()

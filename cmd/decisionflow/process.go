@@ -13,7 +13,6 @@ import (
 
 	"decisionflow/activities"
 	"decisionflow/api"
-	"decisionflow/audit"
 	"decisionflow/config"
 	"decisionflow/devserver"
 	"decisionflow/store"
@@ -69,16 +68,16 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		return err
 	}
 	var verifier *api.Verifier
-	var ledgerKey *audit.Ledger
 	if cmd != "worker" { // a worker serves no API, only probes and metrics
 		if verifier, err = tokenVerifier(cmd, cfg); err != nil {
 			fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
 			return err
 		}
-		if ledgerKey, err = ledger(cmd, cfg); err != nil {
-			fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
-			return err
-		}
+	}
+	ledgerKey, err := ledger(cmd, cfg)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
+		return err
 	}
 	p := &process{logger: logger}
 	defer p.stop(cfg.ShutdownTimeout)
@@ -124,7 +123,9 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 
 	if cmd != "api" {
-		if err := startWorker(c, &activities.Activities{Store: st, Calendar: cal}, cfg, p); err != nil {
+		acts := &activities.Activities{Store: st, Calendar: cal, Dossiers: st, Ledger: ledgerKey,
+			History: func(ctx context.Context, id string) ([]byte, error) { return workflows.HistoryJSON(ctx, c, id) }}
+		if err := startWorker(c, acts, cfg, p); err != nil {
 			return err
 		}
 	}
