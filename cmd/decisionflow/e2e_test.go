@@ -23,12 +23,11 @@ import (
 	"decisionflow/signature"
 	"decisionflow/store"
 	"decisionflow/store/storetest"
+	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // childEnv marks a re-executed test binary that runs the real main instead of the tests, so
@@ -234,14 +233,7 @@ func workflowStatus(t *testing.T, temporalAddr, id string) enumspb.WorkflowExecu
 func saveHistory(t *testing.T, temporalAddr, id, path string) {
 	c := dialChild(t, temporalAddr)
 	defer c.Close()
-	var events historypb.History
-	it := c.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		e, err := it.Next()
-		require.NoError(t, err)
-		events.Events = append(events.Events, e)
-	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&events)
+	b, err := workflows.HistoryJSON(context.Background(), c, id)
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 	require.NoError(t, os.WriteFile(path, b, 0o644))
