@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"sort"
 	"testing"
 
 	"decisionflow/procedure"
@@ -29,4 +30,26 @@ func TestDecision_WholeProcedure(t *testing.T) {
 	require.Equal(t, "dossier-of-"+number, rec.Dossier, "the engine prepared the archive dossier")
 	require.Equal(t, []string{"participation_opened", "consultation_notice", "comment_period_closed", "adoption_report"}, h.kinds(child(workflows.ProcParticipation, 1)))
 	require.Contains(t, h.kinds(child(workflows.ProcLegality, 1)), "legality_opinion")
+}
+
+// TestLegalReplay_WholeProcedure re-checks the record of a lawful decision: nothing violated,
+// every rule of a stage it reached satisfied.
+func TestLegalReplay_WholeProcedure(t *testing.T) {
+	h := newHarness(t, "tianjin")
+	p := (&path{h: h}).archived()
+	h.run(p.next(hour))
+	acts := append([]procedure.ActRecord{}, h.acts...)
+	sort.SliceStable(acts, func(i, j int) bool { return acts[i].Event.At.Before(acts[j].Event.At) })
+	verdicts := procedure.LegalReplay(h.rulebook, acts)
+	require.Len(t, verdicts, 36)
+	byRule := map[string]procedure.Verdict{}
+	for _, v := range verdicts {
+		require.NotEqual(t, procedure.VerdictViolated, v.Outcome, "%s: %v", v.Rule, v.Evidence)
+		byRule[v.Rule] = v
+	}
+	for _, rule := range []string{"R-01", "R-06", "R-07", "R-10", "R-14", "R-15", "R-16", "R-17", "R-18", "R-21", "R-22", "R-25", "R-26", "R-29", "R-31", "R-35", "R-36"} {
+		require.Equal(t, procedure.VerdictSatisfied, byRule[rule].Outcome, rule)
+	}
+	require.Equal(t, procedure.VerdictNotApplicable, byRule["R-03"].Outcome)
+	require.Equal(t, procedure.VerdictNotReached, byRule["R-33"].Outcome, "no evaluation yet")
 }

@@ -2,10 +2,12 @@ package workflows_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,6 +47,7 @@ func expert(i int) procedure.Actor {
 // harness runs a Decision workflow on the SDK's test environment with time skipping, with
 // activities that keep the record in memory and count on the real calendar.
 type harness struct {
+	mu       sync.Mutex
 	t        *testing.T
 	env      *testsuite.TestWorkflowEnvironment
 	acts     []procedure.ActRecord
@@ -68,6 +71,16 @@ func newHarness(t *testing.T, rulebookID string) *harness {
 	cal := calendar.New()
 	h.env.RegisterActivityWithOptions(func(context.Context, procedure.Decision) error { return nil }, activity.RegisterOptions{Name: workflows.ActivityOpenDecision})
 	h.env.RegisterActivityWithOptions(func(_ context.Context, r procedure.ActRecord) error {
+		if r.Content != nil { // as the real activity stores it
+			b, err := json.Marshal(r.Content)
+			if err != nil {
+				return err
+			}
+			r.Payload, r.Content = string(b), nil
+		}
+		// Activities of several workflows run at once.
+		h.mu.Lock()
+		defer h.mu.Unlock()
 		h.acts = append(h.acts, r)
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordAct})

@@ -1,0 +1,268 @@
+package procedure
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Verdict outcomes of the legal replay.
+const (
+	// VerdictSatisfied: the record shows the rule kept.
+	VerdictSatisfied = "satisfied"
+	// VerdictNotApplicable: the rule does not apply, for the recorded reason.
+	VerdictNotApplicable = "not_applicable"
+	// VerdictNotReached: the decision has not reached the step the rule governs.
+	VerdictNotReached = "not_reached"
+	// VerdictViolated: the record shows the rule broken; the evidence says where.
+	VerdictViolated = "violated"
+)
+
+// Verdict is the legal replay's finding on one rule.
+type Verdict struct {
+	// Rule is the rule ID, R-01 … R-36.
+	Rule string `json:"rule"`
+	// Outcome is one of the Verdict constants.
+	Outcome string `json:"outcome"`
+	// Evidence cites the acts (workflow#seq) and what was found.
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+// LegalReplay re-checks a decision's recorded acts, in order, against the rulebook the decision
+// started under, and returns a verdict for every rule R-01 … R-36. Each recorded payload is
+// checked again by the same rule checks the engine ran when the act was taken, and the order
+// of the record is checked where a rule is about order.
+func LegalReplay(rb Rulebook, acts []ActRecord) []Verdict {
+	r := &replay{rb: rb, seen: map[string][]string{}, broken: map[string][]string{}, na: map[string]string{}}
+	for _, a := range acts {
+		r.act(a)
+	}
+	r.sequences(acts)
+	return r.verdicts()
+}
+
+type replay struct {
+	rb       Rulebook
+	seen     map[string][]string // rule → acts that exercised it
+	broken   map[string][]string // rule → evidence of violation
+	na       map[string]string   // rule → reason it does not apply
+	drafters []string
+	start    *StartDecision
+	meeting  *Meeting
+	advisers map[string]bool // legality workflow → has an adviser opinion
+	approved map[string]bool // meeting approved, by decision
+}
+
+func (r *replay) check(rule string, a ActRecord, err error) {
+	ref := fmt.Sprintf("%s#%d %s", a.WorkflowID, a.Seq, a.Event.Kind)
+	r.seen[rule] = append(r.seen[rule], ref)
+	if err != nil {
+		r.broken[rule] = append(r.broken[rule], ref+": "+err.Error())
+	}
+}
+
+// signed reports whether an act carries a signature: the verified one kept with the act, or
+// the one in its payload.
+func signed(a ActRecord) bool {
+	if a.Signature != nil {
+		return true
+	}
+	var p struct {
+		Signature string `json:"signature"`
+	}
+	return json.Unmarshal([]byte(a.Payload), &p) == nil && p.Signature != ""
+}
+
+func decode[T any](a ActRecord) (T, error) {
+	var v T
+	err := json.Unmarshal([]byte(a.Payload), &v)
+	return v, err
+}
+
+func (r *replay) act(a ActRecord) {
+	if r.advisers == nil {
+		r.advisers, r.approved = map[string]bool{}, map[string]bool{}
+	}
+	switch a.Event.Kind {
+	case "proposal":
+		p, err := decode[Proposal](a)
+		r.check("R-02", a, firstError(err, CheckR02Proposal(p)))
+	case "start_decision":
+		s, err := decode[StartDecision](a)
+		r.start = &s
+		r.drafters = append(r.drafters, s.Officials...)
+		r.check("R-01", a, firstError(err, CheckR01StartDecision(s)))
+		r.applicability(a, s.Applicability)
+	case "draft":
+		r.check("R-01", a, failedIf(r.start == nil, "起草早于启动决定", "drafting before the start decision"))
+		if a.Event.Actor != "" {
+			r.drafters = append(r.drafters, a.Event.Actor)
+		}
+	case "consultation_notice":
+		n, err := decode[Notice](a)
+		r.check("R-07", a, firstError(err, CheckR07Notice(n)))
+		r.check("R-06", a, firstError(err, CheckR06Period(r.rb, n)))
+	case "hearing_scheduled":
+		h, err := decode[Hearing](a)
+		r.check("R-08", a, firstError(err, CheckR08Hearing(r.rb, h)))
+	case "adoption_report":
+		rep, err := decode[AdoptionReport](a)
+		r.check("R-10", a, firstError(err,
+			invalidIf(rep.Adopted+rep.PartlyAdopted+rep.NotAdopted != rep.Comments, "处理结果与意见数不符", "dispositions do not add up to the comments"),
+			invalidIf(rep.NotAdoptedWithoutReason > 0, "不予采纳的意见缺少理由", "comments not adopted without a reason")))
+	case "expert_panel":
+		p, err := decode[Panel](a)
+		r.check("R-14", a, firstError(err, CheckR14Conflicts(p, r.drafters)))
+		r.check("R-15", a, firstError(err, CheckR15Selection(r.rb, p)))
+	case "expert_opinion":
+		r.check("R-13", a, invalidIf(!signed(a), "论证意见未签名", "the opinion is not signed"))
+		r.check("R-36", a, nil)
+	case "risk_report":
+		rep, err := decode[RiskReport](a)
+		r.check("R-16", a, firstError(err, CheckR16Report(rep)))
+		r.check("R-17", a, firstError(err, CheckR17Grade(r.rb, rep.Grade)))
+	case "legality_submission":
+		s, err := decode[LegalitySubmission](a)
+		r.check("R-18", a, firstError(err, required(s.LegalBasis, "制定依据", "legal basis"),
+			invalidIf(r.rb.UnitLegalityOpinionRequired && s.UnitOpinion == "", "缺少承办单位合法性初审意见", "the unit's own legality opinion is missing")))
+	case "materials_requested", "submission_returned":
+		ret, err := decode[Return](a)
+		r.check("R-19", a, firstError(err, required(ret.Reason, "理由", "reason")))
+	case "adviser_opinion":
+		r.advisers[a.WorkflowID] = true
+		r.check("R-21", a, invalidIf(!signed(a), "法律顾问意见未签名", "the adviser's opinion is not signed"))
+	case "countersign":
+		r.check("R-23", a, failedIf(a.Event.Stage != StageLegalityReview, "会签改变了决策阶段", "a countersignature moved the decision"))
+	case "legality_opinion":
+		o, err := decode[LegalityOpinion](a)
+		r.check("R-21", a, failedIf(!r.advisers[a.WorkflowID], "审查意见前没有法律顾问意见", "no legal adviser's opinion before the review's opinion"))
+		r.check("R-22", a, firstError(err, invalidIf(o.Outcome == OutcomeExploratory && o.LegalRisks == "", "探索性改革未写明法律风险", "an exploratory reform without its legal risks")))
+		r.check("R-36", a, invalidIf(contains(r.drafters, a.Event.Actor), "起草人员出具了合法性审查意见", "a drafter gave the legality opinion"))
+		r.check("R-20", a, nil)
+	case "meeting_scheduled":
+		m, err := decode[Meeting](a)
+		r.meeting = &m
+		r.check("R-25", a, firstError(err, invalidIf(m.Kind != MeetingExecutive && m.Kind != MeetingPlenary, "非常务会议或全体会议", "not an executive or plenary meeting")))
+	case "minutes":
+		m, err := decode[Minutes](a)
+		if r.meeting == nil {
+			r.check("R-26", a, failedIf(true, "纪要前没有会议安排", "minutes without a scheduled meeting"))
+			return
+		}
+		r.check("R-26", a, firstError(err, checkR26Views(r.meeting, m), checkR26Departure(r.meeting, m)))
+		r.check("R-27", a, checkR27Decision(m.Decision))
+		r.check("R-28", a, failedIf(r.approved[a.Decision] && r.meeting.Approved, "纪要定稿后又被修改", "minutes recorded after approval"))
+		r.check("R-36", a, invalidIf(a.Event.Actor == r.meeting.Head, "行政首长记录了自己的纪要", "the head recorded the minutes"))
+	case "minutes_approved":
+		if r.meeting != nil {
+			r.meeting.Approved = true
+		}
+		r.approved[a.Decision] = true
+	case "publication":
+		p, err := decode[Publication](a)
+		r.check("R-30", a, firstError(err, invalidIf(p.NotDisclosableBasis == "" && len(p.Channels) == 0, "未载明公布渠道", "no publication channel")))
+	case "archive_handover":
+		r.check("R-31", a, nil)
+	case "implementation_report", "execution_unit":
+		r.check("R-32", a, nil)
+	case "evaluation_started":
+		e, err := decode[EvaluationStart](a)
+		r.check("R-33", a, firstError(err, invalidIf(!contains([]string{TriggerNotAchieved, TriggerPublicOpinion, TriggerOrgan}, e.Trigger), "评估触发事由不合法定情形", "not a statutory trigger")))
+	case "urgent_suspension", "adjustment":
+		r.check("R-34", a, nil)
+	}
+}
+
+// applicability records which procedures the start decision exempted, and why.
+func (r *replay) applicability(a ActRecord, ap Applicability) {
+	if !ap.Participation.Required {
+		r.na["R-05"] = "依法不予公开：" + ap.Participation.Finding + "（" + ap.Participation.LegalBasis + "）"
+		r.check("R-05", a, ruleIf(ap.Participation.LegalBasis == "", EInvalid, "R-05", "缺少法律依据", "no legal basis"))
+	}
+	if !ap.Expert.Required {
+		r.na["R-12"] = "非专业性事项：" + ap.Expert.Finding
+	}
+	if !ap.Risk.Required {
+		r.na["R-16"] = "无不利影响：" + ap.Risk.Finding + ap.Risk.EarlierAssessment
+		r.na["R-17"] = r.na["R-16"]
+	}
+}
+
+// sequences checks the rules that are about order: nothing issued before the Party report
+// (R-29), no legality review before the required procedures (R-10, R-12, R-16), every
+// workflow's record gapless (R-35).
+func (r *replay) sequences(acts []ActRecord) {
+	done := map[string]bool{}
+	lastSeq := map[string]int{}
+	for _, a := range acts {
+		if a.Seq != lastSeq[a.WorkflowID]+1 {
+			r.broken["R-35"] = append(r.broken["R-35"], fmt.Sprintf("%s#%d follows #%d", a.WorkflowID, a.Seq, lastSeq[a.WorkflowID]))
+		}
+		lastSeq[a.WorkflowID] = a.Seq
+		r.seen["R-35"] = append(r.seen["R-35"], a.WorkflowID)
+		switch a.Event.Kind {
+		case "participation_completed", "expert_completed", "risk_completed", "party_report":
+			done[a.Event.Kind] = true
+		case "legality_submission":
+			r.order(a, "R-10", r.start != nil && r.start.Applicability.Participation.Required && !done["participation_completed"])
+			r.order(a, "R-12", r.start != nil && r.start.Applicability.Expert.Required && !done["expert_completed"])
+			r.order(a, "R-16", r.start != nil && r.start.Applicability.Risk.Required && !done["risk_completed"])
+		case "publication":
+			r.order(a, "R-29", !done["party_report"])
+		case "meeting_scheduled":
+			r.order(a, "R-24", false)
+		case "open_consultation", "reconsultation_required":
+			r.order(a, "R-11", false)
+		}
+	}
+}
+
+func (r *replay) order(a ActRecord, rule string, broken bool) {
+	r.check(rule, a, failedIf(broken, "顺序不合法定程序", "out of the statutory order"))
+}
+
+func (r *replay) verdicts() []Verdict {
+	out := make([]Verdict, 0, 36)
+	for i := 1; i <= 36; i++ {
+		rule := fmt.Sprintf("R-%02d", i)
+		v := Verdict{Rule: rule}
+		switch {
+		case len(r.broken[rule]) > 0:
+			v.Outcome, v.Evidence = VerdictViolated, r.broken[rule]
+		case r.na[rule] != "":
+			v.Outcome, v.Evidence = VerdictNotApplicable, []string{r.na[rule]}
+		case rule == "R-03" || rule == "R-04":
+			v.Outcome, v.Evidence = VerdictNotApplicable, []string{"目录规则在决策事项目录中核查 / checked on the decision catalog"}
+		case len(r.seen[rule]) > 0:
+			v.Outcome, v.Evidence = VerdictSatisfied, dedupe(r.seen[rule])
+		default:
+			v.Outcome = VerdictNotReached
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func dedupe(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	if len(out) > 5 {
+		return append(out[:5], fmt.Sprintf("… %d more", len(out)-5))
+	}
+	return out
+}
+
+func contains(list []string, x string) bool {
+	for _, y := range list {
+		if strings.EqualFold(y, x) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,45 @@
+package procedure_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"decisionflow/procedure"
+
+	"github.com/stretchr/testify/require"
+)
+
+func act(wf string, seq int, kind, actor string, payload any) procedure.ActRecord {
+	b, _ := json.Marshal(payload)
+	return procedure.ActRecord{Decision: "BD-2026-1", WorkflowID: wf, Seq: seq, Payload: string(b),
+		Event: procedure.Event{Kind: kind, Actor: actor, At: time.Date(2026, 3, 2, 9, seq, 0, 0, time.UTC), Stage: procedure.StageDrafting}}
+}
+
+func TestLegalReplay_Violations(t *testing.T) {
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	d := func(s string) procedure.Date { x, _ := procedure.ParseDate(s); return x }
+	acts := []procedure.ActRecord{
+		act("BD-2026-1", 1, "start_decision", "head", procedure.StartDecision{Units: []procedure.UndertakingUnit{{Name: "区住建委"}}, Officials: []string{"li"}, Document: "d",
+			Applicability: procedure.Applicability{Participation: procedure.Exemption{Required: true}, Expert: procedure.Exemption{Finding: "非专业"},
+				Risk: procedure.Exemption{Finding: "无影响"}, FairCompetition: procedure.Exemption{Finding: "无"}}}),
+		act("BD-2026-1/participation/1", 1, "consultation_notice", "li", procedure.Notice{Draft: "d", Explanation: "e", HowToComment: "h", Opens: d("2026-03-02"), Closes: d("2026-03-12")}),
+		act("BD-2026-1", 2, "legality_submission", "li", procedure.LegalitySubmission{LegalBasis: "b"}),
+		act("BD-2026-1", 3, "meeting_scheduled", "sun", procedure.Meeting{Kind: "circulated", Head: "head", Members: []string{"head"}}),
+		act("BD-2026-1", 5, "publication", "li", procedure.Publication{Channels: []string{"公报"}}),
+	}
+	verdicts := procedure.LegalReplay(books["national-2019"], acts)
+	byRule := map[string]procedure.Verdict{}
+	for _, v := range verdicts {
+		byRule[v.Rule] = v
+	}
+	for _, rule := range []string{"R-06", "R-10", "R-25", "R-29", "R-35"} {
+		require.Equal(t, procedure.VerdictViolated, byRule[rule].Outcome, rule)
+		require.NotEmpty(t, byRule[rule].Evidence, rule)
+	}
+	require.Contains(t, byRule["R-06"].Evidence[0], "BD-2026-1/participation/1#1", "the evidence names the act")
+	require.Equal(t, procedure.VerdictNotApplicable, byRule["R-12"].Outcome, "exempt with a recorded finding")
+	require.Contains(t, byRule["R-12"].Evidence[0], "非专业")
+	require.Equal(t, procedure.VerdictSatisfied, byRule["R-01"].Outcome)
+}
