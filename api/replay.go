@@ -19,7 +19,21 @@ type ReplayResult struct {
 	Divergence string `json:"divergence,omitempty"`
 }
 
-// replay re-runs every workflow history of a decision against today's code.
+// ReplayReport is the replay of a decision: of its workflow histories against today's code,
+// and of its recorded acts against the rules and the rulebook it started under.
+type ReplayReport struct {
+	// Workflows is the history replay, one line per workflow.
+	Workflows []ReplayResult `json:"workflows"`
+	// Rulebook identifies the rulebook the rules were checked under.
+	Rulebook procedure.RulebookRef `json:"rulebook"`
+	// RulebookNote warns when the rulebook in force at the start is not available as it was.
+	RulebookNote string `json:"rulebook_note,omitempty"`
+	// Rules is the legal replay, one verdict per rule R-01 … R-36.
+	Rules []procedure.Verdict `json:"rules"`
+}
+
+// replay re-runs every workflow history of a decision against today's code, and re-checks its
+// recorded acts against the rules (legal replay).
 func (s *Server) replay(c echo.Context) error {
 	number := c.Param("number")
 	if err := procedure.ValidateNumber(number); err != nil {
@@ -50,5 +64,27 @@ func (s *Server) replay(c echo.Context) error {
 		}
 		results = append(results, r)
 	}
-	return c.JSON(http.StatusOK, results)
+	report := ReplayReport{Workflows: results}
+	dec, err := s.store.Decision(c.Request().Context(), number)
+	if err != nil {
+		return err
+	}
+	rb, note := s.rulebookOf(dec.Rulebook)
+	report.Rulebook, report.RulebookNote = rb.Ref(), note
+	report.Rules = procedure.LegalReplay(rb, acts)
+	return c.JSON(http.StatusOK, report)
+}
+
+// rulebookOf finds the rulebook a decision started under; when that exact version is no longer
+// loaded, it falls back to the rulebook of the same ID and says so.
+func (s *Server) rulebookOf(ref procedure.RulebookRef) (procedure.Rulebook, string) {
+	rb, err := s.rulebooks.Get(ref.ID)
+	if err != nil {
+		rb, _ = s.rulebooks.Get(s.defaultRulebook)
+		return rb, "规则集 " + ref.ID + " 未载入，按默认规则集核查 / rulebook " + ref.ID + " is not loaded; checked under the default"
+	}
+	if ref.Hash != "" && rb.Hash != ref.Hash {
+		return rb, "规则集 " + ref.ID + " 已更新，按当前版本核查 / rulebook " + ref.ID + " changed since the start; checked under the current version"
+	}
+	return rb, ""
 }

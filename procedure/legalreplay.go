@@ -193,14 +193,9 @@ func (r *replay) applicability(a ActRecord, ap Applicability) {
 // no legality review before the required procedures, every
 // workflow's record gapless.
 func (r *replay) sequences(acts []ActRecord) {
+	r.gapless(acts)
 	done := map[string]bool{}
-	lastSeq := map[string]int{}
 	for _, a := range acts {
-		if a.Seq != lastSeq[a.WorkflowID]+1 {
-			r.broken["R-35"] = append(r.broken["R-35"], fmt.Sprintf("%s#%d follows #%d", a.WorkflowID, a.Seq, lastSeq[a.WorkflowID]))
-		}
-		lastSeq[a.WorkflowID] = a.Seq
-		r.seen["R-35"] = append(r.seen["R-35"], a.WorkflowID)
 		switch a.Event.Kind {
 		case "participation_completed", "expert_completed", "risk_completed", "party_report":
 			done[a.Event.Kind] = true
@@ -215,6 +210,25 @@ func (r *replay) sequences(acts []ActRecord) {
 		case "open_consultation", "reconsultation_required":
 			r.order(a, "R-11", false)
 		}
+	}
+}
+
+// gapless checks that each workflow's record numbers its events 1, 2, 3 … with none missing
+// a missing number is an act removed from the record.
+func (r *replay) gapless(acts []ActRecord) {
+	seqs := map[string][]int{}
+	for _, a := range acts {
+		seqs[a.WorkflowID] = append(seqs[a.WorkflowID], a.Seq)
+	}
+	for wf, s := range seqs {
+		sort.Ints(s)
+		for i, n := range s {
+			if n != i+1 {
+				r.broken["R-35"] = append(r.broken["R-35"], fmt.Sprintf("%s: event %d missing from the record", wf, i+1))
+				break
+			}
+		}
+		r.seen["R-35"] = append(r.seen["R-35"], wf)
 	}
 }
 

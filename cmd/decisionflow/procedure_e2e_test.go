@@ -225,6 +225,9 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.NoError(t, auditor.Run(context.Background(), []string{"replay", "--dossier", zipFile}), report.String())
 	require.NotContains(t, report.String(), "DIVERGES")
 	require.Contains(t, report.String(), "[一致 CONSISTENT] "+number+"\n")
+	require.NotContains(t, report.String(), "VIOLATED", "the legal replay finds every rule kept")
+	require.Contains(t, report.String(), "R-26 [符合 SATISFIED]")
+	require.Contains(t, report.String(), "R-33 [未到 NOT REACHED]")
 
 	rec := queryRecord(t, c, number)
 	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)
