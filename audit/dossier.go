@@ -191,6 +191,7 @@ func (v *verifier) records(tree tlog.Tree) {
 	_ = json.Unmarshal(v.files["ledger/records.json"], &proofs)
 	failed := 0
 	inLedger := map[string]bool{}
+	var ledgerActs []string
 	for _, p := range proofs {
 		if CheckRecord(p, tree) != nil {
 			failed++
@@ -205,6 +206,9 @@ func (v *verifier) records(tree tlog.Tree) {
 		}
 		_ = json.Unmarshal([]byte(p.Data), &e)
 		inLedger[fmt.Sprintf("%s#%d#%s", e.Workflow, e.Seq, e.PayloadSHA256)] = true
+		if e.Workflow != "" {
+			ledgerActs = append(ledgerActs, fmt.Sprintf("%s#%d", e.Workflow, e.Seq))
+		}
 		if e.Kind == "document" {
 			inLedger["document#"+e.SHA256] = true
 		}
@@ -214,14 +218,24 @@ func (v *verifier) records(tree tlog.Tree) {
 	var acts []procedure.ActRecord
 	_ = json.Unmarshal(v.files["acts.json"], &acts)
 	missing := 0
+	inRecord := map[string]bool{}
 	for _, a := range acts {
 		sum := sha256.Sum256([]byte(a.Payload))
 		if !inLedger[fmt.Sprintf("%s#%d#%s", a.WorkflowID, a.Seq, hex.EncodeToString(sum[:]))] {
 			missing++
 		}
+		inRecord[fmt.Sprintf("%s#%d", a.WorkflowID, a.Seq)] = true
 	}
 	v.add(missing == 0, fmt.Sprintf("%d 项办理记录均在账本中（缺 %d）", len(acts), missing),
 		fmt.Sprintf("all %d acts of the record are in the ledger (%d missing)", len(acts), missing))
+	removed := 0
+	for _, k := range ledgerActs {
+		if !inRecord[k] {
+			removed++
+		}
+	}
+	v.add(removed == 0, fmt.Sprintf("账本登记的 %d 项办理行为均在办理记录中（被删 %d）", len(ledgerActs), removed),
+		fmt.Sprintf("all %d acts the ledger holds are in the record (%d removed)", len(ledgerActs), removed))
 	var docs []procedure.Document
 	_ = json.Unmarshal(v.files["documents.json"], &docs)
 	missing = 0

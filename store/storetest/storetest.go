@@ -88,3 +88,19 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// OpenSQLiteFile opens and migrates a SQLite store for a test and also returns its file, for
+// tests that reach the database behind the store's back.
+func OpenSQLiteFile(t testing.TB) (*store.Store, string) {
+	t.Helper()
+	path := SQLitePath(t)
+	st, err := store.Open(context.Background(), store.Options{SQLitePath: path})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return st, path
+}
