@@ -2,6 +2,8 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"decisionflow/procedure"
 	"decisionflow/store"
@@ -34,11 +36,29 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 		return Dossier{}, err
 	}
 	d := Dossier{Decision: dec, Contents: map[string][]byte{}, Histories: map[string][]byte{}, LedgerKey: l.PublicKey()}
-	if d.Acts, err = src.Acts(ctx, number); err != nil {
+	// The checkpoint comes first: the dossier holds what the ledger held then, and acts recorded
+	// while it is built wait for the next dossier.
+	if err := l.prove(ctx, src, number, &d); err != nil {
 		return d, err
 	}
-	if d.Documents, err = src.Documents(ctx, number); err != nil {
+	seqs, docs := ledgered(d.Records)
+	all, err := src.Acts(ctx, number)
+	if err != nil {
 		return d, err
+	}
+	for _, a := range all {
+		if seqs[fmt.Sprintf("%s#%d", a.WorkflowID, a.Seq)] {
+			d.Acts = append(d.Acts, a)
+		}
+	}
+	filed, err := src.Documents(ctx, number)
+	if err != nil {
+		return d, err
+	}
+	for _, doc := range filed {
+		if docs[doc.SHA256] {
+			d.Documents = append(d.Documents, doc)
+		}
 	}
 	for _, doc := range d.Documents {
 		if _, content, err := src.DocumentContent(ctx, doc.SHA256); err == nil {
@@ -61,7 +81,30 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 			}
 		}
 	}
-	return d, l.prove(ctx, src, number, &d)
+	return d, nil
+}
+
+// ledgered reads which acts (workflow#seq) and documents (SHA-256) the proved records hold.
+func ledgered(records []RecordProof) (map[string]bool, map[string]bool) {
+	seqs, docs := map[string]bool{}, map[string]bool{}
+	for _, p := range records {
+		var e struct {
+			Kind     string `json:"kind"`
+			Workflow string `json:"workflow"`
+			Seq      int    `json:"seq"`
+			SHA256   string `json:"sha256"`
+		}
+		if json.Unmarshal([]byte(p.Data), &e) != nil {
+			continue
+		}
+		if e.Workflow != "" {
+			seqs[fmt.Sprintf("%s#%d", e.Workflow, e.Seq)] = true
+		}
+		if e.Kind == "document" {
+			docs[e.SHA256] = true
+		}
+	}
+	return seqs, docs
 }
 
 // prove adds a signed checkpoint and an inclusion proof for each of the decision's records.
