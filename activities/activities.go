@@ -5,6 +5,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"time"
 
 	"decisionflow/audit"
 	"decisionflow/procedure"
@@ -20,8 +21,8 @@ type DecisionStore interface {
 	Decision(ctx context.Context, number string) (procedure.Decision, error)
 	// RecordAct appends an act to the record, idempotently.
 	RecordAct(ctx context.Context, r procedure.ActRecord) error
-	// CountComments counts the comments a consultation round received.
-	CountComments(ctx context.Context, workflowID string) (int, error)
+	// SealComments closes a round's comment intake and counts what it took.
+	SealComments(ctx context.Context, workflowID string, at time.Time) (procedure.CommentCount, error)
 }
 
 // Activities holds the dependencies of every activity; cmd builds it and registers it.

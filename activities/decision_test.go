@@ -67,7 +67,9 @@ func TestActivities_OpenDecision(t *testing.T) {
 
 func (f *fakeStore) RecordAct(context.Context, procedure.ActRecord) error { return nil }
 
-func (f *fakeStore) CountComments(context.Context, string) (int, error) { return 0, nil }
+func (f *fakeStore) SealComments(context.Context, string, time.Time) (procedure.CommentCount, error) {
+	return procedure.CommentCount{}, nil
+}
 
 type recordingStore struct {
 	fakeStore

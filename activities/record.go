@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"decisionflow/procedure"
 )
@@ -29,8 +30,10 @@ func (a *Activities) ComputeDeadline(_ context.Context, req procedure.DeadlineRe
 	return dl, businessError(err)
 }
 
-// CountComments counts the public comments a consultation round received.
-func (a *Activities) CountComments(ctx context.Context, workflowID string) (int, error) {
-	n, err := a.Store.CountComments(ctx, workflowID)
+// SealComments closes a consultation round's comment intake and counts the comments it took,
+// with a digest of their batches. From the seal on, the intake refuses the round's comments as
+// late; comments committed before it are all counted.
+func (a *Activities) SealComments(ctx context.Context, workflowID string) (procedure.CommentCount, error) {
+	n, err := a.Store.SealComments(ctx, workflowID, time.Now())
 	return n, businessError(err)
 }

@@ -29,6 +29,9 @@ const (
 	EUnavailable = "unavailable"
 	// EInternal means a fault of the system, not of the caller.
 	EInternal = "internal"
+	// EResourceExhausted means the system is at capacity right now; the caller should retry
+	// after a pause. Nothing of the request was kept.
+	EResourceExhausted = "resource_exhausted"
 )
 
 // Error is the one error type of decisionflow. Message is shown to users in Chinese first;
@@ -40,6 +43,8 @@ type Error struct {
 	Message string
 	// MessageEN is the user-facing text in English.
 	MessageEN string
+	// Fields carries facts the caller may act on, e.g. a comment period's dates.
+	Fields map[string]string
 }
 
 // Error returns both texts, Chinese first.

@@ -67,6 +67,8 @@ type Participation struct {
 	PeriodClosed bool `json:"period_closed"`
 	// Comments is the number of comments received, known when the period closes.
 	Comments int `json:"comments"`
+	// CommentsDigest is the digest of the comment batches counted.
+	CommentsDigest string `json:"comments_digest,omitempty"`
 	// Hearings are the hearings held.
 	Hearings []Hearing `json:"hearings,omitempty"`
 	// Report is the adoption report.
@@ -181,8 +183,11 @@ func (p *Participation) CheckR10Report(a Actor, rep AdoptionReport) error {
 // Done reports whether the round is complete.
 func (p *Participation) Done() bool { return p.Report != nil }
 
-// ClosePeriod records the end of the comment period and the number of comments received.
-func (p *Participation) ClosePeriod(comments int) { p.PeriodClosed, p.Comments = true, comments }
+// ClosePeriod records the end of the comment period, the number of comments received and
+// the digest binding that number to the stored comments.
+func (p *Participation) ClosePeriod(c CommentCount) {
+	p.PeriodClosed, p.Comments, p.CommentsDigest = true, int(c.Comments), c.Digest
+}
 
 // Deadline returns the time the comment period ends: the end of its last day in China.
 func (n Notice) Deadline() time.Time { return n.Closes.AddDays(1).Time() }

@@ -80,6 +80,9 @@ func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
 		if err := s.appendLedger(tx, r); err != nil {
 			return err
 		}
+		if err := applyConsultation(tx, r); err != nil {
+			return err
+		}
 		changes := map[string]any{}
 		if r.MovesStage {
 			changes["stage"], changes["updated_at"] = string(r.Event.Stage), r.Event.At.UTC()
@@ -105,13 +108,4 @@ func (s *Store) Acts(ctx context.Context, number string) ([]procedure.ActRecord,
 		out = append(out, toDomainAct(r))
 	}
 	return out, nil
-}
-
-// CountComments counts the public comments received by a consultation round's workflow.
-func (s *Store) CountComments(ctx context.Context, workflowID string) (int, error) {
-	var n int64
-	if err := s.db.WithContext(ctx).Table("comments").Where("workflow_id = ?", workflowID).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("count comments of %s: %w", workflowID, err)
-	}
-	return int(n), nil
 }

@@ -47,6 +47,7 @@ type Store struct {
 	db      *gorm.DB
 	sqlDB   *sql.DB
 	dialect Dialect
+	logger  *slog.Logger
 }
 
 // Open connects to the database of opts. It does not migrate: call Migrate.
@@ -75,7 +76,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s store: %w", dialect, err)
 	}
 	configurePool(sqlDB, dialect)
-	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, logger: opts.Logger}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -138,3 +142,5 @@ func translate(err error, whatZH, whatEN string) error {
 	}
 	return fmt.Errorf("%s: %w", whatEN, err)
 }
+
+func (s *Store) logError(msg string, err error) { s.logger.Error(msg, "err", err) }

@@ -123,16 +123,6 @@ func TestStore_ActsAppendOnly(t *testing.T) {
 	})
 }
 
-func TestStore_CountComments(t *testing.T) {
-	dialects(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		require.NoError(t, st.ExecForTest(ctx, "INSERT INTO comments (workflow_id, received_at) VALUES ('BD-2026-1/participation/1', CURRENT_TIMESTAMP), ('BD-2026-1/participation/1', CURRENT_TIMESTAMP), ('BD-2026-1/participation/2', CURRENT_TIMESTAMP)"))
-		n, err := st.CountComments(ctx, "BD-2026-1/participation/1")
-		require.NoError(t, err)
-		require.Equal(t, 2, n)
-	})
-}
-
 func TestStore_Keys(t *testing.T) {
 	dialects(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()

@@ -87,8 +87,9 @@ func newHarness(t *testing.T, rulebookID string) *harness {
 	h.env.RegisterActivityWithOptions(func(_ context.Context, req procedure.DeadlineRequest) (procedure.Deadline, error) {
 		return procedure.DueDate(cal, req.Start, req.Period, req.Stops)
 	}, activity.RegisterOptions{Name: workflows.ActivityComputeDeadline})
-	h.env.RegisterActivityWithOptions(func(context.Context, string) (int, error) { return h.comments, nil },
-		activity.RegisterOptions{Name: workflows.ActivityCountComments})
+	h.env.RegisterActivityWithOptions(func(context.Context, string) (procedure.CommentCount, error) {
+		return procedure.CommentCount{Comments: int64(h.comments), Digest: "digest"}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivitySealComments})
 	h.env.RegisterActivityWithOptions(func(_ context.Context, number string) (procedure.Document, error) {
 		return procedure.Document{SHA256: "dossier-of-" + number, Kind: "dossier"}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityPrepareDossier})

@@ -150,8 +150,8 @@ const (
 	ActivityRecordAct = "RecordAct"
 	// ActivityComputeDeadline counts a period on the official calendar.
 	ActivityComputeDeadline = "ComputeDeadline"
-	// ActivityCountComments counts the comments a consultation round received.
-	ActivityCountComments = "CountComments"
+	// ActivitySealComments closes a round's comment intake and counts what it took.
+	ActivitySealComments = "SealComments"
 	// ActivityPrepareDossier assembles and files the decision's dossier for the archive.
 	ActivityPrepareDossier = "PrepareDossier"
 )

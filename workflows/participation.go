@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"fmt"
+
 	"decisionflow/procedure"
 
 	"go.temporal.io/sdk/workflow"
@@ -12,6 +14,9 @@ type participation struct {
 	in    childInput
 	state procedure.Participation
 	r     *recorder
+	// closing is set once the period has run out and the comments are being counted; the
+	// period can no longer be extended.
+	closing bool
 }
 
 // Participation runs one round of public participation on one draft version:
@@ -62,7 +67,12 @@ func (p *participation) register(ctx workflow.Context) error {
 				return p.event(ctx, "consultation_notice", a.Actor, false, n.Opens.String()+".."+n.Closes.String())
 			}, p.answer),
 		onAct(ctx, p.r, UpdateExtendPeriod,
-			func(a procedure.Act[procedure.Date]) error { return p.state.CheckExtend(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.Date]) error {
+				if p.closing {
+					return procedure.Errorf(procedure.EFailedPrecondition, "征求意见期限已届满，正在统计意见", "the comment period is over; the comments are being counted")
+				}
+				return p.state.CheckExtend(a.Actor, a.Payload)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.Date]) (applied, error) {
 				p.state.Notice.Closes = a.Payload
 				return p.event(ctx, "comment_period_extended", a.Actor, false, a.Payload.String())
@@ -122,14 +132,15 @@ func (p *participation) runPeriod(ctx workflow.Context) {
 			break
 		}
 	}
-	var comments int
+	p.closing = true
+	var count procedure.CommentCount
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	if err := workflow.ExecuteActivity(actx, ActivityCountComments, workflow.GetInfo(ctx).WorkflowExecution.ID).Get(ctx, &comments); err != nil {
+	if err := workflow.ExecuteActivity(actx, ActivitySealComments, workflow.GetInfo(ctx).WorkflowExecution.ID).Get(ctx, &count); err != nil {
 		return
 	}
 	_ = p.r.change(ctx, func() applied {
-		p.state.ClosePeriod(comments)
-		a, _ := p.event(ctx, "comment_period_closed", procedure.Actor{}, false, "")
+		p.state.ClosePeriod(count)
+		a, _ := p.event(ctx, "comment_period_closed", procedure.Actor{}, false, fmt.Sprintf("%d comments, digest %s", count.Comments, count.Digest))
 		return a
 	})
 }

@@ -1,0 +1,492 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"decisionflow/procedure"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// IntakeOptions tunes the comment intake.
+type IntakeOptions struct {
+	// QueueSize bounds the comments waiting to be written; beyond it Submit refuses at once.
+	// Zero means 20,000.
+	QueueSize int
+	// BatchSize is the most comments one transaction writes. Zero means 1,000.
+	BatchSize int
+	// Writers is the number of concurrent writing transactions. Zero means 2 on Postgres
+	// (one commits while the next batch fills) and 1 on SQLite (one writer is all it has).
+	Writers int
+}
+
+// Intake writes public comments in group-committed batches. Submit returns only once the
+// comment's transaction has committed, so an acknowledged comment is durable; when the queue
+// is full it refuses at once (EResourceExhausted) rather than queueing without bound.
+type Intake struct {
+	s       *Store
+	opts    IntakeOptions
+	queue   chan *pendingComment
+	mu      sync.RWMutex
+	closed  bool
+	wg      sync.WaitGroup
+	windows sync.Map // decision number → *window
+	stats   IntakeStats
+}
+
+// IntakeStats counts what the intake did since it started.
+type IntakeStats struct {
+	// Accepted counts comments written.
+	Accepted atomic.Int64
+	// Duplicates counts resubmissions answered with their first receipt.
+	Duplicates atomic.Int64
+	// Refused counts comments refused because the queue was full.
+	Refused atomic.Int64
+	// Batches counts committed batches.
+	Batches atomic.Int64
+}
+
+type pendingComment struct {
+	c    procedure.Comment
+	done chan intakeResult
+}
+
+type intakeResult struct {
+	receipt procedure.Receipt
+	err     error
+}
+
+// window is a cached consultation, refreshed at most once a second.
+type window struct {
+	c       procedure.Consultation
+	salt    string
+	fetched time.Time
+}
+
+// windowTTL is how long a cached consultation is trusted. A period is never shortened, and a
+// comment the cache would refuse as late is checked again against the database, so a stale
+// entry can only delay a refusal that the sealed check in the batch still makes.
+const windowTTL = time.Second
+
+// StartIntake starts the writers; Close stops them after the queue drains.
+func (s *Store) StartIntake(opts IntakeOptions) *Intake {
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 20000
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 1000
+	}
+	if opts.Writers <= 0 {
+		opts.Writers = 2
+		if s.dialect == SQLite {
+			opts.Writers = 1
+		}
+	}
+	in := &Intake{s: s, opts: opts, queue: make(chan *pendingComment, opts.QueueSize)}
+	for range opts.Writers {
+		in.wg.Add(1)
+		go in.run()
+	}
+	return in
+}
+
+// Stats returns the intake's counters.
+func (in *Intake) Stats() *IntakeStats { return &in.stats }
+
+// Close refuses new comments, writes every queued one and waits for the writers.
+func (in *Intake) Close() {
+	in.mu.Lock()
+	if !in.closed {
+		in.closed = true
+		close(in.queue)
+	}
+	in.mu.Unlock()
+	in.wg.Wait()
+}
+
+// Consultation returns the decision's latest round from the cache or the store.
+func (in *Intake) Consultation(ctx context.Context, decision string) (procedure.Consultation, error) {
+	w, err := in.window(ctx, decision, false)
+	if err != nil {
+		return procedure.Consultation{}, err
+	}
+	return w.c, nil
+}
+
+func (in *Intake) window(ctx context.Context, decision string, fresh bool) (*window, error) {
+	if v, ok := in.windows.Load(decision); ok && !fresh && time.Since(v.(*window).fetched) < windowTTL {
+		return v.(*window), nil
+	}
+	var row consultationRow
+	err := in.s.consultationQuery(ctx).Where("c.decision = ?", decision).Order("c.round DESC").Take(&row).Error
+	if err != nil {
+		return nil, translate(err, "该决策事项的征求意见", "consultation of this decision")
+	}
+	w := &window{c: row.domain(), salt: row.Row.Salt, fetched: time.Now()}
+	in.windows.Store(decision, w)
+	return w, nil
+}
+
+// Submit takes a comment on the decision's current round. It fills in the round, receipt,
+// time and client hash, and returns the receipt once the comment is committed. A comment
+// whose Idempotency-Key was seen before gets the first receipt back and is not stored again.
+func (in *Intake) Submit(ctx context.Context, decision, client string, c procedure.Comment) (procedure.Receipt, error) {
+	w, err := in.window(ctx, decision, false)
+	if err != nil {
+		return procedure.Receipt{}, err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if w.c.Drill {
+		return procedure.Receipt{}, procedure.Errorf(procedure.ENotFound, "该决策事项的征求意见不存在", "consultation of this decision not found")
+	}
+	if err := w.c.CheckOpen(now); err != nil {
+		if w, err = in.window(ctx, decision, true); err != nil {
+			return procedure.Receipt{}, err
+		}
+		if err := w.c.CheckOpen(now); err != nil {
+			return procedure.Receipt{}, err
+		}
+	}
+	c.WorkflowID, c.ReceivedAt, c.Receipt, c.Client = w.c.WorkflowID, now, newReceipt(), clientHash(w.salt, client)
+	if c.IdempotencyKey != "" {
+		if r, ok, err := in.s.receiptByKey(ctx, c.WorkflowID, c.IdempotencyKey); err != nil || ok {
+			return r, err
+		}
+	}
+	p := &pendingComment{c: c, done: make(chan intakeResult, 1)}
+	if !in.enqueue(p) {
+		in.stats.Refused.Add(1)
+		return procedure.Receipt{}, procedure.Errorf(procedure.EResourceExhausted,
+			"意见提交繁忙，未予保存，请稍后重试", "the intake is at capacity; the comment was not kept, please retry shortly")
+	}
+	select {
+	case res := <-p.done:
+		return res.receipt, res.err
+	case <-ctx.Done():
+		return procedure.Receipt{}, procedure.Errorf(procedure.EUnavailable, "请求已取消", "request cancelled: %v", ctx.Err())
+	}
+}
+
+func (in *Intake) enqueue(p *pendingComment) bool {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	if in.closed {
+		return false
+	}
+	select {
+	case in.queue <- p:
+		return true
+	default:
+		return false
+	}
+}
+
+// run writes batches: it blocks for the first comment, then takes whatever else is queued
+// up to the batch size. Under load batches fill while the previous one commits; when idle a
+// comment is written alone at once.
+func (in *Intake) run() {
+	defer in.wg.Done()
+	batch := make([]*pendingComment, 0, in.opts.BatchSize)
+	for p := range in.queue {
+		batch = append(batch[:0], p)
+	fill:
+		for len(batch) < in.opts.BatchSize {
+			select {
+			case q, ok := <-in.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, q)
+			default:
+				break fill
+			}
+		}
+		in.write(batch)
+	}
+}
+
+// write commits one batch, retrying a failed transaction twice, and answers every comment.
+func (in *Intake) write(batch []*pendingComment) {
+	var results []intakeResult
+	var err error
+	for attempt := range 3 {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		results, err = in.s.writeComments(ctx, batch)
+		cancel()
+		if err == nil {
+			break
+		}
+	}
+	if err != nil {
+		in.s.logError("comment batch failed", err)
+		err = procedure.Errorf(procedure.EUnavailable, "意见未能保存，请稍后重试", "the comment could not be stored; please retry: %v", err)
+		for _, p := range batch {
+			p.done <- intakeResult{err: err}
+		}
+		return
+	}
+	in.stats.Batches.Add(1)
+	for i, p := range batch {
+		switch {
+		case results[i].err != nil:
+		case results[i].receipt.Duplicate:
+			in.stats.Duplicates.Add(1)
+		default:
+			in.stats.Accepted.Add(1)
+		}
+		p.done <- results[i]
+	}
+}
+
+// writeComments writes a batch in one transaction: per round, it checks the round is not
+// sealed, records a batch, inserts the comments, and appends the batch's digest to the ledger.
+func (s *Store) writeComments(ctx context.Context, batch []*pendingComment) ([]intakeResult, error) {
+	results := make([]intakeResult, len(batch))
+	byRound := map[string][]int{}
+	var rounds []string
+	for i, p := range batch {
+		if _, ok := byRound[p.c.WorkflowID]; !ok {
+			rounds = append(rounds, p.c.WorkflowID)
+		}
+		byRound[p.c.WorkflowID] = append(byRound[p.c.WorkflowID], i)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, wf := range rounds {
+			if err := s.writeRound(tx, wf, batch, byRound[wf], results); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return results, err
+}
+
+func (s *Store) writeRound(tx *gorm.DB, workflowID string, batch []*pendingComment, idx []int, results []intakeResult) error {
+	var row consultation
+	q := tx
+	if s.dialect == Postgres {
+		// The seal takes the row FOR UPDATE: a batch either commits before the count or waits
+		// and then sees the seal.
+		q = q.Clauses(clause.Locking{Strength: "SHARE"})
+	}
+	if err := q.Where("workflow_id = ?", workflowID).Take(&row).Error; err != nil {
+		return fmt.Errorf("read consultation %s: %w", workflowID, err)
+	}
+	if row.SealedAt != nil {
+		var n procedure.Notice
+		_ = json.Unmarshal([]byte(row.Notice), &n)
+		late := procedure.Consultation{Notice: n, Sealed: true}.CheckOpen(time.Now())
+		for _, i := range idx {
+			results[i] = intakeResult{err: late}
+		}
+		return nil
+	}
+	now := time.Now().UTC()
+	b := struct {
+		ID         int64 `gorm:"primaryKey"`
+		WorkflowID string
+		At         time.Time
+	}{WorkflowID: workflowID, At: now}
+	if err := tx.Table("comment_batches").Create(&b).Error; err != nil {
+		return fmt.Errorf("open comment batch: %w", err)
+	}
+	inserted, err := s.insertComments(tx, b.ID, batch, idx)
+	if err != nil {
+		return err
+	}
+	type leaf struct {
+		id   int64
+		hash [32]byte
+	}
+	ordered := make([]leaf, 0, len(inserted))
+	for _, i := range idx {
+		c := batch[i].c
+		id, ok := inserted[c.Receipt]
+		if !ok {
+			continue
+		}
+		ordered = append(ordered, leaf{id, procedure.CommentLeaf(c)})
+		results[i] = intakeResult{receipt: procedure.Receipt{Receipt: c.Receipt, Decision: row.Decision, Round: row.Round, ReceivedAt: c.ReceivedAt}}
+	}
+	slices.SortFunc(ordered, func(a, b leaf) int { return cmp.Compare(a.id, b.id) })
+	leaves := make([][32]byte, len(ordered))
+	for i, l := range ordered {
+		leaves[i] = l.hash
+	}
+	if err := s.answerDuplicates(tx, workflowID, batch, idx, inserted, results); err != nil {
+		return err
+	}
+	digest := procedure.BatchDigest(leaves)
+	if err := tx.Table("comment_batches").Where("id = ?", b.ID).Updates(map[string]any{"count": len(leaves), "digest": digest}).Error; err != nil {
+		return fmt.Errorf("close comment batch: %w", err)
+	}
+	if len(leaves) == 0 {
+		return nil
+	}
+	entry := map[string]any{"decision": row.Decision, "kind": "comment_batch", "workflow": workflowID, "batch": b.ID,
+		"count": len(leaves), "first": ordered[0].id, "last": ordered[len(ordered)-1].id, "digest": digest, "at": now}
+	return s.appendRecord(tx, row.Decision, "comment_batch", entry, "", now)
+}
+
+// commentColumns are the columns the intake writes, in order.
+var commentColumns = []string{"workflow_id", "receipt", "idempotency_key", "clause", "body", "contact", "publish",
+	"client", "attachments", "text_hash", "batch", "received_at"}
+
+// insertChunk keeps a statement's parameters under both databases' limits.
+const insertChunk = 1000
+
+// insertComments inserts the comments at idx with multi-row INSERTs, skipping resubmissions
+// of a known Idempotency-Key, and returns the IDs of the rows inserted by receipt.
+func (s *Store) insertComments(tx *gorm.DB, batchID int64, batch []*pendingComment, idx []int) (map[string]int64, error) {
+	inserted := make(map[string]int64, len(idx))
+	for start := 0; start < len(idx); start += insertChunk {
+		part := idx[start:min(start+insertChunk, len(idx))]
+		query, args := s.insertStatement(batchID, batch, part)
+		rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, query, args...)
+		if err != nil {
+			return nil, fmt.Errorf("insert comments: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var receipt string
+			if err := rows.Scan(&id, &receipt); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insert comments: %w", err)
+			}
+			inserted[receipt] = id
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("insert comments: %w", err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insert comments: %w", err)
+		}
+	}
+	return inserted, nil
+}
+
+func (s *Store) insertStatement(batchID int64, batch []*pendingComment, idx []int) (string, []any) {
+	cols := commentColumns
+	if s.dialect == Postgres {
+		cols = append(cols[:len(cols):len(cols)], "search")
+	}
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO comments (" + strings.Join(cols, ", ") + ") VALUES ")
+	args := make([]any, 0, len(idx)*len(cols))
+	n := 0
+	param := func() string {
+		n++
+		if s.dialect == Postgres {
+			return "$" + strconv.Itoa(n)
+		}
+		return "?"
+	}
+	for k, i := range idx {
+		c := batch[i].c
+		if k > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for j := range commentColumns {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(param())
+		}
+		var key any
+		if c.IdempotencyKey != "" {
+			key = c.IdempotencyKey
+		}
+		args = append(args, c.WorkflowID, c.Receipt, key, c.Clause, c.Text, c.Contact, c.Publish, c.Client,
+			strings.Join(c.Attachments, ","), procedure.TextHash(c.Text), batchID, c.ReceivedAt)
+		if s.dialect == Postgres {
+			sb.WriteString(", to_tsvector('simple', " + param() + ")")
+			args = append(args, strings.Join(procedure.SearchTerms(c.Text), " "))
+		}
+		sb.WriteByte(')')
+	}
+	sb.WriteString(" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id, receipt")
+	return sb.String(), args
+}
+
+// answerDuplicates answers comments whose Idempotency-Key was already stored with the first
+// receipt.
+func (s *Store) answerDuplicates(tx *gorm.DB, workflowID string, batch []*pendingComment, idx []int, inserted map[string]int64, results []intakeResult) error {
+	for _, i := range idx {
+		c := batch[i].c
+		if _, ok := inserted[c.Receipt]; ok {
+			continue
+		}
+		r, ok, err := receiptByKey(tx, workflowID, c.IdempotencyKey)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("comment %s neither inserted nor a resubmission", c.Receipt)
+		}
+		results[i] = intakeResult{receipt: r}
+	}
+	return nil
+}
+
+func (s *Store) receiptByKey(ctx context.Context, workflowID, key string) (procedure.Receipt, bool, error) {
+	return receiptByKey(s.db.WithContext(ctx), workflowID, key)
+}
+
+func receiptByKey(db *gorm.DB, workflowID, key string) (procedure.Receipt, bool, error) {
+	var rows []struct {
+		Receipt    string
+		ReceivedAt time.Time
+	}
+	if err := db.Table("comments").Select("receipt, received_at").
+		Where("workflow_id = ? AND idempotency_key = ?", workflowID, key).Limit(1).Find(&rows).Error; err != nil {
+		return procedure.Receipt{}, false, fmt.Errorf("look up comment by key: %w", err)
+	}
+	if len(rows) == 0 {
+		return procedure.Receipt{}, false, nil
+	}
+	return procedure.Receipt{Receipt: rows[0].Receipt, Decision: workflowID[:strings.IndexByte(workflowID, '/')], Round: roundOf(workflowID),
+		ReceivedAt: rows[0].ReceivedAt.UTC(), Duplicate: true}, true, nil
+}
+
+// receiptAlphabet is Crockford's base32: no I, L, O or U to misread when a receipt is read
+// out over the telephone.
+var receiptAlphabet = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// newReceipt returns a receipt number such as YJ-7K3M-Q9XT-2ABC-D4EF: 80 random bits, so
+// receipts cannot be guessed to read someone else's comment.
+func newReceipt() string {
+	raw := make([]byte, 10)
+	_, _ = rand.Read(raw)
+	s := receiptAlphabet.EncodeToString(raw)
+	return "YJ-" + s[0:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16]
+}
+
+// clientHash keys the client's address with the round's salt: enough to see a flood from
+// one source, not to recover the address once the salt is erased.
+func clientHash(salt, client string) string {
+	if client == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, []byte(salt))
+	m.Write([]byte(client))
+	return hex.EncodeToString(m.Sum(nil))[:16]
+}
