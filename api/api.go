@@ -83,6 +83,13 @@ type Options struct {
 	RateLimit float64
 	// Ledger signs the ledger's checkpoints; nil serves no /audit routes.
 	Ledger *audit.Ledger
+	// Intake takes public comments; with Comments nil, the comment routes answer 503.
+	Intake CommentIntake
+	// Comments keeps public comments and their dispositions.
+	Comments CommentStore
+	// PublicRateLimit is how many requests a second one client address may make to the
+	// public routes, with bursts of twice as many. Zero means 5.
+	PublicRateLimit float64
 }
 
 // Server holds the dependencies the handlers share.
@@ -96,12 +103,15 @@ type Server struct {
 	verifier        *Verifier
 	spec            *spec
 	ledger          *audit.Ledger
+	intake          CommentIntake
+	comments        CommentStore
 }
 
 // New builds the HTTP handler.
 func New(opts Options) http.Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
-		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger}
+		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger,
+		intake: opts.Intake, comments: opts.Comments}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -111,6 +121,9 @@ func New(opts Options) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	// Behind a reverse proxy on a private network the client is the last untrusted address in
+	// X-Forwarded-For; a direct client's own address is used otherwise.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.Use(middleware.Recover())
 	e.Use(echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
 		Namespace:  "decisionflow",
@@ -124,6 +137,7 @@ func New(opts Options) http.Handler {
 		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate, rateLimit(opts.RateLimit))
 		s.routes(v1)
 		s.documentRoutes(e, v1)
+		s.publicRoutes(e, opts.PublicRateLimit)
 		e.GET("/api/v1/openapi.json", s.spec.serve)
 		s.spec.addRemaining(e)
 	}
@@ -137,6 +151,7 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.decisionReads(decision)
 	s.draftingRoutes(decision)
 	s.participationRoutes(decision)
+	s.commentRoutes(decision)
 	s.expertRoutes(decision)
 	s.riskRoutes(decision)
 	s.legalityRoutes(decision)

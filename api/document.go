@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"decisionflow/procedure"
 
@@ -120,4 +122,30 @@ func (s *Server) downloadDocument(c echo.Context) error {
 	}
 	c.Response().Header().Set("ETag", `"`+sha+`"`)
 	return c.Blob(http.StatusOK, mediaType, content)
+}
+
+// fileGenerated files a document the engine wrote (a report), as filed by the person whose
+// request produced it.
+func (s *Server) fileGenerated(ctx context.Context, number, kind, name string, content []byte, by procedure.Actor) (procedure.Document, error) {
+	sum := sha256.Sum256(content)
+	d := procedure.Document{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)), MediaType: "text/plain; charset=utf-8",
+		Name: name, Kind: kind, UploadedBy: by.ID, UploadedAt: time.Now()}
+	return d, s.store.FileDocument(ctx, number, d, content)
+}
+
+// draftText returns the text of a cited document if it is stored and plain text; ok is false
+// for any other document.
+func (s *Server) draftText(ctx context.Context, cited string) (string, bool, error) {
+	sha := bareSHA(cited)
+	if procedure.ValidateSHA256(sha) != nil {
+		return "", false, nil
+	}
+	mediaType, content, err := s.store.DocumentContent(ctx, sha)
+	if procedure.IsCode(err, procedure.ENotFound) {
+		return "", false, nil
+	}
+	if err != nil || !strings.HasPrefix(mediaType, "text/plain") || !utf8.Valid(content) {
+		return "", false, err
+	}
+	return string(content), true, nil
 }

@@ -20,6 +20,7 @@ var statusByCode = map[string]int{
 	procedure.EFailedPrecondition: http.StatusConflict,
 	procedure.EUnavailable:        http.StatusServiceUnavailable,
 	procedure.EInternal:           http.StatusInternalServerError,
+	procedure.EResourceExhausted:  http.StatusTooManyRequests,
 }
 
 // Problem is an RFC 7807 problem response, with the message in Chinese and English.
@@ -38,6 +39,8 @@ type Problem struct {
 	Code string `json:"code"`
 	// Instance is the request path.
 	Instance string `json:"instance"`
+	// Fields are facts the client may act on, e.g. a comment period's opens and closes.
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // handleError is echo's error handler: every error a handler returns ends here.
@@ -56,9 +59,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p := Problem{
 		Type: "urn:decisionflow:problem:" + pe.Code, Title: http.StatusText(status), Status: status,
-		Detail: pe.Message, DetailEN: pe.MessageEN, Code: pe.Code, Instance: c.Request().URL.Path,
+		Detail: pe.Message, DetailEN: pe.MessageEN, Code: pe.Code, Instance: c.Request().URL.Path, Fields: pe.Fields,
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		// Nothing of the request was kept; a second is long enough for a batch to commit.
+		c.Response().Header().Set("Retry-After", "1")
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

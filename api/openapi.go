@@ -58,6 +58,9 @@ func (sp *spec) add(method, echoPath, summary string, body any, roles []procedur
 	path := pathParam.ReplaceAllString(echoPath, "{$1}")
 	op := openapi3.NewOperation()
 	op.Summary = summary
+	if strings.HasPrefix(echoPath, "/api/v1/public/") {
+		op.Security = openapi3.NewSecurityRequirements() // no token: the public's routes
+	}
 	if len(roles) > 0 {
 		names := make([]string, 0, len(roles))
 		for _, r := range roles {

@@ -36,6 +36,11 @@ type Config struct {
 	ShutdownTimeout time.Duration `env:"DECISIONFLOW_SHUTDOWN_TIMEOUT" envDefault:"10s"`
 	// RateLimit is how many API requests a second one person may make (bursts of twice as many).
 	RateLimit float64 `env:"DECISIONFLOW_RATE_LIMIT" envDefault:"100"`
+	// PublicRateLimit is how many public requests (comments, notices) a second one client
+	// address may make (bursts of twice as many).
+	PublicRateLimit float64 `env:"DECISIONFLOW_PUBLIC_RATE_LIMIT" envDefault:"5"`
+	// CommentQueue bounds the comments waiting to be written; beyond it the intake answers 429.
+	CommentQueue int `env:"DECISIONFLOW_COMMENT_QUEUE" envDefault:"20000"`
 	// LedgerKey is the secret key checkpoints of the audit ledger are signed with (made by
 	// `decisionflow audit keygen`); under dev it is generated into the data directory.
 	LedgerKey string `env:"DECISIONFLOW_LEDGER_KEY"`
@@ -149,6 +154,8 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", c.Auth.Audience, "required token audience (DECISIONFLOW_JWT_AUDIENCE)")
 	fs.StringVar(&c.LedgerKey, "ledger-key", c.LedgerKey, "secret key of the audit ledger (DECISIONFLOW_LEDGER_KEY)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "API requests a second per person (DECISIONFLOW_RATE_LIMIT)")
+	fs.Float64Var(&c.PublicRateLimit, "public-rate-limit", c.PublicRateLimit, "public requests a second per client address (DECISIONFLOW_PUBLIC_RATE_LIMIT)")
+	fs.IntVar(&c.CommentQueue, "comment-queue", c.CommentQueue, "comments waiting to be written before 429 (DECISIONFLOW_COMMENT_QUEUE)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "graceful stop limit (DECISIONFLOW_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.Temporal.Address, "temporal-address", c.Temporal.Address, "Temporal frontend (TEMPORAL_ADDRESS)")
 	fs.StringVar(&c.Temporal.Namespace, "temporal-namespace", c.Temporal.Namespace, "Temporal namespace (TEMPORAL_NAMESPACE)")
@@ -204,6 +211,12 @@ func (c *Config) validate(command string) error {
 			return need("TEMPORAL_NAMESPACE (--temporal-namespace)", c.Temporal.Namespace != "", "must not be empty")
 		},
 		func() error { return hostPort("TEMPORAL_ADDRESS (--temporal-address)", c.Temporal.Address) },
+		func() error {
+			return need("DECISIONFLOW_PUBLIC_RATE_LIMIT (--public-rate-limit)", c.PublicRateLimit > 0, "must be positive")
+		},
+		func() error {
+			return need("DECISIONFLOW_COMMENT_QUEUE (--comment-queue)", c.CommentQueue > 0, "must be positive")
+		},
 		func() error { return hostPort("DECISIONFLOW_TEMPORAL_LISTEN (--temporal-listen)", c.Temporal.Listen) },
 		func() error {
 			return need("TEMPORAL_TLS_KEY (--temporal-tls-key)", (c.Temporal.TLSCert == "") == (c.Temporal.TLSKey == ""),

@@ -33,6 +33,9 @@ type LegalitySubmission struct {
 	UnitOpinion string `json:"unit_opinion,omitempty"`
 	// SubmittedOn is the day of submission; the review period counts from it.
 	SubmittedOn Date `json:"submitted_on"`
+	// AdoptionReport is the SHA-256 of the latest public participation round's adoption
+	// report, attached by the engine from the record (R-10).
+	AdoptionReport string `json:"adoption_report,omitempty"`
 }
 
 // AdviserOpinion is a legal adviser's or public lawyer's signed opinion (R-21).
@@ -123,6 +126,9 @@ func (r *Record) ApplyLegalitySubmission(a Actor, s LegalitySubmission, at time.
 	s.SubmittedOn = DateOf(at)
 	if s.ProcedureStatement == "" {
 		s.ProcedureStatement = r.ProcedureStatement()
+	}
+	if r.Participation.Required && r.Participation.Done {
+		s.AdoptionReport = r.Participation.Report
 	}
 	r.Legality.Running, r.Legality.Done, r.Legality.Round, r.Legality.DraftVersion = true, false, r.Legality.Round+1, s.DraftVersion
 	_ = r.moveTo(StageLegalityReview)

@@ -1,6 +1,7 @@
 package procedure
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -191,3 +192,16 @@ func (p *Participation) ClosePeriod(c CommentCount) {
 
 // Deadline returns the time the comment period ends: the end of its last day in China.
 func (n Notice) Deadline() time.Time { return n.Closes.AddDays(1).Time() }
+
+// DeadlineExplanation says, in Chinese and English, how long the period runs and when
+// exactly it ends.
+func (n Notice) DeadlineExplanation() (zh, en string) {
+	days := int(n.Closes.Time().Sub(n.Opens.Time()).Hours()/24+0.5) + 1
+	zh = fmt.Sprintf("征求意见期自 %s 起至 %s 止，共 %d 日；截止日 24 时（北京时间）后提交的意见不予受理。", n.Opens, n.Closes, days)
+	en = fmt.Sprintf("Comments are taken from %s to %s, %d days; comments after midnight (Beijing time) at the end of %s are refused.", n.Opens, n.Closes, days, n.Closes)
+	if n.UrgencyReason != "" {
+		zh += "因" + n.UrgencyReason + "，征求意见期限依法缩短。"
+		en += " The period is shortened for urgency: " + n.UrgencyReason + "."
+	}
+	return zh, en
+}

@@ -130,8 +130,17 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		}
 	}
 
-	handler := api.New(api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
-		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier, RateLimit: cfg.RateLimit, Ledger: ledgerKey})
+	opts := api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
+		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier, RateLimit: cfg.RateLimit, Ledger: ledgerKey,
+		Comments: st, PublicRateLimit: cfg.PublicRateLimit}
+	if cmd != "worker" {
+		// Stopped after the HTTP server (stops run in reverse order), so every comment a
+		// request is waiting on is written before the store closes.
+		intake := st.StartIntake(store.IntakeOptions{QueueSize: cfg.CommentQueue})
+		p.onStop("comment intake", func(context.Context) error { intake.Close(); return nil })
+		opts.Intake = intake
+	}
+	handler := api.New(opts)
 	addr, serveErr := serveHTTP(ln, handler, p)
 	m.printReady(cmd, cfg, addr, hostPort)
 	if m.Ready != nil {

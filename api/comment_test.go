@@ -1,0 +1,241 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"decisionflow/api"
+	"decisionflow/procedure"
+	"decisionflow/store"
+	"decisionflow/store/storetest"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+)
+
+// commentFixture serves the API over a real SQLite store with a running intake, and one
+// decision whose consultation opened yesterday.
+type commentFixture struct {
+	*fixture
+	st     *store.Store
+	intake *store.Intake
+	wf     string
+}
+
+const commentDecision = "BD-2026-31"
+
+func newCommentFixture(t testing.TB, publicRate float64) *commentFixture {
+	st := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	d, err := procedure.NewDecision(commentDecision, "停车管理办法", time.Now())
+	require.NoError(t, err)
+	require.NoError(t, st.CreateDecision(ctx, d))
+	today := procedure.DateOf(time.Now())
+	n := procedure.Notice{Draft: "sha256:" + strings.Repeat("d", 64), Explanation: strings.Repeat("e", 64), HowToComment: "网上提交",
+		Opens: today.AddDays(-1), Closes: today.AddDays(29)}
+	payload, _ := json.Marshal(n)
+	wf := commentDecision + "/participation/1"
+	require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: commentDecision, WorkflowID: wf, Seq: 1, Payload: string(payload),
+		Event: procedure.Event{At: time.Now(), Kind: "consultation_notice", DraftVersion: 1, Stage: procedure.StageConsultation}}))
+	intake := st.StartIntake(store.IntakeOptions{})
+	t.Cleanup(intake.Close)
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	tt, _ := t.(*testing.T)
+	f := &fixture{t: tt, as: &officialLi}
+	f.handler = api.New(api.Options{Temporal: stubClient{}, Store: st, Metrics: prometheus.NewRegistry(), Rulebooks: books,
+		DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), Intake: intake, Comments: st,
+		PublicRateLimit: publicRate})
+	return &commentFixture{fixture: f, st: st, intake: intake, wf: wf}
+}
+
+func (f *commentFixture) comment(body string, headers ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/public/consultations/"+commentDecision+"/comments", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestPublicComment(t *testing.T) {
+	f := newCommentFixture(t, 1000)
+	f.as = nil
+
+	rec, _ := f.do(http.MethodGet, "/api/v1/public/consultations", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Contains(t, rec.Body.String(), commentDecision)
+	rec, _ = f.do(http.MethodGet, "/api/v1/public/consultations/"+commentDecision, "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var notice api.NoticeResponse
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &notice))
+	require.True(t, notice.Open)
+	require.Contains(t, notice.Deadline, "24 时")
+	require.Equal(t, "/api/v1/public/consultations/"+commentDecision+"/documents/"+strings.Repeat("d", 64), notice.Documents["draft"])
+
+	// Text is normalised to NFC and control characters are stripped.
+	rec = f.comment(`{"text":"建议增加e\u0301停车位\u0007\u200b","clause":2,"contact":"138","publish":true}`)
+	require.Equal(t, http.StatusAccepted, rec.Code, rec.Body.String())
+	var r api.ReceiptResponse
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &r))
+	rec, _ = f.do(http.MethodGet, r.Lookup, "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var look api.ReceiptLookup
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &look))
+	require.Equal(t, "建议增加é停车位", look.Text)
+	require.Equal(t, 2, look.Clause)
+
+	first := f.comment(`{"text":"同一条意见"}`, "Idempotency-Key", "abc")
+	again := f.comment(`{"text":"同一条意见"}`, "Idempotency-Key", "abc")
+	require.Equal(t, http.StatusAccepted, again.Code)
+	var r1, r2 api.ReceiptResponse
+	require.NoError(t, json.Unmarshal(first.Body.Bytes(), &r1))
+	require.NoError(t, json.Unmarshal(again.Body.Bytes(), &r2))
+	require.Equal(t, r1.Receipt.Receipt, r2.Receipt.Receipt, "a resubmission gets the first receipt")
+
+	for body, status := range map[string]int{
+		`{"text":`:                  http.StatusBadRequest,
+		`{"text":"x","extra":1}`:    http.StatusBadRequest,
+		`{"text":"   "}`:            http.StatusUnprocessableEntity,
+		`{"text":"x","clause":-1}`:  http.StatusUnprocessableEntity,
+		`{"text":"` + strings.Repeat("长", procedure.MaxCommentRunes+1) + `"}`: http.StatusUnprocessableEntity,
+	} {
+		rec := f.comment(body)
+		require.Equal(t, status, rec.Code, "%.40s: %s", body, rec.Body.String())
+	}
+	rec = f.comment(`{"text":"` + strings.Repeat("x", 70000) + `"}`)
+	require.Equal(t, http.StatusRequestEntityTooLarge, rec.Code)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/public/consultations/BD-2026-99/comments", strings.NewReader(`{"text":"x"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rr := httptest.NewRecorder()
+	f.handler.ServeHTTP(rr, req)
+	require.Equal(t, http.StatusNotFound, rr.Code)
+
+	// After the close: 409 with the period's dates, and nothing kept.
+	_, err := f.st.SealComments(context.Background(), f.wf, time.Now())
+	require.NoError(t, err)
+	time.Sleep(1100 * time.Millisecond) // the intake's cached window expires
+	rec = f.comment(`{"text":"迟到的意见"}`)
+	require.Equal(t, http.StatusConflict, rec.Code)
+	var p api.Problem
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p))
+	require.Equal(t, notice.Notice.Closes.String(), p.Fields["closes"])
+	require.Contains(t, p.Detail, "已截止")
+}
+
+func TestPublicComment_Backpressure(t *testing.T) {
+	f := newCommentFixture(t, 2)
+	codes := map[int]int{}
+	for i := range 6 {
+		rec := f.comment(fmt.Sprintf(`{"text":"意见%d"}`, i))
+		codes[rec.Code]++
+		if rec.Code == http.StatusTooManyRequests {
+			require.Equal(t, "1", rec.Header().Get("Retry-After"))
+		}
+	}
+	require.Equal(t, map[int]int{http.StatusAccepted: 4, http.StatusTooManyRequests: 2}, codes, "a burst of twice the rate, then 429")
+
+	// A full queue (here: a closed intake) refuses with 429 and keeps nothing.
+	g := newCommentFixture(t, 1000)
+	g.intake.Close()
+	rec := g.comment(`{"text":"意见"}`)
+	require.Equal(t, http.StatusTooManyRequests, rec.Code)
+	require.Equal(t, "1", rec.Header().Get("Retry-After"))
+}
+
+func TestOfficials_CommentsClustersDispositions(t *testing.T) {
+	f := newCommentFixture(t, 1000)
+	campaign := "我们坚决反对在幸福小区东门设置收费停车场，请政府重新考虑居民的出行需求。"
+	for _, text := range []string{campaign, campaign, "我们坚决反对在幸福小区西门设置收费停车场，请政府重新考虑居民的出行需求。", "建议夜间免费停车。"} {
+		require.Equal(t, http.StatusAccepted, f.comment(`{"text":"`+text+`","contact":"13800000000"}`).Code)
+	}
+	base := "/api/v1/decisions/" + commentDecision + "/participation/1"
+
+	rec, _ := f.do(http.MethodGet, base+"/comments?q=免费停车", "", "")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var page api.CommentPage
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &page))
+	require.Len(t, page.Items, 1)
+	require.Equal(t, "13800000000", page.Items[0].Contact, "officials see the contact")
+
+	f.as = &procedure.Actor{ID: "zhao", Roles: []procedure.Role{procedure.RoleExpert}}
+	rec, _ = f.do(http.MethodGet, base+"/comments", "", "")
+	require.Equal(t, http.StatusForbidden, rec.Code, "experts do not read commenters' contacts")
+	f.as = &officialLi
+
+	rec, _ = f.do(http.MethodGet, base+"/clusters?min_size=2", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var clusters api.ListResponse[procedure.Cluster]
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &clusters))
+	require.Len(t, clusters.Items, 1)
+	require.EqualValues(t, 3, clusters.Items[0].Size)
+
+	rec, p := f.do(http.MethodPost, base+"/dispositions", jsonType, fmt.Sprintf(`{"clusters":[%d],"disposition":"not_adopted"}`, clusters.Items[0].ID))
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	require.Contains(t, p.Detail, "R-10")
+	rec, _ = f.do(http.MethodPost, base+"/dispositions", jsonType, `{"comments":[1],"disposition":"maybe"}`)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "an unknown disposition")
+	rec, _ = f.do(http.MethodPost, base+"/dispositions", jsonType, fmt.Sprintf(`{"clusters":[%d],"disposition":"not_adopted","reason":"系规划要求"}`, clusters.Items[0].ID))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	f.as = &auditorWu
+	rec, _ = f.do(http.MethodPost, base+"/dispositions", jsonType, `{"comments":[4],"disposition":"adopted"}`)
+	require.Equal(t, http.StatusForbidden, rec.Code)
+	f.as = &officialLi
+
+	rec, _ = f.do(http.MethodGet, base+"/adoption-summary", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var sum procedure.AdoptionSummary
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &sum))
+	require.Equal(t, procedure.DispositionCounts{Comments: 4, NotAdopted: 3, Undisposed: 1}, sum.Totals)
+
+	rec, p = f.do(http.MethodPost, base+"/adoption-report", jsonType, "{}")
+	require.Equal(t, http.StatusConflict, rec.Code, "the report waits for the period's close")
+	require.Contains(t, p.Detail, "R-10")
+
+	rec, _ = f.do(http.MethodGet, base+"/comments/export?format=csv", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")
+	require.Len(t, lines, 5)
+	require.True(t, strings.HasPrefix(lines[0], "\uFEFFid,receipt"))
+	require.Contains(t, rec.Body.String(), "系规划要求")
+	rec, _ = f.do(http.MethodGet, base+"/comments/export?format=json&disposition=none", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var exported []procedure.CommentView
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &exported))
+	require.Len(t, exported, 1)
+	require.Equal(t, "建议夜间免费停车。", exported[0].Text)
+}
+
+// FuzzComment sends arbitrary bodies, keys and content types to the comment endpoint: the
+// answer is never a 500, and a 202 always carries a receipt that can be looked up.
+func FuzzComment(f *testing.F) {
+	fx := newCommentFixture(f, 1e9)
+	for _, seed := range []string{`{"text":"意见"}`, `{"text":"x","clause":3,"contact":"c","publish":true}`, `{"text":""}`, `{}`, `[]`,
+		`{"text":"\u0000\u202e"}`, `{"text":1}`, `{"clause":1e99}`, "\xff\xfe", `{"text":"a"}{"text":"b"}`} {
+		f.Add(seed, "", "application/json")
+	}
+	f.Fuzz(func(t *testing.T, body, key, contentType string) {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/public/consultations/"+commentDecision+"/comments", strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		if key != "" && !strings.ContainsAny(key, "\r\n\x00") {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		rec := httptest.NewRecorder()
+		fx.handler.ServeHTTP(rec, req)
+		require.Less(t, rec.Code, 500, "%q: %s", body, rec.Body.String())
+		if rec.Code == http.StatusAccepted {
+			var r api.ReceiptResponse
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &r))
+			_, err := fx.st.CommentByReceipt(context.Background(), r.Receipt.Receipt)
+			require.NoError(t, err)
+		}
+	})
+}

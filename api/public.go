@@ -1,0 +1,268 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"decisionflow/procedure"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/time/rate"
+)
+
+// CommentIntake takes public comments durably.
+type CommentIntake interface {
+	// Submit stores a comment on the decision's current round and returns its receipt once
+	// it is durable.
+	Submit(ctx context.Context, decision, client string, c procedure.Comment) (procedure.Receipt, error)
+	// Consultation returns the decision's latest round, cached.
+	Consultation(ctx context.Context, decision string) (procedure.Consultation, error)
+}
+
+// CommentRequest is a public comment as submitted.
+type CommentRequest struct {
+	// Text is the comment, up to 10,000 characters.
+	Text string `json:"text"`
+	// Clause is the number of the draft's clause the comment concerns; 0 or absent for the
+	// draft as a whole.
+	Clause int `json:"clause,omitempty"`
+	// Contact is how the unit may reach the commenter; never published.
+	Contact string `json:"contact,omitempty"`
+	// Publish allows the unit to publish the text (without the contact).
+	Publish bool `json:"publish,omitempty"`
+}
+
+// ReceiptResponse answers an accepted comment.
+type ReceiptResponse struct {
+	procedure.Receipt
+	// Lookup is where the commenter can look the comment up.
+	Lookup string `json:"lookup"`
+}
+
+// NoticeResponse is a consultation as the public reads it.
+type NoticeResponse struct {
+	// Decision is the decision number.
+	Decision string `json:"decision"`
+	// Title is the decision's title.
+	Title string `json:"title"`
+	// Round is the participation round.
+	Round int `json:"round"`
+	// DraftVersion is the draft consulted on.
+	DraftVersion int `json:"draft_version"`
+	// Notice is the notice as published.
+	Notice procedure.Notice `json:"notice"`
+	// Open says whether comments are taken now.
+	Open bool `json:"open"`
+	// Deadline explains the deadline, Chinese and English.
+	Deadline string `json:"deadline"`
+	// DeadlineEN explains the deadline in English.
+	DeadlineEN string `json:"deadline_en"`
+	// ClosesAt is the instant after which comments are refused.
+	ClosesAt time.Time `json:"closes_at"`
+	// Documents are where the draft, its explanation and, once in, the adoption report are read.
+	Documents map[string]string `json:"documents"`
+	// Clauses are the draft's numbered clauses, when it was split into them.
+	Clauses []procedure.Clause `json:"clauses,omitempty"`
+	// Comments is the number of comments received, known once the period is over.
+	Comments int64 `json:"comments,omitempty"`
+}
+
+// publicRoutes mounts the routes the public uses without a token, each client (by address)
+// limited to perClient requests a second.
+func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
+	g := e.Group("/api/v1/public", middleware.BodyLimit("64K"), publicRateLimit(perClient))
+	g.GET("/consultations", s.openConsultations)
+	g.GET("/consultations/:number", s.consultationNotice)
+	g.GET("/consultations/:number/documents/:sha256", s.consultationDocument)
+	// The body is checked by decodeJSON and procedure.CheckComment rather than by the OpenAPI
+	// validator: this is the route a flood hits, and the check costs more than the rest of
+	// the request.
+	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/comments", "提交意见 / submit a comment", CommentRequest{}, nil)
+	g.POST("/consultations/:number/comments", s.submitComment)
+	g.GET("/receipts/:receipt", s.receipt)
+}
+
+// publicRateLimit limits each client address to perClient requests a second, bursts of
+// twice as many; beyond it the API answers 429 with Retry-After.
+func publicRateLimit(perClient float64) echo.MiddlewareFunc {
+	if perClient <= 0 {
+		perClient = 5
+	}
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(perClient), Burst: int(2 * perClient), ExpiresIn: 3 * time.Minute,
+		}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", "1")
+			return procedure.Errorf(procedure.EResourceExhausted, "提交过于频繁，请稍后重试", "too many requests from this address; retry shortly")
+		},
+	})
+}
+
+func (s *Server) requireIntake() error {
+	if s.intake == nil || s.comments == nil {
+		return procedure.Errorf(procedure.EUnavailable, "意见征集服务未启用", "the comment service is not running here")
+	}
+	return nil
+}
+
+func (s *Server) openConsultations(c echo.Context) error {
+	if err := s.requireIntake(); err != nil {
+		return err
+	}
+	page, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	items, err := s.comments.OpenConsultations(c.Request().Context(), time.Now(), page)
+	if err != nil {
+		return err
+	}
+	out := make([]NoticeResponse, 0, len(items))
+	for _, it := range items {
+		out = append(out, noticeOf(it, nil))
+	}
+	return c.JSON(http.StatusOK, ListResponse[NoticeResponse]{Items: out, Page: page.Number, PageSize: page.Size})
+}
+
+// publicConsultation returns the decision's latest round; drills do not exist for the public.
+func (s *Server) publicConsultation(c echo.Context) (procedure.Consultation, error) {
+	if err := s.requireIntake(); err != nil {
+		return procedure.Consultation{}, err
+	}
+	number := c.Param("number")
+	if err := procedure.ValidateNumber(number); err != nil {
+		return procedure.Consultation{}, err
+	}
+	cons, err := s.comments.LatestConsultation(c.Request().Context(), number)
+	if err == nil && cons.Drill {
+		err = procedure.Errorf(procedure.ENotFound, "该决策事项的征求意见不存在", "consultation of this decision not found")
+	}
+	return cons, err
+}
+
+func (s *Server) consultationNotice(c echo.Context) error {
+	cons, err := s.publicConsultation(c)
+	if err != nil {
+		return err
+	}
+	clauses, err := s.comments.Clauses(c.Request().Context(), cons.Decision, cons.DraftVersion)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, noticeOf(cons, clauses))
+}
+
+func noticeOf(cons procedure.Consultation, clauses []procedure.Clause) NoticeResponse {
+	base := "/api/v1/public/consultations/" + cons.Decision + "/documents/"
+	docs := map[string]string{"draft": base + bareSHA(cons.Notice.Draft), "explanation": base + bareSHA(cons.Notice.Explanation)}
+	if cons.Report != "" {
+		docs["adoption_report"] = base + bareSHA(cons.Report)
+	}
+	zh, en := cons.Notice.DeadlineExplanation()
+	r := NoticeResponse{Decision: cons.Decision, Title: cons.Title, Round: cons.Round, DraftVersion: cons.DraftVersion, Notice: cons.Notice,
+		Open: cons.CheckOpen(time.Now()) == nil, Deadline: zh, DeadlineEN: en, ClosesAt: cons.ClosesAt, Documents: docs, Clauses: clauses}
+	if cons.Sealed {
+		r.Comments = cons.Comments
+	}
+	return r
+}
+
+// consultationDocument serves the documents a notice publishes, and nothing else.
+func (s *Server) consultationDocument(c echo.Context) error {
+	cons, err := s.publicConsultation(c)
+	if err != nil {
+		return err
+	}
+	sha := c.Param("sha256")
+	if procedure.ValidateSHA256(sha) != nil || (sha != bareSHA(cons.Notice.Draft) && sha != bareSHA(cons.Notice.Explanation) && sha != bareSHA(cons.Report)) {
+		return procedure.Errorf(procedure.ENotFound, "文件不存在或未公开", "document not found or not published")
+	}
+	typ, content, err := s.store.DocumentContent(c.Request().Context(), sha)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, typ, content)
+}
+
+// submitComment takes a public comment: normalised, checked, and answered 202 with a receipt
+// only once it is durable.
+func (s *Server) submitComment(c echo.Context) error {
+	if err := s.requireIntake(); err != nil {
+		return err
+	}
+	number := c.Param("number")
+	if err := procedure.ValidateNumber(number); err != nil {
+		return err
+	}
+	var req CommentRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	key := c.Request().Header.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey {
+		return procedure.Errorf(procedure.EMalformed, "Idempotency-Key 过长", "Idempotency-Key is too long")
+	}
+	comment := procedure.Comment{Text: procedure.CleanText(norm.NFC.String(req.Text)), Clause: req.Clause,
+		Contact: procedure.CleanText(norm.NFC.String(req.Contact)), Publish: req.Publish, IdempotencyKey: key}
+	if err := procedure.CheckComment(comment); err != nil {
+		return err
+	}
+	r, err := s.intake.Submit(c.Request().Context(), number, c.RealIP(), comment)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, ReceiptResponse{Receipt: r, Lookup: "/api/v1/public/receipts/" + r.Receipt})
+}
+
+// receiptPattern is the form of a receipt number.
+var receiptPattern = regexp.MustCompile(`^YJ-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$`)
+
+// ReceiptLookup is what a commenter sees of their comment.
+type ReceiptLookup struct {
+	// Receipt is the receipt number.
+	Receipt string `json:"receipt"`
+	// Decision and Round say what was commented on.
+	Decision string `json:"decision"`
+	// Round is the participation round.
+	Round int `json:"round"`
+	// Clause is the clause commented on.
+	Clause int `json:"clause,omitempty"`
+	// Text is the comment as stored.
+	Text string `json:"text"`
+	// ReceivedAt is when it was taken.
+	ReceivedAt time.Time `json:"received_at"`
+	// Disposition is how it was disposed of, once it was.
+	Disposition procedure.Disposition `json:"disposition,omitempty"`
+	// Reason explains the disposition.
+	Reason string `json:"reason,omitempty"`
+}
+
+func (s *Server) receipt(c echo.Context) error {
+	if err := s.requireIntake(); err != nil {
+		return err
+	}
+	r := strings.ToUpper(c.Param("receipt"))
+	if !receiptPattern.MatchString(r) {
+		return procedure.Errorf(procedure.EMalformed, "回执号格式不正确，应如 YJ-7K3M-Q9XT-2ABC-D4EF", "a receipt looks like YJ-7K3M-Q9XT-2ABC-D4EF")
+	}
+	v, err := s.comments.CommentByReceipt(c.Request().Context(), r)
+	if err != nil {
+		return err
+	}
+	number, _, _ := strings.Cut(v.WorkflowID, "/")
+	var round int
+	_, _ = fmt.Sscanf(v.WorkflowID[strings.LastIndexByte(v.WorkflowID, '/')+1:], "%d", &round)
+	return c.JSON(http.StatusOK, ReceiptLookup{Receipt: v.Receipt, Decision: number, Round: round, Clause: v.Clause, Text: v.Text,
+		ReceivedAt: v.ReceivedAt, Disposition: v.Disposition, Reason: v.Reason})
+}
+
+// bareSHA is a cited document's hash without the "sha256:" acts may prefix it with.
+func bareSHA(cited string) string { return strings.TrimPrefix(cited, "sha256:") }
