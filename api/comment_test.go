@@ -102,10 +102,10 @@ func TestPublicComment(t *testing.T) {
 	require.Equal(t, r1.Receipt.Receipt, r2.Receipt.Receipt, "a resubmission gets the first receipt")
 
 	for body, status := range map[string]int{
-		`{"text":`:                  http.StatusBadRequest,
-		`{"text":"x","extra":1}`:    http.StatusBadRequest,
-		`{"text":"   "}`:            http.StatusUnprocessableEntity,
-		`{"text":"x","clause":-1}`:  http.StatusUnprocessableEntity,
+		`{"text":`:                 http.StatusBadRequest,
+		`{"text":"x","extra":1}`:   http.StatusBadRequest,
+		`{"text":"   "}`:           http.StatusUnprocessableEntity,
+		`{"text":"x","clause":-1}`: http.StatusUnprocessableEntity,
 		`{"text":"` + strings.Repeat("长", procedure.MaxCommentRunes+1) + `"}`: http.StatusUnprocessableEntity,
 	} {
 		rec := f.comment(body)

@@ -2,7 +2,7 @@ package procedure
 
 import (
 	"crypto/sha256"
-		"encoding/hex"
+	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
