@@ -60,20 +60,19 @@ func NewConsultation(decision, workflowID string, round, draftVersion int, n Not
 
 // CheckOpen refuses a comment outside the period, with the period's dates in the error.
 func (c Consultation) CheckOpen(at time.Time) error {
-	fields := map[string]string{"opens": c.Notice.Opens.String(), "closes": c.Notice.Closes.String()}
+	var e *Error
 	switch {
 	case at.Before(c.OpensAt):
-		e := Errorf(EFailedPrecondition, "征求意见尚未开始：意见征集期为 %s 至 %s", "the comment period has not begun: it runs from %s to %s",
+		e = Errorf(EFailedPrecondition, "征求意见尚未开始：意见征集期为 %s 至 %s", "the comment period has not begun: it runs from %s to %s",
 			c.Notice.Opens, c.Notice.Closes)
-		e.Fields = fields
-		return e
 	case c.Sealed || !at.Before(c.ClosesAt):
-		e := Errorf(EFailedPrecondition, "征求意见已截止：意见征集期为 %s 至 %s", "the comment period is over: it ran from %s to %s",
+		e = Errorf(EFailedPrecondition, "征求意见已截止：意见征集期为 %s 至 %s", "the comment period is over: it ran from %s to %s",
 			c.Notice.Opens, c.Notice.Closes)
-		e.Fields = fields
-		return e
+	default:
+		return nil
 	}
-	return nil
+	e.Fields = map[string]string{"opens": c.Notice.Opens.String(), "closes": c.Notice.Closes.String()}
+	return e
 }
 
 // Comment is one public comment as received and stored.
@@ -353,14 +352,14 @@ func mix64(x uint64) uint64 {
 // TextHash is the SHA-256 of a comment's text with letters lower-cased and everything but
 // letters, digits and Han removed: the key of exact duplicates.
 func TextHash(text string) string {
-	h := sha256.New()
-	var buf [4]byte
+	buf := make([]byte, 0, len(text))
 	for _, r := range text {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			h.Write(utf8.AppendRune(buf[:0], unicode.ToLower(r)))
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
 }
 
 // CommentCount is what the participation workflow learns of the comments when the period

@@ -67,6 +67,9 @@ const commentSelect = `c.id, c.workflow_id, c.receipt, c.clause, c.body, c.conta
 	(d.comment_id IS NULL AND cd.cluster_id IS NOT NULL) AS by_cluster, cl.to_clause, cl.status AS clause_status`
 
 func (s *Store) commentQuery(ctx context.Context, workflowID string) (*gorm.DB, error) {
+	if err := s.indexPending(ctx); err != nil {
+		return nil, err
+	}
 	c, err := s.Consultation(ctx, workflowID)
 	if err != nil {
 		return nil, err
@@ -105,7 +108,7 @@ func (s *Store) Comments(ctx context.Context, workflowID string, f CommentFilter
 func (s *Store) filterComments(q *gorm.DB, f CommentFilter) *gorm.DB {
 	if terms := procedure.SearchTerms(f.Query); len(terms) > 0 {
 		if s.dialect == Postgres {
-			q = q.Where("c.search @@ to_tsquery('simple', ?)", tsQuery(terms))
+			q = q.Joins("JOIN comment_search s ON s.comment_id = c.id").Where("s.search @@ to_tsquery('simple', ?)", tsQuery(terms))
 		} else {
 			q = q.Where("c.body LIKE ? ESCAPE '\\'", "%"+likeEscape(f.Query)+"%")
 		}

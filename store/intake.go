@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +18,8 @@ import (
 
 	"decisionflow/procedure"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -47,6 +48,11 @@ type Intake struct {
 	wg      sync.WaitGroup
 	windows sync.Map // decision number → *window
 	stats   IntakeStats
+	// The search indexer runs beside the writers on Postgres.
+	indexer   sync.WaitGroup
+	stopIndex chan struct{}
+	lastBatch atomic.Int64 // UnixNano of the last batch committed
+	stopOnce  sync.Once
 }
 
 // IntakeStats counts what the intake did since it started.
@@ -97,12 +103,42 @@ func (s *Store) StartIntake(opts IntakeOptions) *Intake {
 			opts.Writers = 1
 		}
 	}
-	in := &Intake{s: s, opts: opts, queue: make(chan *pendingComment, opts.QueueSize)}
+	in := &Intake{s: s, opts: opts, queue: make(chan *pendingComment, opts.QueueSize), stopIndex: make(chan struct{})}
 	for range opts.Writers {
 		in.wg.Add(1)
 		go in.run()
 	}
+	if s.dialect == Postgres {
+		in.indexer.Add(1)
+		go in.index()
+	}
 	return in
+}
+
+// index keeps the search index behind the intake until Close. While comments are pouring
+// in it indexes one batch a tick, leaving the machine to the intake; once the flood passes
+// it catches up at full speed. A search indexes whatever is still pending before it reads.
+func (in *Intake) index() {
+	defer in.indexer.Done()
+	for {
+		busy := time.Since(time.Unix(0, in.lastBatch.Load())) < time.Second
+		limit := 20
+		if busy {
+			limit = 1
+		}
+		n, err := in.s.IndexComments(context.Background(), limit)
+		if err != nil {
+			in.s.logError("indexing comments failed", err)
+		}
+		if n > 0 && err == nil && !busy {
+			continue
+		}
+		select {
+		case <-in.stopIndex:
+			return
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // Stats returns the intake's counters.
@@ -117,6 +153,8 @@ func (in *Intake) Close() {
 	}
 	in.mu.Unlock()
 	in.wg.Wait()
+	in.stopOnce.Do(func() { close(in.stopIndex) })
+	in.indexer.Wait()
 }
 
 // Consultation returns the decision's latest round from the cache or the store.
@@ -162,12 +200,9 @@ func (in *Intake) Submit(ctx context.Context, decision, client string, c procedu
 			return procedure.Receipt{}, err
 		}
 	}
+	// A resubmitted Idempotency-Key is found by the batch's insert, not by a look-up here:
+	// under load a query per comment would cost more than the write itself.
 	c.WorkflowID, c.ReceivedAt, c.Receipt, c.Client = w.c.WorkflowID, now, newReceipt(), clientHash(w.salt, client)
-	if c.IdempotencyKey != "" {
-		if r, ok, err := in.s.receiptByKey(ctx, c.WorkflowID, c.IdempotencyKey); err != nil || ok {
-			return r, err
-		}
-	}
 	p := &pendingComment{c: c, done: make(chan intakeResult, 1)}
 	if !in.enqueue(p) {
 		in.stats.Refused.Add(1)
@@ -244,6 +279,7 @@ func (in *Intake) write(batch []*pendingComment) {
 		return
 	}
 	in.stats.Batches.Add(1)
+	in.lastBatch.Store(time.Now().UnixNano())
 	for i, p := range batch {
 		switch {
 		case results[i].err != nil:
@@ -268,18 +304,55 @@ func (s *Store) writeComments(ctx context.Context, batch []*pendingComment) ([]i
 		}
 		byRound[p.c.WorkflowID] = append(byRound[p.c.WorkflowID], i)
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	write := func(tx *gorm.DB, copier copyFunc) error {
 		for _, wf := range rounds {
-			if err := s.writeRound(tx, wf, batch, byRound[wf], results); err != nil {
+			if err := s.writeRound(tx, copier, wf, batch, byRound[wf], results); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
-	return results, err
+	}
+	if s.dialect != Postgres {
+		return results, s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return write(tx, nil) })
+	}
+	return results, s.copyTransaction(ctx, write)
 }
 
-func (s *Store) writeRound(tx *gorm.DB, workflowID string, batch []*pendingComment, idx []int, results []intakeResult) error {
+// copyFunc COPYs rows into a table within the transaction.
+type copyFunc func(ctx context.Context, table string, columns []string, rows [][]any) (int64, error)
+
+// copyTransaction runs f in a transaction on one Postgres connection, giving it both a GORM
+// handle and COPY on that connection: COPY costs Postgres a fraction of what a multi-row
+// INSERT of the same rows does, and the flood is what the intake is for.
+func (s *Store) copyTransaction(ctx context.Context, f func(tx *gorm.DB, copier copyFunc) error) error {
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := s.db.WithContext(ctx).Session(&gorm.Session{})
+	tx.Statement.ConnPool = sqlTx
+	copier := func(ctx context.Context, table string, columns []string, rows [][]any) (int64, error) {
+		var n int64
+		err := conn.Raw(func(dc any) error {
+			var err error
+			n, err = dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+			return err
+		})
+		return n, err
+	}
+	if err := f(tx, copier); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+func (s *Store) writeRound(tx *gorm.DB, copier copyFunc, workflowID string, batch []*pendingComment, idx []int, results []intakeResult) error {
 	var row consultation
 	q := tx
 	if s.dialect == Postgres {
@@ -295,7 +368,15 @@ func (s *Store) writeRound(tx *gorm.DB, workflowID string, batch []*pendingComme
 		_ = json.Unmarshal([]byte(row.Notice), &n)
 		late := procedure.Consultation{Notice: n, Sealed: true}.CheckOpen(time.Now())
 		for _, i := range idx {
-			results[i] = intakeResult{err: late}
+			// A retry of a comment stored before the close still gets its receipt.
+			r, ok, err := receiptByKey(tx, workflowID, batch[i].c.IdempotencyKey)
+			if err != nil {
+				return err
+			}
+			results[i] = intakeResult{receipt: r, err: late}
+			if ok && batch[i].c.IdempotencyKey != "" {
+				results[i].err = nil
+			}
 		}
 		return nil
 	}
@@ -308,7 +389,13 @@ func (s *Store) writeRound(tx *gorm.DB, workflowID string, batch []*pendingComme
 	if err := tx.Table("comment_batches").Create(&b).Error; err != nil {
 		return fmt.Errorf("open comment batch: %w", err)
 	}
-	inserted, err := s.insertComments(tx, b.ID, batch, idx)
+	var inserted map[string]int64
+	var err error
+	if copier != nil {
+		inserted, err = copyComments(tx, copier, b.ID, batch, idx, results)
+	} else {
+		inserted, err = s.insertComments(tx, b.ID, batch, idx)
+	}
 	if err != nil {
 		return err
 	}
@@ -384,55 +471,113 @@ func (s *Store) insertComments(tx *gorm.DB, batchID int64, batch []*pendingComme
 }
 
 func (s *Store) insertStatement(batchID int64, batch []*pendingComment, idx []int) (string, []any) {
-	cols := commentColumns
-	if s.dialect == Postgres {
-		cols = append(cols[:len(cols):len(cols)], "search")
-	}
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO comments (" + strings.Join(cols, ", ") + ") VALUES ")
-	args := make([]any, 0, len(idx)*len(cols))
-	n := 0
-	param := func() string {
-		n++
-		if s.dialect == Postgres {
-			return "$" + strconv.Itoa(n)
-		}
-		return "?"
-	}
+	sb.WriteString("INSERT INTO comments (" + strings.Join(commentColumns, ", ") + ") VALUES ")
+	args := make([]any, 0, len(idx)*len(commentColumns))
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(commentColumns)), ", ") + ")"
 	for k, i := range idx {
 		c := batch[i].c
 		if k > 0 {
 			sb.WriteString(", ")
 		}
-		sb.WriteByte('(')
-		for j := range commentColumns {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(param())
-		}
-		var key any
-		if c.IdempotencyKey != "" {
-			key = c.IdempotencyKey
-		}
-		args = append(args, c.WorkflowID, c.Receipt, key, c.Clause, c.Text, c.Contact, c.Publish, c.Client,
-			strings.Join(c.Attachments, ","), procedure.TextHash(c.Text), batchID, c.ReceivedAt)
-		if s.dialect == Postgres {
-			sb.WriteString(", to_tsvector('simple', " + param() + ")")
-			args = append(args, strings.Join(procedure.SearchTerms(c.Text), " "))
-		}
-		sb.WriteByte(')')
+		sb.WriteString(row)
+		args = append(args, commentValues(c, batchID)...)
 	}
 	sb.WriteString(" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id, receipt")
 	return sb.String(), args
 }
+
+// commentValues are a comment's values in the order of commentColumns.
+func commentValues(c procedure.Comment, batchID int64) []any {
+	var key any
+	if c.IdempotencyKey != "" {
+		key = c.IdempotencyKey
+	}
+	return []any{c.WorkflowID, c.Receipt, key, c.Clause, c.Text, c.Contact, c.Publish, c.Client,
+		strings.Join(c.Attachments, ","), procedure.TextHash(c.Text), batchID, c.ReceivedAt}
+}
+
+// copyComments writes the comments at idx with COPY. COPY has no ON CONFLICT, so keys
+// already stored are answered first with their receipts, and a key repeated within the batch
+// is written once; a key racing in from another writer's batch makes the unique index fail
+// this transaction, and the retry answers it as a resubmission.
+func copyComments(tx *gorm.DB, copier copyFunc, batchID int64, batch []*pendingComment, idx []int, results []intakeResult) (map[string]int64, error) {
+	fresh, err := skipKnownKeys(tx, batch, idx, results)
+	if err != nil {
+		return nil, err
+	}
+	inserted := make(map[string]int64, len(fresh))
+	if len(fresh) == 0 {
+		return inserted, nil
+	}
+	var ids []int64
+	if err := tx.Raw("SELECT nextval('comments_id_seq') FROM generate_series(1, ?)", len(fresh)).Scan(&ids).Error; err != nil {
+		return nil, fmt.Errorf("allocate comment ids: %w", err)
+	}
+	slices.Sort(ids)
+	rows := make([][]any, len(fresh))
+	for k, i := range fresh {
+		c := batch[i].c
+		rows[k] = append([]any{ids[k]}, commentValues(c, batchID)...)
+		inserted[c.Receipt] = ids[k]
+	}
+	cols := append([]string{"id"}, commentColumns...)
+	if _, err := copier(tx.Statement.Context, "comments", cols, rows); err != nil {
+		return nil, fmt.Errorf("copy comments: %w", err)
+	}
+	return inserted, nil
+}
+
+// skipKnownKeys answers comments whose key is stored, or repeated earlier in the batch, and
+// returns the rest.
+func skipKnownKeys(tx *gorm.DB, batch []*pendingComment, idx []int, results []intakeResult) ([]int, error) {
+	var keys []string
+	for _, i := range idx {
+		if k := batch[i].c.IdempotencyKey; k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return idx, nil
+	}
+	workflowID := batch[idx[0]].c.WorkflowID
+	var known []struct {
+		IdempotencyKey string
+		Receipt        string
+		ReceivedAt     time.Time
+	}
+	if err := tx.Table("comments").Select("idempotency_key, receipt, received_at").
+		Where("workflow_id = ? AND idempotency_key IN ?", workflowID, keys).Scan(&known).Error; err != nil {
+		return nil, fmt.Errorf("look up comment keys: %w", err)
+	}
+	first := make(map[string]procedure.Receipt, len(known))
+	for _, k := range known {
+		first[k.IdempotencyKey] = procedure.Receipt{Receipt: k.Receipt, Decision: workflowID[:strings.IndexByte(workflowID, '/')],
+			Round: roundOf(workflowID), ReceivedAt: k.ReceivedAt.UTC(), Duplicate: true}
+	}
+	fresh := make([]int, 0, len(idx))
+	for _, i := range idx {
+		c := batch[i].c
+		if r, ok := first[c.IdempotencyKey]; ok && c.IdempotencyKey != "" {
+			results[i] = intakeResult{receipt: r}
+			continue
+		}
+		if c.IdempotencyKey != "" {
+			first[c.IdempotencyKey] = procedure.Receipt{Receipt: c.Receipt, Decision: workflowID[:strings.IndexByte(workflowID, '/')],
+				Round: roundOf(workflowID), ReceivedAt: c.ReceivedAt, Duplicate: true}
+		}
+		fresh = append(fresh, i)
+	}
+	return fresh, nil
+}
+
 
 // answerDuplicates answers comments whose Idempotency-Key was already stored with the first
 // receipt.
 func (s *Store) answerDuplicates(tx *gorm.DB, workflowID string, batch []*pendingComment, idx []int, inserted map[string]int64, results []intakeResult) error {
 	for _, i := range idx {
 		c := batch[i].c
-		if _, ok := inserted[c.Receipt]; ok {
+		if _, ok := inserted[c.Receipt]; ok || results[i].receipt.Receipt != "" {
 			continue
 		}
 		r, ok, err := receiptByKey(tx, workflowID, c.IdempotencyKey)
@@ -447,11 +592,10 @@ func (s *Store) answerDuplicates(tx *gorm.DB, workflowID string, batch []*pendin
 	return nil
 }
 
-func (s *Store) receiptByKey(ctx context.Context, workflowID, key string) (procedure.Receipt, bool, error) {
-	return receiptByKey(s.db.WithContext(ctx), workflowID, key)
-}
-
 func receiptByKey(db *gorm.DB, workflowID, key string) (procedure.Receipt, bool, error) {
+	if key == "" {
+		return procedure.Receipt{}, false, nil
+	}
 	var rows []struct {
 		Receipt    string
 		ReceivedAt time.Time

@@ -33,13 +33,11 @@ CREATE TABLE comments (
     client          TEXT        NOT NULL DEFAULT '',
     attachments     TEXT        NOT NULL DEFAULT '',
     text_hash       TEXT        NOT NULL,
-    search          TSVECTOR    NOT NULL,
     batch           BIGINT      NOT NULL,
     received_at     TIMESTAMPTZ NOT NULL
 );
 CREATE UNIQUE INDEX comments_idempotency_idx ON comments (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX comments_workflow_idx ON comments (workflow_id, id);
-CREATE INDEX comments_search_idx ON comments USING GIN (search);
 -- +goose StatementBegin
 CREATE FUNCTION comments_append_only() RETURNS trigger AS $$
 BEGIN
@@ -54,9 +52,20 @@ CREATE TABLE comment_batches (
     workflow_id TEXT        NOT NULL,
     count       INTEGER     NOT NULL DEFAULT 0,
     digest      TEXT        NOT NULL DEFAULT '',
+    indexed     BOOLEAN     NOT NULL DEFAULT FALSE,
     at          TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX comment_batches_workflow_idx ON comment_batches (workflow_id, id);
+CREATE INDEX comment_batches_unindexed_idx ON comment_batches (id) WHERE NOT indexed;
+
+-- The search index of comments, filled from committed batches just behind the intake, so that
+-- a flood of comments is not slowed by maintaining it.
+CREATE TABLE comment_search (
+    comment_id  BIGINT PRIMARY KEY,
+    workflow_id TEXT     NOT NULL,
+    search      TSVECTOR NOT NULL
+);
+CREATE INDEX comment_search_idx ON comment_search USING GIN (search);
 
 -- Clusters of exact and near-duplicate texts. A text (by its hash) joins one cluster; the
 -- cluster's representative is its first comment.
@@ -128,6 +137,7 @@ CREATE TABLE hearing_registrations (
 CREATE INDEX hearing_registrations_idx ON hearing_registrations (workflow_id, hearing, id);
 
 -- +goose Down
+DROP TABLE comment_search;
 DROP TABLE hearing_registrations;
 DROP TABLE clause_links;
 DROP TABLE draft_clauses;

@@ -46,6 +46,7 @@ CREATE TABLE comment_batches (
     workflow_id TEXT        NOT NULL,
     count       INTEGER     NOT NULL DEFAULT 0,
     digest      TEXT        NOT NULL DEFAULT '',
+    indexed     BOOLEAN     NOT NULL DEFAULT FALSE,
     at          DATETIME NOT NULL
 );
 CREATE INDEX comment_batches_workflow_idx ON comment_batches (workflow_id, id);
