@@ -300,4 +300,3 @@ func missingReceipts(b *testing.B, url string, receipts []string) int {
 	}
 	return len(receipts) - found
 }
-

@@ -571,7 +571,6 @@ func skipKnownKeys(tx *gorm.DB, batch []*pendingComment, idx []int, results []in
 	return fresh, nil
 }
 
-
 // answerDuplicates answers comments whose Idempotency-Key was already stored with the first
 // receipt.
 func (s *Store) answerDuplicates(tx *gorm.DB, workflowID string, batch []*pendingComment, idx []int, inserted map[string]int64, results []intakeResult) error {
