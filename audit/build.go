@@ -97,7 +97,7 @@ func ledgered(records []RecordProof) (map[string]bool, map[string]bool) {
 		if json.Unmarshal([]byte(p.Data), &e) != nil {
 			continue
 		}
-		if e.Workflow != "" {
+		if e.Workflow != "" && e.Seq > 0 {
 			seqs[fmt.Sprintf("%s#%d", e.Workflow, e.Seq)] = true
 		}
 		if e.Kind == "document" {

@@ -202,7 +202,7 @@ func (v *verifier) records(tree tlog.Tree) {
 		}
 		_ = json.Unmarshal([]byte(p.Data), &e)
 		inLedger[fmt.Sprintf("%s#%d#%s", e.Workflow, e.Seq, e.PayloadSHA256)] = true
-		if e.Workflow != "" {
+		if e.Workflow != "" && e.Seq > 0 { // acts are numbered from 1; comment batches are not acts
 			ledgerActs = append(ledgerActs, fmt.Sprintf("%s#%d", e.Workflow, e.Seq))
 		}
 		if e.Kind == "document" {

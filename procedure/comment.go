@@ -192,6 +192,9 @@ type DispositionRequest struct {
 	// Clusters are cluster IDs; every comment of the cluster without a disposition of its own
 	// takes the cluster's.
 	Clusters []int64 `json:"clusters,omitempty"`
+	// Undisposed disposes of every comment of the round that has no disposition yet, e.g. the
+	// remaining comments a single answer covers.
+	Undisposed bool `json:"undisposed,omitempty"`
 	// Disposition is adopted, partly_adopted or not_adopted.
 	Disposition Disposition `json:"disposition"`
 	// Reason explains the disposition; required for not adopted (R-10).
@@ -205,6 +208,9 @@ const MaxDispositionTargets = 10000
 // when the comment is not adopted.
 func CheckDisposition(a Actor, d DispositionRequest) error {
 	n := len(d.Comments) + len(d.Clusters)
+	if d.Undisposed {
+		n++
+	}
 	return firstError(
 		requireRole(a, "处理公众意见", RoleOfficial),
 		invalidIf(d.Disposition != Adopted && d.Disposition != PartlyAdopted && d.Disposition != NotAdopted,

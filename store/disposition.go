@@ -99,13 +99,37 @@ func (s *Store) Dispose(ctx context.Context, workflowID string, a procedure.Acto
 				return fmt.Errorf("record cluster dispositions: %w", err)
 			}
 		}
+		remaining := 0
+		if d.Undisposed {
+			n, err := disposeRemaining(tx, workflowID, a, d, at)
+			if err != nil {
+				return err
+			}
+			remaining = int(n)
+		}
 		salt, hash := saltedHash(a.ID)
 		reason := sha256.Sum256([]byte(d.Reason))
 		e := DispositionEntry{Decision: c.Decision, Kind: "comment_disposition", Workflow: workflowID, Disposition: d.Disposition,
-			Comments: len(d.Comments), Clusters: len(d.Clusters), Targets: targetsDigest(d), ReasonSHA256: hex.EncodeToString(reason[:]),
+			Comments: len(d.Comments) + remaining, Clusters: len(d.Clusters), Targets: targetsDigest(d), ReasonSHA256: hex.EncodeToString(reason[:]),
 			ActorHash: hash, At: at}
 		return s.appendRecord(tx, c.Decision, "comment_disposition", e, salt, at)
 	})
+}
+
+// disposeRemaining gives every comment of the round without an effective disposition this
+// one, and returns how many it disposed of.
+func disposeRemaining(tx *gorm.DB, workflowID string, a procedure.Actor, d procedure.DispositionRequest, at time.Time) (int64, error) {
+	res := tx.Exec(`INSERT INTO comment_dispositions (comment_id, workflow_id, disposition, reason, actor, at)
+		SELECT c.id, c.workflow_id, ?, ?, ?, ? FROM comments c
+		LEFT JOIN text_clusters tc ON tc.workflow_id = c.workflow_id AND tc.text_hash = c.text_hash
+		LEFT JOIN comment_dispositions d ON d.comment_id = c.id
+		LEFT JOIN cluster_dispositions cd ON cd.cluster_id = tc.cluster
+		WHERE c.workflow_id = ? AND d.comment_id IS NULL AND cd.cluster_id IS NULL`,
+		string(d.Disposition), d.Reason, a.ID, at, workflowID)
+	if res.Error != nil {
+		return 0, fmt.Errorf("dispose of the remaining comments: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // checkTargets refuses IDs that are not of the round.
@@ -133,6 +157,9 @@ func targetsDigest(d procedure.DispositionRequest) string {
 	}
 	for _, id := range slices.Sorted(slices.Values(d.Clusters)) {
 		h.Write([]byte("k" + strconv.FormatInt(id, 10) + "\n"))
+	}
+	if d.Undisposed {
+		h.Write([]byte("undisposed\n"))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -189,9 +189,6 @@ func (in *Intake) Submit(ctx context.Context, decision, client string, c procedu
 		return procedure.Receipt{}, err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	if w.c.Drill {
-		return procedure.Receipt{}, procedure.Errorf(procedure.ENotFound, "该决策事项的征求意见不存在", "consultation of this decision not found")
-	}
 	if err := w.c.CheckOpen(now); err != nil {
 		if w, err = in.window(ctx, decision, true); err != nil {
 			return procedure.Receipt{}, err

@@ -147,21 +147,43 @@ func TestDev_WholeProcedure(t *testing.T) {
 	checkpoint := filepath.Join(t.TempDir(), "checkpoint")
 	require.NoError(t, os.WriteFile(checkpoint, []byte(dev.get(t, "wu", "/api/v1/audit/checkpoint")), 0o600))
 
+	// The public comments (a drill takes comments too, but is never listed to the public).
+	campaign := "反对在东门设置收费停车场，请重新考虑居民出行需求。"
+	for _, text := range []string{campaign, campaign, "反对在西门设置收费停车场，请重新考虑居民出行需求。", "建议增加充电桩。"} {
+		resp := dev.request(t, http.MethodPost, "/api/v1/public/consultations/"+number+"/comments", `{"text":"`+text+`","publish":true}`)
+		resp.Body.Close()
+		require.Equal(t, http.StatusAccepted, resp.StatusCode)
+	}
+
 	// The comment period (30 statutory days) runs out in about 31 s of drill time.
-	adoption := procedure.AdoptionReport{Document: "sha256:ad"}
-	status, problem := dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", adoption)
+	status, problem := dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", struct{}{})
 	require.Equal(t, http.StatusConflict, status, "no adoption report before the period closes")
 	require.Equal(t, procedure.EFailedPrecondition, problem.Code)
 	require.Contains(t, problem.Detail, "R-10")
 	require.Eventually(t, func() bool {
-		status, _ := dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", adoption)
-		return status == http.StatusOK
+		return strings.Contains(dev.get(t, "li", "/api/v1"+round(workflows.ProcParticipation, 1)), `"period_closed":true`)
 	}, 60*time.Second, time.Second)
+	require.Contains(t, dev.get(t, "li", "/api/v1"+round(workflows.ProcParticipation, 1)), `"comments":4`, "the workflow learnt the count at the close")
+	resp := dev.request(t, http.MethodPost, "/api/v1/public/consultations/"+number+"/comments", `{"text":"迟到的意见"}`)
+	resp.Body.Close()
+	require.Equal(t, http.StatusConflict, resp.StatusCode, "a late comment is refused")
+	var clusters api.ListResponse[procedure.Cluster]
+	require.NoError(t, json.Unmarshal([]byte(dev.get(t, "li", "/api/v1"+round(workflows.ProcParticipation, 1)+"/clusters")), &clusters))
+	require.Len(t, clusters.Items, 2, "the campaign and the other comment")
+	status, _ = dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", struct{}{})
+	require.Equal(t, http.StatusUnprocessableEntity, status, "every comment needs a disposition first (R-10)")
+	dev.act(t, "li", round(workflows.ProcParticipation, 1)+"/dispositions", procedure.DispositionRequest{
+		Clusters: []int64{clusters.Items[0].ID}, Disposition: procedure.NotAdopted, Reason: "停车场设置系规划要求"})
+	dev.act(t, "li", round(workflows.ProcParticipation, 1)+"/dispositions", procedure.DispositionRequest{
+		Clusters: []int64{clusters.Items[1].ID}, Disposition: procedure.Adopted})
+	dev.act(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", struct{}{})
 	require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageDrafting }, 10*time.Second, 100*time.Millisecond)
 
 	// Legality review 1 says "revise"; draft 2 passes review 2.
 	submission := procedure.LegalitySubmission{LegalBasis: "上位法依据", UnitOpinion: "sha256:unit"}
 	dev.act(t, "li", "/decisions/"+number+"/legality-submission", submission)
+	require.Contains(t, dev.get(t, "wang", "/api/v1"+round(workflows.ProcLegality, 1)), `"adoption_report":"`,
+		"the adoption report is attached to the legality submission")
 	dev.act(t, "zhao", round(workflows.ProcLegality, 1)+"/adviser-opinion", procedure.AdviserOpinion{Document: "sha256:adv", Signature: "sig"})
 	dev.act(t, "wang", round(workflows.ProcLegality, 1)+"/legality-opinion",
 		procedure.LegalityOpinion{Outcome: procedure.OutcomeRevise, Reasons: "第五条与上位法不一致", Document: "sha256:l1", Signature: "sig"})
