@@ -15,7 +15,7 @@ type Clause struct {
 	Heading string `json:"heading,omitempty"`
 	// Text is the clause's text, heading included.
 	Text string `json:"text"`
-	// SHA256 is the hash of Text.
+	// SHA256 is the hash of Text without its heading.
 	SHA256 string `json:"sha256"`
 }
 
@@ -33,7 +33,9 @@ func SplitClauses(text string) []Clause {
 		if t == "" {
 			return
 		}
-		sum := sha256.Sum256([]byte(t))
+		// The hash leaves out the clause's own label, so a clause renumbered but not reworded
+		// is recognised as unchanged.
+		sum := sha256.Sum256([]byte(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), heading))))
 		out = append(out, Clause{Number: len(out) + 1, Heading: heading, Text: t, SHA256: hex.EncodeToString(sum[:])})
 	}
 	if hasArticles(lines) {
