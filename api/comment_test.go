@@ -239,3 +239,40 @@ func FuzzComment(f *testing.F) {
 		}
 	})
 }
+
+func TestHearingRegistrationAndLot(t *testing.T) {
+	f := newCommentFixture(t, 1000)
+	f.as = nil
+	path := "/api/v1/public/consultations/" + commentDecision + "/hearings/0/registrations"
+	var receipts []string
+	for i := range 5 {
+		rec, _ := f.do(http.MethodPost, path, jsonType, fmt.Sprintf(`{"name":"居民%d","contact":"1380000000%d","statement":"住在东门"}`, i, i))
+		require.Equal(t, http.StatusAccepted, rec.Code, rec.Body.String())
+		var r procedure.HearingRegistration
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &r))
+		receipts = append(receipts, r.Receipt)
+	}
+	rec, _ := f.do(http.MethodPost, path, jsonType, `{"name":"无联系方式"}`)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+
+	f.as = &officialLi
+	base := "/api/v1/decisions/" + commentDecision + "/participation/1/hearings/0"
+	rec, _ = f.do(http.MethodPost, base+"/selection", jsonType, `{"seats":3}`)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var sel procedure.HearingSelection
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &sel))
+	require.Equal(t, procedure.SelectByLot(receipts, 3), sel, "anyone with the receipts can recompute the draw")
+	rec, _ = f.do(http.MethodPost, base+"/selection", jsonType, `{"seats":3}`)
+	require.Equal(t, http.StatusConflict, rec.Code, "a hearing is drawn once")
+	rec, _ = f.do(http.MethodGet, base+"/registrations", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var regs []procedure.HearingRegistration
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &regs))
+	selected := 0
+	for _, r := range regs {
+		if r.Selected {
+			selected++
+		}
+	}
+	require.Equal(t, 3, selected)
+}

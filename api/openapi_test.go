@@ -28,7 +28,7 @@ func TestOpenAPI(t *testing.T) {
 			continue
 		}
 		path := r.Path
-		for _, p := range []string{"number", "round", "organ", "year", "id", "sha256", "version", "receipt"} {
+		for _, p := range []string{"number", "round", "organ", "year", "id", "sha256", "version", "receipt", "hearing"} {
 			path = strings.ReplaceAll(path, ":"+p, "{"+p+"}")
 		}
 		item := doc.Paths.Value(path)

@@ -72,6 +72,12 @@ type CommentStore interface {
 	SaveClauses(ctx context.Context, decision string, version int, clauses []procedure.Clause) (procedure.ClauseDiff, error)
 	// PreviousClauses returns the latest version before version with clauses.
 	PreviousClauses(ctx context.Context, decision string, version int) (int, []procedure.Clause, error)
+	// RegisterForHearing keeps a hearing registration.
+	RegisterForHearing(ctx context.Context, decision string, hearing int, r procedure.HearingRegistration) (procedure.HearingRegistration, error)
+	// HearingRegistrations lists a hearing's registrations.
+	HearingRegistrations(ctx context.Context, workflowID string, hearing int) ([]procedure.HearingRegistration, error)
+	// SelectHearingParticipants draws a hearing's participants by lot.
+	SelectHearingParticipants(ctx context.Context, workflowID string, hearing, seats int, a procedure.Actor, at time.Time) (procedure.HearingSelection, error)
 }
 
 // Who reads comments: they carry commenters' contacts, so only the people who handle them
@@ -92,6 +98,60 @@ func (s *Server) commentRoutes(decision *echo.Group) {
 	route = s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/adoption-report",
 		"生成并提交意见采纳情况报告 / generate and submit the adoption report", nil, []procedure.Role{procedure.RoleOfficial})
 	g.POST("/adoption-report", s.submitAdoptionReport, requireRoles(procedure.RoleOfficial), validate(route))
+	g.GET("/hearings/:hearing/registrations", s.hearingRegistrations, read)
+	route = s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/hearings/:hearing/selection",
+		"抽签确定听证参加人 / draw hearing participants by lot", SelectionRequest{}, []procedure.Role{procedure.RoleOfficial})
+	g.POST("/hearings/:hearing/selection", s.selectHearingParticipants, requireRoles(procedure.RoleOfficial), validate(route))
+}
+
+// SelectionRequest says how many hearing participants to draw.
+type SelectionRequest struct {
+	// Seats is the number of participants to draw.
+	Seats int `json:"seats"`
+}
+
+func (s *Server) hearingRegistrations(c echo.Context) error {
+	wf, err := s.round(c)
+	if err != nil {
+		return err
+	}
+	hearing, err := hearingParam(c)
+	if err != nil {
+		return err
+	}
+	items, err := s.comments.HearingRegistrations(c.Request().Context(), wf, hearing)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []procedure.HearingRegistration{}
+	}
+	return c.JSON(http.StatusOK, items)
+}
+
+// selectHearingParticipants draws the participants by a lot anyone can recompute; the unit
+// then publishes the method and the list with the hearing act (R-08).
+func (s *Server) selectHearingParticipants(c echo.Context) error {
+	wf, err := s.round(c)
+	if err != nil {
+		return err
+	}
+	hearing, err := hearingParam(c)
+	if err != nil {
+		return err
+	}
+	var req SelectionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Seats < 1 || req.Seats > 500 {
+		return procedure.Errorf(procedure.EInvalid, "参加人数须在 1 至 500 之间", "seats must be 1 to 500")
+	}
+	sel, err := s.comments.SelectHearingParticipants(c.Request().Context(), wf, hearing, req.Seats, actorOf(c), time.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sel)
 }
 
 // round resolves the :number and :round of a request to the round's workflow ID.

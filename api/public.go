@@ -86,6 +86,56 @@ func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
 	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/comments", "提交意见 / submit a comment", CommentRequest{}, nil)
 	g.POST("/consultations/:number/comments", s.submitComment)
 	g.GET("/receipts/:receipt", s.receipt)
+	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/hearings/:hearing/registrations", "听证报名 / register for a hearing",
+		RegistrationRequest{}, nil)
+	g.POST("/consultations/:number/hearings/:hearing/registrations", s.registerForHearing)
+}
+
+// RegistrationRequest is an application to take part in a hearing.
+type RegistrationRequest struct {
+	// Name is the applicant's name.
+	Name string `json:"name"`
+	// Contact is how to reach the applicant; never published.
+	Contact string `json:"contact"`
+	// Statement says the applicant's interest in the matter.
+	Statement string `json:"statement,omitempty"`
+}
+
+// registerForHearing takes a hearing registration while the round's period is open.
+func (s *Server) registerForHearing(c echo.Context) error {
+	if err := s.requireIntake(); err != nil {
+		return err
+	}
+	number := c.Param("number")
+	if err := procedure.ValidateNumber(number); err != nil {
+		return err
+	}
+	hearing, err := hearingParam(c)
+	if err != nil {
+		return err
+	}
+	var req RegistrationRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r := procedure.HearingRegistration{Name: procedure.CleanText(norm.NFC.String(req.Name)),
+		Contact: procedure.CleanText(norm.NFC.String(req.Contact)), Statement: procedure.CleanText(norm.NFC.String(req.Statement))}
+	if err := procedure.CheckHearingRegistration(r); err != nil {
+		return err
+	}
+	r, err = s.comments.RegisterForHearing(c.Request().Context(), number, hearing, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, r)
+}
+
+func hearingParam(c echo.Context) (int, error) {
+	var hearing int
+	if err := echo.PathParamsBinder(c).Int("hearing", &hearing).BindError(); err != nil || hearing < 0 || hearing > 100 {
+		return 0, procedure.Errorf(procedure.EInvalid, "听证会序号须为 0 至 100 的整数", "the hearing must be a number from 0 to 100")
+	}
+	return hearing, nil
 }
 
 // publicRateLimit limits each client address to perClient requests a second, bursts of

@@ -138,3 +138,16 @@ func date(t *testing.T, s string) procedure.Date {
 	require.NoError(t, err)
 	return d
 }
+
+func TestSelectByLot(t *testing.T) {
+	receipts := []string{"TZ-A", "TZ-B", "TZ-C", "TZ-D", "TZ-E"}
+	sel := procedure.SelectByLot(receipts, 3)
+	require.Len(t, sel.Selected, 3)
+	require.Equal(t, 5, sel.Registrations)
+	shuffled := []string{"TZ-E", "TZ-C", "TZ-A", "TZ-D", "TZ-B"}
+	require.Equal(t, sel, procedure.SelectByLot(shuffled, 3), "the draw depends on the list, not its order")
+	require.NotEqual(t, sel.Seed, procedure.SelectByLot(append(receipts, "TZ-F"), 3).Seed, "one more registration changes the seed")
+	require.Len(t, procedure.SelectByLot(receipts, 9).Selected, 5)
+	require.NoError(t, procedure.CheckHearingRegistration(procedure.HearingRegistration{Name: "张三", Contact: "138"}))
+	require.Error(t, procedure.CheckHearingRegistration(procedure.HearingRegistration{Name: "张三"}))
+}

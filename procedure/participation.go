@@ -1,8 +1,12 @@
 package procedure
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode/utf8"
 	"time"
 )
 
@@ -204,4 +208,65 @@ func (n Notice) DeadlineExplanation() (zh, en string) {
 		en += " The period is shortened for urgency: " + n.UrgencyReason + "."
 	}
 	return zh, en
+}
+
+// HearingRegistration is a member of the public's application to take part in a hearing
+// (R-08).
+type HearingRegistration struct {
+	// Receipt is the registration's number.
+	Receipt string `json:"receipt"`
+	// Name is the applicant's name.
+	Name string `json:"name"`
+	// Contact is how to reach the applicant; never published.
+	Contact string `json:"contact,omitempty"`
+	// Statement says the applicant's interest in the matter.
+	Statement string `json:"statement,omitempty"`
+	// At is when the registration was taken.
+	At time.Time `json:"at"`
+	// Selected is set once the applicant is chosen as a participant.
+	Selected bool `json:"selected,omitempty"`
+}
+
+// CheckHearingRegistration validates a registration.
+func CheckHearingRegistration(r HearingRegistration) error {
+	return firstError(
+		invalidIf(strings.TrimSpace(r.Name) == "", "须填写姓名", "the name is required"),
+		invalidIf(strings.TrimSpace(r.Contact) == "", "须填写联系方式", "a contact is required"),
+		invalidIf(utf8.RuneCountInString(r.Name) > 100 || utf8.RuneCountInString(r.Contact) > MaxContactRunes ||
+			utf8.RuneCountInString(r.Statement) > 2000, "报名信息过长", "the registration is too long"),
+	)
+}
+
+// HearingSelection is the published result of choosing hearing participants by lot (R-08):
+// anyone holding the list of registration receipts can recompute it.
+type HearingSelection struct {
+	// Method describes how the participants were chosen.
+	Method string `json:"method"`
+	// Seed is the SHA-256 of the sorted receipts of every registration.
+	Seed string `json:"seed"`
+	// Registrations is the number of registrations the lot was drawn from.
+	Registrations int `json:"registrations"`
+	// Selected are the receipts chosen, in the order drawn.
+	Selected []string `json:"selected"`
+}
+
+// SelectByLot draws seats receipts from the registrations' receipts: each receipt's rank is
+// SHA-256(seed || receipt), the seed being the SHA-256 of all receipts in order, and the
+// lowest ranks win. No one chooses the seed, and the draw is reproducible from the list.
+func SelectByLot(receipts []string, seats int) HearingSelection {
+	sorted := slices.Sorted(slices.Values(receipts))
+	seed := sha256.Sum256([]byte(strings.Join(sorted, "\n")))
+	rank := func(r string) string {
+		h := sha256.Sum256(append(seed[:], r...))
+		return hex.EncodeToString(h[:])
+	}
+	slices.SortFunc(sorted, func(a, b string) int { return strings.Compare(rank(a), rank(b)) })
+	if seats > len(sorted) {
+		seats = len(sorted)
+	}
+	return HearingSelection{
+		Method: fmt.Sprintf("从 %d 名报名者中以公开算法抽签确定 %d 名：种子为全部报名回执号排序后的 SHA-256，"+
+			"各回执号以 SHA-256(种子‖回执号) 排序，取前 %d 名", len(sorted), seats, seats),
+		Seed: hex.EncodeToString(seed[:]), Registrations: len(sorted), Selected: sorted[:seats],
+	}
 }

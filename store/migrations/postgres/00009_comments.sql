@@ -132,6 +132,7 @@ CREATE TABLE hearing_registrations (
     name        TEXT        NOT NULL,
     contact     TEXT        NOT NULL,
     statement   TEXT        NOT NULL DEFAULT '',
+    selected    BOOLEAN     NOT NULL DEFAULT FALSE,
     at          TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX hearing_registrations_idx ON hearing_registrations (workflow_id, hearing, id);

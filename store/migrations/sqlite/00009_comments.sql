@@ -116,6 +116,7 @@ CREATE TABLE hearing_registrations (
     name        TEXT        NOT NULL,
     contact     TEXT        NOT NULL,
     statement   TEXT        NOT NULL DEFAULT '',
+    selected    BOOLEAN     NOT NULL DEFAULT FALSE,
     at          DATETIME NOT NULL
 );
 CREATE INDEX hearing_registrations_idx ON hearing_registrations (workflow_id, hearing, id);
