@@ -200,6 +200,12 @@ func TestOfficials_CommentsClustersDispositions(t *testing.T) {
 	require.Equal(t, http.StatusConflict, rec.Code, "the report waits for the period's close")
 	require.Contains(t, p.Detail, "R-10")
 
+	f.as = &auditorWu
+	rec, _ = f.do(http.MethodGet, base+"/comments/verify", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, rec.Body.String(), `"comments":4,"mismatched":[]`, "an auditor re-checks the comments against the ledger")
+	f.as = &officialLi
+
 	rec, _ = f.do(http.MethodGet, base+"/comments/export?format=csv", "", "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")

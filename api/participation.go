@@ -72,6 +72,8 @@ type CommentStore interface {
 	SaveClauses(ctx context.Context, decision string, version int, clauses []procedure.Clause) (procedure.ClauseDiff, error)
 	// PreviousClauses returns the latest version before version with clauses.
 	PreviousClauses(ctx context.Context, decision string, version int) (int, []procedure.Clause, error)
+	// VerifyComments re-checks a round's comments against the ledger's batch digests.
+	VerifyComments(ctx context.Context, workflowID string) (store.CommentCheck, error)
 	// RegisterForHearing keeps a hearing registration.
 	RegisterForHearing(ctx context.Context, decision string, hearing int, r procedure.HearingRegistration) (procedure.HearingRegistration, error)
 	// HearingRegistrations lists a hearing's registrations.
@@ -91,6 +93,7 @@ func (s *Server) commentRoutes(decision *echo.Group) {
 	g.GET("/comments", s.listComments, read)
 	g.GET("/comments/export", s.exportComments, read)
 	g.GET("/clusters", s.listClusters, read)
+	g.GET("/comments/verify", s.verifyComments, read)
 	g.GET("/adoption-summary", s.adoptionSummary, read)
 	route := s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/dispositions", "处理公众意见 / dispose of comments",
 		procedure.DispositionRequest{}, []procedure.Role{procedure.RoleOfficial})
@@ -304,6 +307,26 @@ func (s *Server) streamError(c echo.Context, errs ...error) error {
 		s.logger.Error("export interrupted", "path", c.Request().URL.Path, "err", err)
 	}
 	return nil
+}
+
+// verifyComments re-checks the round's stored comments against the batch digests in the
+// ledger and the count fixed at the close.
+func (s *Server) verifyComments(c echo.Context) error {
+	wf, err := s.round(c)
+	if err != nil {
+		return err
+	}
+	check, err := s.comments.VerifyComments(c.Request().Context(), wf)
+	if err != nil {
+		return err
+	}
+	if check.Mismatched == nil {
+		check.Mismatched = []int64{}
+	}
+	if check.Unledgered == nil {
+		check.Unledgered = []int64{}
+	}
+	return c.JSON(http.StatusOK, check)
 }
 
 func (s *Server) listClusters(c echo.Context) error {

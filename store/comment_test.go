@@ -234,3 +234,34 @@ func TestClauses_CommentsFollowTheirClause(t *testing.T) {
 		require.Equal(t, map[int]string{1: procedure.ClauseUnchanged, 2: procedure.ClauseChanged, 3: procedure.ClauseRemoved}, status)
 	})
 }
+
+func TestVerifyComments_FindsAnEditedComment(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		wf := openRound(t, st, "BD-2026-25")
+		in := st.StartIntake(store.IntakeOptions{})
+		for i := range 20 {
+			_, err := in.Submit(ctx, "BD-2026-25", "", procedure.Comment{Text: fmt.Sprintf("意见%d", i)})
+			require.NoError(t, err)
+		}
+		in.Close()
+		_, err := st.SealComments(ctx, wf, time.Now())
+		require.NoError(t, err)
+		check, err := st.VerifyComments(ctx, wf)
+		require.NoError(t, err)
+		require.True(t, check.OK(), "%+v", check)
+		require.EqualValues(t, 20, check.Comments)
+
+		disable := "DROP TRIGGER comments_no_update"
+		if st.Dialect() == store.Postgres {
+			disable = "ALTER TABLE comments DISABLE TRIGGER comments_no_update"
+		}
+		require.NoError(t, st.ExecForTest(ctx, disable))
+		require.NoError(t, st.ExecForTest(ctx, "UPDATE comments SET body = '篡改后的意见' WHERE id = (SELECT MIN(id) FROM comments)"))
+		check, err = st.VerifyComments(ctx, wf)
+		require.NoError(t, err)
+		require.False(t, check.OK())
+		require.Len(t, check.Mismatched, 1, "the edited comment's batch")
+		require.False(t, *check.SealMatches, "and the digest fixed at the close")
+	})
+}
