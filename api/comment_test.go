@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -281,4 +283,45 @@ func TestHearingRegistrationAndLot(t *testing.T) {
 		}
 	}
 	require.Equal(t, 3, selected)
+}
+
+func TestPublicComment_Attachments(t *testing.T) {
+	f := newCommentFixture(t, 1000)
+	send := func(files map[string][]byte) *httptest.ResponseRecorder {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		_ = w.WriteField("text", "附上现场照片")
+		_ = w.WriteField("clause", "2")
+		_ = w.WriteField("publish", "true")
+		for name, content := range files {
+			part, _ := w.CreateFormFile("attachment", name)
+			_, _ = part.Write(content)
+		}
+		_ = w.Close()
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/public/consultations/"+commentDecision+"/comments", &body)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	photo := append([]byte("\xff\xd8\xff\xe0"), bytes.Repeat([]byte{1}, 1000)...)
+	rec := send(map[string][]byte{"photo.jpg": photo, "note.txt": []byte("说明文字")})
+	require.Equal(t, http.StatusAccepted, rec.Code, rec.Body.String())
+	var r api.ReceiptResponse
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &r))
+	v, err := f.st.CommentByReceipt(context.Background(), r.Receipt.Receipt)
+	require.NoError(t, err)
+	require.Len(t, v.Attachments, 2)
+	typ, content, err := f.st.DocumentContent(context.Background(), v.Attachments[0])
+	require.NoError(t, err)
+	require.NotEmpty(t, typ)
+	require.NotEmpty(t, content)
+	check, err := f.st.VerifyComments(context.Background(), f.wf)
+	require.NoError(t, err)
+	require.True(t, check.OK(), "the batch digest covers the attachments' hashes")
+
+	require.Equal(t, http.StatusUnprocessableEntity, send(map[string][]byte{"a.exe": []byte("MZ\x90\x00binary")}).Code, "only documents and images")
+	four := map[string][]byte{"1.txt": []byte("1"), "2.txt": []byte("2"), "3.txt": []byte("3"), "4.txt": []byte("4")}
+	require.Equal(t, http.StatusUnprocessableEntity, send(four).Code, "at most three")
+	require.Equal(t, http.StatusRequestEntityTooLarge, send(map[string][]byte{"big.txt": bytes.Repeat([]byte("大"), 6<<20)}).Code)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net/http"
 
 	"decisionflow/procedure"
 
@@ -33,6 +34,10 @@ func malformed(err error) error {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return he
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return echo.ErrStatusRequestEntityTooLarge
 	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError

@@ -74,6 +74,8 @@ type CommentStore interface {
 	PreviousClauses(ctx context.Context, decision string, version int) (int, []procedure.Clause, error)
 	// VerifyComments re-checks a round's comments against the ledger's batch digests.
 	VerifyComments(ctx context.Context, workflowID string) (store.CommentCheck, error)
+	// StoreAttachment keeps a file attached to a comment.
+	StoreAttachment(ctx context.Context, sha, mediaType string, content []byte) error
 	// RegisterForHearing keeps a hearing registration.
 	RegisterForHearing(ctx context.Context, decision string, hearing int, r procedure.HearingRegistration) (procedure.HearingRegistration, error)
 	// HearingRegistrations lists a hearing's registrations.

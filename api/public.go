@@ -2,9 +2,14 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,7 +81,7 @@ type NoticeResponse struct {
 // publicRoutes mounts the routes the public uses without a token, each client (by address)
 // limited to perClient requests a second.
 func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
-	g := e.Group("/api/v1/public", middleware.BodyLimit("64K"), publicRateLimit(perClient))
+	g := e.Group("/api/v1/public", publicRateLimit(perClient))
 	g.GET("/consultations", s.openConsultations)
 	g.GET("/consultations/:number", s.consultationNotice)
 	g.GET("/consultations/:number/documents/:sha256", s.consultationDocument)
@@ -84,11 +89,12 @@ func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
 	// validator: this is the route a flood hits, and the check costs more than the rest of
 	// the request.
 	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/comments", "提交意见 / submit a comment", CommentRequest{}, nil)
-	g.POST("/consultations/:number/comments", s.submitComment)
+	// Up to three 5 MiB attachments in a multipart form; a JSON comment is held to 64 KiB.
+	g.POST("/consultations/:number/comments", s.submitComment, middleware.BodyLimit("16M"))
 	g.GET("/receipts/:receipt", s.receipt)
 	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/hearings/:hearing/registrations", "听证报名 / register for a hearing",
 		RegistrationRequest{}, nil)
-	g.POST("/consultations/:number/hearings/:hearing/registrations", s.registerForHearing)
+	g.POST("/consultations/:number/hearings/:hearing/registrations", s.registerForHearing, middleware.BodyLimit("64K"))
 }
 
 // RegistrationRequest is an application to take part in a hearing.
@@ -252,8 +258,8 @@ func (s *Server) submitComment(c echo.Context) error {
 	if err := procedure.ValidateNumber(number); err != nil {
 		return err
 	}
-	var req CommentRequest
-	if err := decodeJSON(c, &req); err != nil {
+	req, files, err := s.readComment(c)
+	if err != nil {
 		return err
 	}
 	key := c.Request().Header.Get("Idempotency-Key")
@@ -265,11 +271,77 @@ func (s *Server) submitComment(c echo.Context) error {
 	if err := procedure.CheckComment(comment); err != nil {
 		return err
 	}
+	for _, f := range files {
+		if err := s.comments.StoreAttachment(c.Request().Context(), f.SHA256, f.MediaType, f.content); err != nil {
+			return err
+		}
+		comment.Attachments = append(comment.Attachments, f.SHA256)
+	}
 	r, err := s.intake.Submit(c.Request().Context(), number, c.RealIP(), comment)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusAccepted, ReceiptResponse{Receipt: r, Lookup: "/api/v1/public/receipts/" + r.Receipt})
+}
+
+// attachment is a file attached to a comment.
+type attachment struct {
+	procedure.Document
+	content []byte
+}
+
+// readComment reads a comment as JSON (up to 64 KiB) or as a multipart form with the fields
+// text, clause, contact and publish and up to three files named attachment.
+func (s *Server) readComment(c echo.Context) (CommentRequest, []attachment, error) {
+	var req CommentRequest
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if mt != echo.MIMEMultipartForm {
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, 64<<10)
+		return req, nil, decodeJSON(c, &req)
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return req, nil, malformed(err)
+	}
+	value := func(k string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	req.Text, req.Contact = value("text"), value("contact")
+	if v := value("clause"); v != "" {
+		if req.Clause, err = strconv.Atoi(v); err != nil {
+			return req, nil, procedure.Errorf(procedure.EMalformed, "clause 须为整数", "clause must be an integer")
+		}
+	}
+	req.Publish = value("publish") == "true"
+	headers := form.File["attachment"]
+	if len(headers) > procedure.MaxAttachments {
+		return req, nil, procedure.Errorf(procedure.EInvalid, "附件最多 3 个", "at most 3 attachments")
+	}
+	var files []attachment
+	for _, fh := range headers {
+		if fh.Size > procedure.MaxAttachmentBytes {
+			return req, nil, procedure.Errorf(procedure.EInvalid, "每个附件不能超过 5 MiB", "each attachment must be at most 5 MiB")
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return req, nil, malformed(err)
+		}
+		content, err := io.ReadAll(io.LimitReader(f, procedure.MaxAttachmentBytes+1))
+		f.Close()
+		if err != nil {
+			return req, nil, malformed(err)
+		}
+		mediaType, err := documentType(fh.Filename, content)
+		if err != nil {
+			return req, nil, err
+		}
+		sum := sha256.Sum256(content)
+		files = append(files, attachment{Document: procedure.Document{SHA256: hex.EncodeToString(sum[:]), MediaType: mediaType}, content: content})
+	}
+	return req, files, nil
 }
 
 // receiptPattern is the form of a receipt number.
@@ -287,6 +359,8 @@ type ReceiptLookup struct {
 	Clause int `json:"clause,omitempty"`
 	// Text is the comment as stored.
 	Text string `json:"text"`
+	// Attachments are the SHA-256 hashes of the files attached.
+	Attachments []string `json:"attachments,omitempty"`
 	// ReceivedAt is when it was taken.
 	ReceivedAt time.Time `json:"received_at"`
 	// Disposition is how it was disposed of, once it was.
@@ -310,7 +384,7 @@ func (s *Server) receipt(c echo.Context) error {
 	number, _, _ := strings.Cut(v.WorkflowID, "/")
 	var round int
 	_, _ = fmt.Sscanf(v.WorkflowID[strings.LastIndexByte(v.WorkflowID, '/')+1:], "%d", &round)
-	return c.JSON(http.StatusOK, ReceiptLookup{Receipt: v.Receipt, Decision: number, Round: round, Clause: v.Clause, Text: v.Text,
+	return c.JSON(http.StatusOK, ReceiptLookup{Receipt: v.Receipt, Decision: number, Round: round, Clause: v.Clause, Text: v.Text, Attachments: v.Attachments,
 		ReceivedAt: v.ReceivedAt, Disposition: v.Disposition, Reason: v.Reason})
 }
 

@@ -19,6 +19,10 @@ const (
 	MaxContactRunes = 200
 	// MaxReasonRunes is the longest disposition reason accepted, in characters.
 	MaxReasonRunes = 2000
+	// MaxAttachments is the most files one comment may carry.
+	MaxAttachments = 3
+	// MaxAttachmentBytes is the largest file a comment may carry.
+	MaxAttachmentBytes = 5 << 20
 )
 
 // Consultation is the public face of one participation round: what the public reads and
@@ -149,12 +153,13 @@ type Receipt struct {
 }
 
 // CommentLeaf is the hash a comment contributes to its batch digest: receipt, round, clause,
-// text and receipt time, so any later change to a stored comment changes the digest.
+// text, receipt time and the hashes of its attachments, so any later change to a stored
+// comment or its files changes the digest.
 func CommentLeaf(c Comment) [32]byte {
 	text := sha256.Sum256([]byte(c.Text))
 	h := sha256.New()
 	for _, part := range []string{c.Receipt, c.WorkflowID, strconv.Itoa(c.Clause), hex.EncodeToString(text[:]),
-		strconv.FormatInt(c.ReceivedAt.UTC().UnixMicro(), 10)} {
+		strconv.FormatInt(c.ReceivedAt.UTC().UnixMicro(), 10), strings.Join(c.Attachments, ",")} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

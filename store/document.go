@@ -67,3 +67,13 @@ func (s *Store) DocumentContent(ctx context.Context, sha string) (string, []byte
 	}
 	return doc.MediaType, doc.Content, nil
 }
+
+// StoreAttachment keeps a file attached to a public comment, content-addressed, before the
+// comment that cites it is written; the comment's batch digest then covers its hash.
+func (s *Store) StoreAttachment(ctx context.Context, sha, mediaType string, content []byte) error {
+	doc := document{SHA256: sha, Size: int64(len(content)), MediaType: mediaType, Content: content, CreatedAt: time.Now().UTC()}
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&doc).Error; err != nil {
+		return fmt.Errorf("store attachment %s: %w", sha, err)
+	}
+	return nil
+}

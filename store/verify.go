@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"decisionflow/procedure"
@@ -43,7 +44,7 @@ func (s *Store) VerifyComments(ctx context.Context, workflowID string) (CommentC
 	if err != nil {
 		return out, err
 	}
-	rows, err := s.db.WithContext(ctx).Table("comments").Select("id, batch, receipt, workflow_id, clause, body, received_at").
+	rows, err := s.db.WithContext(ctx).Table("comments").Select("id, batch, receipt, workflow_id, clause, body, received_at, attachments").
 		Where("workflow_id = ?", workflowID).Order("batch, id").Rows()
 	if err != nil {
 		return out, fmt.Errorf("read comments of %s: %w", workflowID, err)
@@ -71,12 +72,16 @@ func (s *Store) VerifyComments(ctx context.Context, workflowID string) (CommentC
 	for rows.Next() {
 		var id, b int64
 		var cm procedure.Comment
-		if err := rows.Scan(&id, &b, &cm.Receipt, &cm.WorkflowID, &cm.Clause, &cm.Text, &cm.ReceivedAt); err != nil {
+		var attachments string
+		if err := rows.Scan(&id, &b, &cm.Receipt, &cm.WorkflowID, &cm.Clause, &cm.Text, &cm.ReceivedAt, &attachments); err != nil {
 			return out, fmt.Errorf("read comments of %s: %w", workflowID, err)
 		}
 		if b != batch {
 			flush()
 			batch = b
+		}
+		if attachments != "" {
+			cm.Attachments = strings.Split(attachments, ",")
 		}
 		leaves = append(leaves, procedure.CommentLeaf(cm))
 		out.Comments++
