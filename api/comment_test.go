@@ -237,7 +237,13 @@ func FuzzComment(f *testing.F) {
 			req.Header.Set("Idempotency-Key", key)
 		}
 		rec := httptest.NewRecorder()
-		fx.handler.ServeHTTP(rec, req)
+		done := make(chan struct{})
+		go func() { fx.handler.ServeHTTP(rec, req); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no answer in 10 s to %q (%q, key %q)", body, contentType, key)
+		}
 		require.Less(t, rec.Code, 500, "%q: %s", body, rec.Body.String())
 		if rec.Code == http.StatusAccepted {
 			var r api.ReceiptResponse
