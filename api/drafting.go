@@ -53,11 +53,33 @@ func (s *Server) submitDraft(c echo.Context) error {
 	if clauses != nil {
 		// A failure here is answered as an error; the client's retry with the same
 		// Idempotency-Key gets the recorded act back and saves the clauses again.
-		if _, err := s.comments.SaveClauses(ctx, number, draftCount(resp.State), clauses); err != nil {
+		version, err := s.draftVersion(ctx, number, d.Document)
+		if err != nil {
+			return err
+		}
+		if _, err := s.comments.SaveClauses(ctx, number, version, clauses); err != nil {
 			return err
 		}
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// draftVersion reads from the decision's record the latest version citing document.
+func (s *Server) draftVersion(ctx context.Context, number, document string) (int, error) {
+	v, err := s.temporal.QueryWorkflow(ctx, number, "", workflows.QueryRecord)
+	if err != nil {
+		return 0, fromTemporal(err, number)
+	}
+	var rec procedure.Record
+	if err := v.Get(&rec); err != nil {
+		return 0, err
+	}
+	for i := len(rec.Drafts) - 1; i >= 0; i-- {
+		if rec.Drafts[i].Document == document {
+			return rec.Drafts[i].Version, nil
+		}
+	}
+	return 0, procedure.Errorf(procedure.ENotFound, "记录中没有该草案", "the draft is not in the record")
 }
 
 // measureRevision splits a plain-text draft into clauses and raises its changed share to the
@@ -81,12 +103,6 @@ func (s *Server) measureRevision(ctx context.Context, number string, d *procedur
 	return clauses, nil
 }
 
-// draftCount reads the number of draft versions from the Decision workflow's state.
-func draftCount(state any) int {
-	m, _ := state.(map[string]any)
-	drafts, _ := m["drafts"].([]any)
-	return len(drafts)
-}
 
 // ClausesResponse lists a draft version's clauses.
 type ClausesResponse struct {

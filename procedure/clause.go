@@ -162,10 +162,12 @@ func CompareClauses(old, new []Clause) ClauseDiff {
 }
 
 // bestMatch returns the unclaimed new clause continuing old clause c: the one at the same
-// position if similar enough, else the most similar; -1 if none is.
+// position if it has the same heading (a rewritten article keeps its number) or is similar
+// enough, else the most similar; -1 if none is.
 func bestMatch(c Clause, new []Clause, claimed []bool, pos int) int {
 	grams := bigrams(c.Text)
-	if pos < len(new) && !claimed[pos] && similarity(grams, bigrams(new[pos].Text)) >= clauseSimilarity {
+	if pos < len(new) && !claimed[pos] &&
+		((c.Heading != "" && new[pos].Heading == c.Heading) || similarity(grams, bigrams(new[pos].Text)) >= clauseSimilarity) {
 		return pos
 	}
 	best, bestSim := -1, clauseSimilarity

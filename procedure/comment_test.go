@@ -111,6 +111,10 @@ func TestCompareClauses(t *testing.T) {
 	require.Equal(t, 1, d.Added)
 	require.InDelta(t, 0.75, d.ChangedShare, 1e-9, "changed, removed and added: 3 of 4")
 	require.Zero(t, procedure.CompareClauses(v1, v1).ChangedShare)
+	rewritten := procedure.SplitClauses(strings.Replace(draftV1, "夜间停车收费标准由区发展改革委制定。", "夜间停车一律免费。", 1))
+	d = procedure.CompareClauses(v1, rewritten)
+	require.Equal(t, procedure.ClauseLink{From: 3, To: 3, Status: procedure.ClauseChanged}, d.Links[2], "a rewritten article keeps its number")
+	require.InDelta(t, 0.25, d.ChangedShare, 1e-9)
 
 	v3 := procedure.SplitClauses("第一条 为了规范停车管理，制定本办法。")
 	composed := procedure.ComposeLinks(d.Links, procedure.CompareClauses(v2, v3).Links)

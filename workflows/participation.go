@@ -83,7 +83,9 @@ func (p *participation) register(ctx workflow.Context) error {
 				h := a.Payload
 				h.Confirmed = nil
 				p.state.Hearings = append(p.state.Hearings, h)
-				return p.event(ctx, "hearing_scheduled", a.Actor, false, h.Date.String())
+				lead := int(h.Date.Time().Sub(h.MaterialsDeliveredOn.Time()).Hours()/24 + 0.5)
+				return p.event(ctx, "hearing_scheduled", a.Actor, false,
+					fmt.Sprintf("%s；材料提前 %d 日送达 / materials delivered %d days before", h.Date, lead, lead))
 			}, p.answer),
 		onAct(ctx, p.r, UpdateConfirmHearing,
 			func(a procedure.Act[HearingConfirmation]) error {

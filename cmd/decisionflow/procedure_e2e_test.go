@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -123,10 +124,12 @@ func TestDev_WholeProcedure(t *testing.T) {
 		Applicability: procedure.Applicability{Participation: procedure.Exemption{Required: true}, Expert: procedure.Exemption{Required: true},
 			Risk: procedure.Exemption{Required: true}, FairCompetition: procedure.Exemption{Required: true}},
 	})
-	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: "sha256:v1", Explanation: "sha256:ex"})
+	draftV1 := uploadText(t, dev, number, "draft-v1.txt", draftText("夜间停车收费标准由区发展改革委制定。"))
+	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: draftV1, Explanation: "sha256:ex"})
+	require.Contains(t, dev.get(t, "li", "/api/v1/decisions/"+number+"/drafts/1/clauses"), `"heading":"第五条"`, "a text draft is split into clauses")
 	dev.act(t, "li", "/decisions/"+number+"/open-consultation", struct{}{})
 	dev.act(t, "li", round(workflows.ProcParticipation, 1)+"/notice", procedure.Notice{
-		Draft: "sha256:v1", Explanation: "sha256:ex", HowToComment: "网站留言", Channels: []string{"区政府网站"}, Opens: today, Closes: today.AddDays(30)})
+		Draft: draftV1, Explanation: "sha256:ex", HowToComment: "网站留言", Channels: []string{"区政府网站"}, Opens: today, Closes: today.AddDays(30)})
 	panel := procedure.Panel{Expertise: "规划", Representativeness: "覆盖", Neutrality: "无利害关系"}
 	for i := 1; i <= 5; i++ {
 		panel.Experts = append(panel.Experts, procedure.Expert{ID: fmt.Sprintf("expert%d", i), ConflictChecked: true})
@@ -150,7 +153,7 @@ func TestDev_WholeProcedure(t *testing.T) {
 	// The public comments (a drill takes comments too, but is never listed to the public).
 	campaign := "反对在东门设置收费停车场，请重新考虑居民出行需求。"
 	for _, text := range []string{campaign, campaign, "反对在西门设置收费停车场，请重新考虑居民出行需求。", "建议增加充电桩。"} {
-		resp := dev.request(t, http.MethodPost, "/api/v1/public/consultations/"+number+"/comments", `{"text":"`+text+`","publish":true}`)
+		resp := dev.request(t, http.MethodPost, "/api/v1/public/consultations/"+number+"/comments", `{"text":"`+text+`","publish":true,"clause":3}`)
 		resp.Body.Close()
 		require.Equal(t, http.StatusAccepted, resp.StatusCode)
 	}
@@ -188,7 +191,14 @@ func TestDev_WholeProcedure(t *testing.T) {
 	dev.act(t, "wang", round(workflows.ProcLegality, 1)+"/legality-opinion",
 		procedure.LegalityOpinion{Outcome: procedure.OutcomeRevise, Reasons: "第五条与上位法不一致", Document: "sha256:l1", Signature: "sig"})
 	require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageDrafting }, 10*time.Second, 100*time.Millisecond)
-	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: "sha256:v2", Explanation: "sha256:ex2", ChangedShare: 0.05})
+	// Draft 2 rewrites one clause of five: the measured share (0.2) is recorded, not the 0.05
+	// stated, and stays under the threshold of a major revision (R-11); the comments on that
+	// clause show it changed.
+	draftV2 := uploadText(t, dev, number, "draft-v2.txt", draftText("夜间停车实行免费，具体时段由区城管委公布。"))
+	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: draftV2, Explanation: "sha256:ex2", ChangedShare: 0.05})
+	require.InDelta(t, 0.2, queryRecord(t, c, number).Drafts[1].ChangedShare, 1e-9)
+	require.Contains(t, dev.get(t, "li", "/api/v1"+round(workflows.ProcParticipation, 1)+"/comments?clause=3"),
+		`"clause_now":{"from":3,"to":3,"status":"changed"}`)
 	dev.act(t, "li", "/decisions/"+number+"/legality-submission", submission)
 	var inbox string
 	require.Eventually(t, func() bool {
@@ -308,4 +318,33 @@ func TestDev_RevisionLoopsStayBounded(t *testing.T) {
 	}
 	t.Logf("history after %d revision loops: %d events", loops, events)
 	require.Less(t, events, 10000)
+}
+
+// draftText is a five-article draft whose third article reads third.
+func draftText(third string) string {
+	return "停车管理办法\n第一章 总则\n第一条 为了规范停车管理，制定本办法。\n第二条 本办法适用于本区城市道路。\n" +
+		"第二章 收费\n第三条 " + third + "\n第四条 收费停车场应当公示收费标准。\n第五条 本办法自发布之日起施行。\n"
+}
+
+// uploadText files a plain-text document for the decision as the demo official and returns
+// its citation, sha256:….
+func uploadText(t testing.TB, dev *child, number, name, text string) string {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", name)
+	require.NoError(t, err)
+	_, _ = part.Write([]byte(text))
+	_ = w.WriteField("kind", "draft")
+	require.NoError(t, w.Close())
+	req, err := http.NewRequest(http.MethodPost, dev.url("/api/v1/decisions/"+number+"/documents"), &body)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+dev.token(t, "li"))
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	var d procedure.Document
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&d))
+	return "sha256:" + d.SHA256
 }
