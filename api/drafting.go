@@ -103,7 +103,6 @@ func (s *Server) measureRevision(ctx context.Context, number string, d *procedur
 	return clauses, nil
 }
 
-
 // ClausesResponse lists a draft version's clauses.
 type ClausesResponse struct {
 	// Version is the draft version.
