@@ -156,7 +156,7 @@ func TestPublicComment_Backpressure(t *testing.T) {
 func TestOfficials_CommentsClustersDispositions(t *testing.T) {
 	f := newCommentFixture(t, 1000)
 	campaign := "我们坚决反对在幸福小区东门设置收费停车场，请政府重新考虑居民的出行需求。"
-	for _, text := range []string{campaign, campaign, "我们坚决反对在幸福小区西门设置收费停车场，请政府重新考虑居民的出行需求。", "建议夜间免费停车。"} {
+	for _, text := range []string{campaign, campaign, "我们坚决反对在幸福小区西门设置收费停车场，请政府重新考虑居民的出行需求。", "=HYPERLINK(1) 建议夜间免费停车。"} {
 		require.Equal(t, http.StatusAccepted, f.comment(`{"text":"`+text+`","contact":"13800000000"}`).Code)
 	}
 	base := "/api/v1/decisions/" + commentDecision + "/participation/1"
@@ -214,12 +214,13 @@ func TestOfficials_CommentsClustersDispositions(t *testing.T) {
 	require.Len(t, lines, 5)
 	require.True(t, strings.HasPrefix(lines[0], "\uFEFFid,receipt"))
 	require.Contains(t, rec.Body.String(), "系规划要求")
+	require.Contains(t, rec.Body.String(), `,'=HYPERLINK(1) 建议夜间免费停车。,`, "a formula in a comment stays text in a spreadsheet")
 	rec, _ = f.do(http.MethodGet, base+"/comments/export?format=json&disposition=none", "", "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	var exported []procedure.CommentView
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &exported))
 	require.Len(t, exported, 1)
-	require.Equal(t, "建议夜间免费停车。", exported[0].Text)
+	require.Equal(t, "=HYPERLINK(1) 建议夜间免费停车。", exported[0].Text, "the JSON export keeps the text as written")
 }
 
 // FuzzComment sends arbitrary bodies, keys and content types to the comment endpoint: the

@@ -270,8 +270,8 @@ func (s *Server) exportCSV(c echo.Context, wf string, f store.CommentFilter) err
 			now, status = strconv.Itoa(v.ClauseNow.To), v.ClauseNow.Status
 		}
 		if err := w.Write([]string{strconv.FormatInt(v.ID, 10), v.Receipt, v.ReceivedAt.Format(time.RFC3339Nano), strconv.Itoa(v.Clause),
-			now, status, v.Text, v.Contact, strconv.FormatBool(v.Publish), strconv.FormatInt(v.Cluster, 10), string(v.Disposition),
-			v.Reason, strconv.FormatBool(v.ByCluster)}); err != nil {
+			now, status, spreadsheetSafe(v.Text), spreadsheetSafe(v.Contact), strconv.FormatBool(v.Publish), strconv.FormatInt(v.Cluster, 10),
+			string(v.Disposition), spreadsheetSafe(v.Reason), strconv.FormatBool(v.ByCluster)}); err != nil {
 			return err
 		}
 		if n++; n%1000 == 0 {
@@ -300,6 +300,16 @@ func (s *Server) exportJSON(c echo.Context, wf string, f store.CommentFilter) er
 	})
 	_, _ = bw.WriteString("]\n")
 	return s.streamError(c, err, bw.Flush())
+}
+
+// spreadsheetSafe keeps a public text from being run as a formula when the export is opened
+// in a spreadsheet: a cell starting with =, +, -, @ or a control character gets a leading
+// apostrophe, which spreadsheets show as text.
+func spreadsheetSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // streamError logs a failure after the response has started: the status is sent, so the

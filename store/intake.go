@@ -144,6 +144,9 @@ func (in *Intake) index() {
 // Stats returns the intake's counters.
 func (in *Intake) Stats() *IntakeStats { return &in.stats }
 
+// QueueLength is the number of comments waiting to be written.
+func (in *Intake) QueueLength() int { return len(in.queue) }
+
 // Close refuses new comments, writes every queued one and waits for the writers.
 func (in *Intake) Close() {
 	in.mu.Lock()

@@ -158,6 +158,12 @@ func TestDev_WholeProcedure(t *testing.T) {
 		require.Equal(t, http.StatusAccepted, resp.StatusCode)
 	}
 
+	metrics, err := http.Get(dev.url("/metrics"))
+	require.NoError(t, err)
+	body, _ := io.ReadAll(metrics.Body)
+	metrics.Body.Close()
+	require.Contains(t, string(body), "decisionflow_comments_accepted_total 4")
+
 	// The comment period (30 statutory days) runs out in about 31 s of drill time.
 	status, problem := dev.tryAct(t, "li", round(workflows.ProcParticipation, 1)+"/adoption-report", struct{}{})
 	require.Equal(t, http.StatusConflict, status, "no adoption report before the period closes")

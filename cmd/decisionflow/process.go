@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"decisionflow/activities"
@@ -18,6 +19,7 @@ import (
 	"decisionflow/store"
 	"decisionflow/workflows"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 )
@@ -138,6 +140,7 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		// request is waiting on is written before the store closes.
 		intake := st.StartIntake(store.IntakeOptions{QueueSize: cfg.CommentQueue})
 		p.onStop("comment intake", func(context.Context) error { intake.Close(); return nil })
+		registerIntakeMetrics(registry, intake)
 		opts.Intake = intake
 	}
 	handler := api.New(opts)
@@ -229,4 +232,21 @@ func displayAddr(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// registerIntakeMetrics exposes the comment intake's counters and queue at /metrics.
+func registerIntakeMetrics(r *prometheus.Registry, in *store.Intake) {
+	counter := func(name, help string, v *atomic.Int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "decisionflow", Subsystem: "comments", Name: name, Help: help},
+			func() float64 { return float64(v.Load()) })
+	}
+	st := in.Stats()
+	r.MustRegister(
+		counter("accepted_total", "Comments written and acknowledged.", &st.Accepted),
+		counter("duplicates_total", "Resubmissions answered with their first receipt.", &st.Duplicates),
+		counter("refused_total", "Comments refused with 429 because the queue was full.", &st.Refused),
+		counter("batches_total", "Batches committed.", &st.Batches),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "decisionflow", Subsystem: "comments", Name: "queue_length",
+			Help: "Comments waiting to be written."}, func() float64 { return float64(in.QueueLength()) }),
+	)
 }
