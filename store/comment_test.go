@@ -221,6 +221,8 @@ func TestClauses_CommentsFollowTheirClause(t *testing.T) {
 			_, err := in.Submit(ctx, "BD-2026-24", "", procedure.Comment{Text: "意见", Clause: clause})
 			require.NoError(t, err)
 		}
+		_, err = in.Submit(ctx, "BD-2026-24", "", procedure.Comment{Text: "意见", Clause: 4})
+		require.Equal(t, procedure.EInvalid, procedure.ErrorCode(err), "the draft has three clauses")
 		v2 := procedure.SplitClauses("停车管理办法\n第一条 为了规范停车管理，制定本办法。\n第二条 本办法适用于本区城市道路和公共停车场。")
 		diff, err := st.SaveClauses(ctx, "BD-2026-24", 2, v2)
 		require.NoError(t, err)

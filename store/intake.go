@@ -81,6 +81,7 @@ type intakeResult struct {
 type window struct {
 	c       procedure.Consultation
 	salt    string
+	clauses int // clauses of the draft consulted on; 0 when it was not split
 	fetched time.Time
 }
 
@@ -179,6 +180,12 @@ func (in *Intake) window(ctx context.Context, decision string, fresh bool) (*win
 		return nil, translate(err, "该决策事项的征求意见", "consultation of this decision")
 	}
 	w := &window{c: row.domain(), salt: row.Row.Salt, fetched: time.Now()}
+	var n int64
+	if err := in.s.db.WithContext(ctx).Model(&draftClause{}).Where("decision = ? AND draft_version = ?", decision, w.c.DraftVersion).
+		Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("count clauses of %s: %w", decision, err)
+	}
+	w.clauses = int(n)
 	in.windows.Store(decision, w)
 	return w, nil
 }
@@ -199,6 +206,10 @@ func (in *Intake) Submit(ctx context.Context, decision, client string, c procedu
 		if err := w.c.CheckOpen(now); err != nil {
 			return procedure.Receipt{}, err
 		}
+	}
+	if w.clauses > 0 && c.Clause > w.clauses {
+		return procedure.Receipt{}, procedure.Errorf(procedure.EInvalid, "草案共 %d 条，没有第 %d 条", "the draft has %d clauses, not %d",
+			w.clauses, c.Clause)
 	}
 	// A resubmitted Idempotency-Key is found by the batch's insert, not by a look-up here:
 	// under load a query per comment would cost more than the write itself.
