@@ -56,6 +56,8 @@ type CommentStore interface {
 	Consultation(ctx context.Context, workflowID string) (procedure.Consultation, error)
 	// CommentByReceipt returns the comment a receipt was given for.
 	CommentByReceipt(ctx context.Context, receipt string) (procedure.CommentView, error)
+	// UnindexedComments counts a round's comments the search cannot find yet.
+	UnindexedComments(ctx context.Context, workflowID string) (int64, error)
 	// Comments returns a page of a round's comments.
 	Comments(ctx context.Context, workflowID string, f store.CommentFilter) ([]procedure.CommentView, error)
 	// EachComment streams a round's comments.
@@ -203,6 +205,9 @@ type CommentPage struct {
 	Items []procedure.CommentView `json:"items"`
 	// Next continues the list; 0 when there is no more.
 	Next int64 `json:"next,omitempty"`
+	// Unindexed, for a search, counts the comments the search index has not reached yet;
+	// they are found within seconds once a flood has passed.
+	Unindexed int64 `json:"unindexed,omitempty"`
 }
 
 func (s *Server) listComments(c echo.Context) error {
@@ -221,6 +226,11 @@ func (s *Server) listComments(c echo.Context) error {
 	page := CommentPage{Items: items}
 	if len(items) == f.Limit {
 		page.Next = items[len(items)-1].ID
+	}
+	if f.Query != "" {
+		if page.Unindexed, err = s.comments.UnindexedComments(c.Request().Context(), wf); err != nil {
+			return err
+		}
 	}
 	return c.JSON(http.StatusOK, page)
 }

@@ -67,9 +67,6 @@ const commentSelect = `c.id, c.workflow_id, c.receipt, c.clause, c.body, c.conta
 	(d.comment_id IS NULL AND cd.cluster_id IS NOT NULL) AS by_cluster, cl.to_clause, cl.status AS clause_status`
 
 func (s *Store) commentQuery(ctx context.Context, workflowID string) (*gorm.DB, error) {
-	if err := s.indexPending(ctx); err != nil {
-		return nil, err
-	}
 	c, err := s.Consultation(ctx, workflowID)
 	if err != nil {
 		return nil, err
@@ -87,8 +84,15 @@ func (s *Store) commentQuery(ctx context.Context, workflowID string) (*gorm.DB, 
 		Where("c.workflow_id = ?", workflowID), nil
 }
 
-// Comments returns a page of a round's comments in the order received.
+// Comments returns a page of a round's comments in the order received. A search first
+// indexes what the indexer has not reached yet, for up to searchCatchUp; comments beyond that
+// are found once the indexer reaches them (see UnindexedComments).
 func (s *Store) Comments(ctx context.Context, workflowID string, f CommentFilter) ([]procedure.CommentView, error) {
+	if len(procedure.SearchTerms(f.Query)) > 0 {
+		if err := s.indexPending(ctx, searchCatchUp); err != nil {
+			return nil, err
+		}
+	}
 	q, err := s.commentQuery(ctx, workflowID)
 	if err != nil {
 		return nil, err
@@ -149,8 +153,17 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
-// EachComment streams every comment of a round matching f, in the order received, to fn.
+// searchCatchUp bounds how long a search spends indexing before it reads.
+const searchCatchUp = 2 * time.Second
+
+// EachComment streams every comment of a round matching f, in the order received, to fn. A
+// filtered export waits until every comment is indexed, so it leaves none out.
 func (s *Store) EachComment(ctx context.Context, workflowID string, f CommentFilter, fn func(procedure.CommentView) error) error {
+	if len(procedure.SearchTerms(f.Query)) > 0 {
+		if err := s.indexPending(ctx, 0); err != nil {
+			return err
+		}
+	}
 	q, err := s.commentQuery(ctx, workflowID)
 	if err != nil {
 		return err

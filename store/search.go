@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"decisionflow/procedure"
 
@@ -50,14 +51,27 @@ func (s *Store) IndexComments(ctx context.Context, maxBatches int) (int, error) 
 	return n, err
 }
 
-// indexPending indexes every batch committed so far, so a search sees every comment.
-func (s *Store) indexPending(ctx context.Context) error {
-	for {
-		n, err := s.IndexComments(ctx, 50)
+// indexPending indexes the batches committed so far, for at most budget (0: all of them).
+func (s *Store) indexPending(ctx context.Context, budget time.Duration) error {
+	start := time.Now()
+	for budget == 0 || time.Since(start) < budget {
+		n, err := s.IndexComments(ctx, 20)
 		if err != nil || n == 0 {
 			return err
 		}
 	}
+	return nil
+}
+
+// UnindexedComments counts a round's comments the search cannot find yet.
+func (s *Store) UnindexedComments(ctx context.Context, workflowID string) (int64, error) {
+	if s.dialect != Postgres {
+		return 0, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Table("comment_batches").Select("COALESCE(SUM(count), 0)").
+		Where("workflow_id = ? AND NOT indexed", workflowID).Scan(&n).Error
+	return n, err
 }
 
 // searchVector is a comment's search terms as a tsvector, lexemes sorted and unique.
