@@ -17,7 +17,7 @@ type AdoptionSummary struct {
 	Round int `json:"round"`
 	// DraftVersion is the draft consulted on.
 	DraftVersion int `json:"draft_version"`
-	// Period is the comment period as published.
+	// Opens is the first day of the comment period as published.
 	Opens Date `json:"opens"`
 	// Closes is the last day of the period.
 	Closes Date `json:"closes"`

@@ -295,7 +295,9 @@ func Shingles(text string) []uint64 {
 // two, so two texts with Jaccard similarity s share a band with probability 1−(1−s²)^16:
 // 0.9999 at s = 0.7, 0.5 at s = 0.2.
 const (
-	MinHashes    = 32
+	// MinHashes is the length of a MinHash signature.
+	MinHashes = 32
+	// MinHashBands is the number of bands of two values a signature is looked up by.
 	MinHashBands = MinHashes / 2
 )
 
