@@ -165,9 +165,9 @@ func CompareClauses(old, new []Clause) ClauseDiff {
 // position if it has the same heading (a rewritten article keeps its number) or is similar
 // enough, else the most similar; -1 if none is.
 func bestMatch(c Clause, new []Clause, claimed []bool, pos int) int {
-	grams := bigrams(c.Text)
+	grams := Shingles(c.Text)
 	if pos < len(new) && !claimed[pos] &&
-		((c.Heading != "" && new[pos].Heading == c.Heading) || similarity(grams, bigrams(new[pos].Text)) >= clauseSimilarity) {
+		((c.Heading != "" && new[pos].Heading == c.Heading) || Jaccard(grams, Shingles(new[pos].Text)) >= clauseSimilarity) {
 		return pos
 	}
 	best, bestSim := -1, clauseSimilarity
@@ -175,33 +175,11 @@ func bestMatch(c Clause, new []Clause, claimed []bool, pos int) int {
 		if claimed[j] {
 			continue
 		}
-		if s := similarity(grams, bigrams(n.Text)); s >= bestSim {
+		if s := Jaccard(grams, Shingles(n.Text)); s >= bestSim {
 			best, bestSim = j, s
 		}
 	}
 	return best
-}
-
-func bigrams(text string) map[string]bool {
-	out := map[string]bool{}
-	for _, t := range SearchTerms(text) {
-		out[t] = true
-	}
-	return out
-}
-
-// similarity is the Jaccard index of two term sets.
-func similarity(a, b map[string]bool) float64 {
-	if len(a) == 0 && len(b) == 0 {
-		return 1
-	}
-	both := 0
-	for t := range a {
-		if b[t] {
-			both++
-		}
-	}
-	return float64(both) / float64(len(a)+len(b)-both)
 }
 
 // ComposeLinks carries links from version A→B through B→C to A→C.
