@@ -176,6 +176,11 @@ func (s *Store) Clusters(ctx context.Context, workflowID string, f ClusterFilter
 	if err := s.ClusterComments(ctx, workflowID); err != nil {
 		return nil, err
 	}
+	return s.listClusters(ctx, workflowID, f)
+}
+
+// listClusters reads a page of the round's clusters as they stand.
+func (s *Store) listClusters(ctx context.Context, workflowID string, f ClusterFilter) ([]procedure.Cluster, error) {
 	var rows []struct {
 		ID          int64
 		Size        int64

@@ -218,6 +218,6 @@ func (s *Store) AdoptionSummary(ctx context.Context, workflowID string, at time.
 	if err != nil {
 		return sum, fmt.Errorf("list reasons of %s: %w", workflowID, err)
 	}
-	sum.Clusters, err = s.Clusters(ctx, workflowID, ClusterFilter{MinSize: 1, Page: Page{Number: 1, Size: 20}})
+	sum.Clusters, err = s.listClusters(ctx, workflowID, ClusterFilter{MinSize: 1, Page: Page{Number: 1, Size: 20}})
 	return sum, err
 }
