@@ -94,6 +94,8 @@ func TestPublicComment(t *testing.T) {
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &look))
 	require.Equal(t, "建议增加é停车位", look.Text)
 	require.Equal(t, 2, look.Clause)
+	require.Equal(t, commentDecision, look.Decision)
+	require.Equal(t, 1, look.Round)
 
 	first := f.comment(`{"text":"同一条意见"}`, "Idempotency-Key", "abc")
 	again := f.comment(`{"text":"同一条意见"}`, "Idempotency-Key", "abc")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -381,10 +380,7 @@ func (s *Server) receipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	number, _, _ := strings.Cut(v.WorkflowID, "/")
-	var round int
-	_, _ = fmt.Sscanf(v.WorkflowID[strings.LastIndexByte(v.WorkflowID, '/')+1:], "%d", &round)
-	return c.JSON(http.StatusOK, ReceiptLookup{Receipt: v.Receipt, Decision: number, Round: round, Clause: v.Clause, Text: v.Text, Attachments: v.Attachments,
+	return c.JSON(http.StatusOK, ReceiptLookup{Receipt: v.Receipt, Decision: v.Decision, Round: v.Round, Clause: v.Clause, Text: v.Text, Attachments: v.Attachments,
 		ReceivedAt: v.ReceivedAt, Disposition: v.Disposition, Reason: v.Reason})
 }
 

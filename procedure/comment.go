@@ -390,6 +390,10 @@ type CommentCount struct {
 // its clause went in the latest draft.
 type CommentView struct {
 	Comment
+	// Decision is the decision commented on.
+	Decision string `json:"decision"`
+	// Round is the participation round.
+	Round int `json:"round"`
 	// Cluster is the cluster of exact and near-duplicate texts it belongs to; 0 before clustering.
 	Cluster int64 `json:"cluster,omitempty"`
 	// Disposition is its own disposition, else its cluster's; empty while undisposed.

@@ -50,7 +50,7 @@ type commentRow struct {
 func (r commentRow) domain() procedure.CommentView {
 	v := procedure.CommentView{Comment: procedure.Comment{ID: r.ID, WorkflowID: r.WorkflowID, Receipt: r.Receipt, Clause: r.Clause,
 		Text: r.Body, Contact: r.Contact, Publish: r.Publish, ReceivedAt: r.ReceivedAt.UTC()},
-		Cluster: r.Cluster.Int64, Disposition: procedure.Disposition(r.Disposition), Reason: r.Reason, ByCluster: r.ByCluster}
+		Decision: decisionOf(r.WorkflowID), Round: roundOf(r.WorkflowID), Cluster: r.Cluster.Int64, Disposition: procedure.Disposition(r.Disposition), Reason: r.Reason, ByCluster: r.ByCluster}
 	if r.Attachments != "" {
 		v.Attachments = strings.Split(r.Attachments, ",")
 	}

@@ -54,6 +54,17 @@ func roundOf(workflowID string) int {
 	return n
 }
 
+// decisionOf reads the decision number from a procedure workflow ID.
+func decisionOf(workflowID string) string {
+	number, _, _ := strings.Cut(workflowID, "/")
+	return number
+}
+
+// firstReceipt is the receipt a resubmission gets back: the first one, marked duplicate.
+func firstReceipt(workflowID, receipt string, at time.Time) procedure.Receipt {
+	return procedure.Receipt{Receipt: receipt, Decision: decisionOf(workflowID), Round: roundOf(workflowID), ReceivedAt: at.UTC(), Duplicate: true}
+}
+
 // applyConsultation keeps the public face of a participation round in step with its record:
 // the notice opens it, an extension moves its end, the adoption report is published with it.
 func applyConsultation(tx *gorm.DB, r procedure.ActRecord) error {

@@ -563,8 +563,7 @@ func skipKnownKeys(tx *gorm.DB, batch []*pendingComment, idx []int, results []in
 	}
 	first := make(map[string]procedure.Receipt, len(known))
 	for _, k := range known {
-		first[k.IdempotencyKey] = procedure.Receipt{Receipt: k.Receipt, Decision: workflowID[:strings.IndexByte(workflowID, '/')],
-			Round: roundOf(workflowID), ReceivedAt: k.ReceivedAt.UTC(), Duplicate: true}
+		first[k.IdempotencyKey] = firstReceipt(workflowID, k.Receipt, k.ReceivedAt)
 	}
 	fresh := make([]int, 0, len(idx))
 	for _, i := range idx {
@@ -574,8 +573,7 @@ func skipKnownKeys(tx *gorm.DB, batch []*pendingComment, idx []int, results []in
 			continue
 		}
 		if c.IdempotencyKey != "" {
-			first[c.IdempotencyKey] = procedure.Receipt{Receipt: c.Receipt, Decision: workflowID[:strings.IndexByte(workflowID, '/')],
-				Round: roundOf(workflowID), ReceivedAt: c.ReceivedAt, Duplicate: true}
+			first[c.IdempotencyKey] = firstReceipt(workflowID, c.Receipt, c.ReceivedAt)
 		}
 		fresh = append(fresh, i)
 	}
@@ -617,8 +615,7 @@ func receiptByKey(db *gorm.DB, workflowID, key string) (procedure.Receipt, bool,
 	if len(rows) == 0 {
 		return procedure.Receipt{}, false, nil
 	}
-	return procedure.Receipt{Receipt: rows[0].Receipt, Decision: workflowID[:strings.IndexByte(workflowID, '/')], Round: roundOf(workflowID),
-		ReceivedAt: rows[0].ReceivedAt.UTC(), Duplicate: true}, true, nil
+	return firstReceipt(workflowID, rows[0].Receipt, rows[0].ReceivedAt), true, nil
 }
 
 // receiptAlphabet is Crockford's base32: no I, L, O or U to misread when a receipt is read
