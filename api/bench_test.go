@@ -53,7 +53,8 @@ func BenchmarkCommentIntake(b *testing.B) {
 	defer st.Close()
 	_, err = st.Migrate(ctx)
 	require.NoError(b, err)
-	openBenchRound(b, st)
+	today := procedure.DateOf(time.Now())
+	storetest.OpenRound(b, st, benchDecision, "压力测试", today.AddDays(-1), today.AddDays(29))
 	intake := st.StartIntake(store.IntakeOptions{})
 	defer intake.Close()
 	books, err := procedure.LoadRulebooks(nil)
@@ -106,18 +107,6 @@ func BenchmarkCommentIntake(b *testing.B) {
 }
 
 const benchDecision = "BD-2026-900"
-
-func openBenchRound(b *testing.B, st *store.Store) {
-	ctx := context.Background()
-	d, err := procedure.NewDecision(benchDecision, "压力测试", time.Now())
-	require.NoError(b, err)
-	require.NoError(b, st.CreateDecision(ctx, d))
-	today := procedure.DateOf(time.Now())
-	n := procedure.Notice{Draft: "d", Explanation: "e", HowToComment: "h", Opens: today.AddDays(-1), Closes: today.AddDays(29)}
-	payload, _ := json.Marshal(n)
-	require.NoError(b, st.RecordAct(ctx, procedure.ActRecord{Decision: benchDecision, WorkflowID: benchDecision + "/participation/1", Seq: 1,
-		Payload: string(payload), Event: procedure.Event{At: time.Now(), Kind: "consultation_notice", DraftVersion: 1}}))
-}
 
 // benchText is the i-th comment of the generator: about 120 characters, varied so that the
 // search index and clustering see distinct texts.

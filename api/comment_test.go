@@ -34,17 +34,8 @@ const commentDecision = "BD-2026-31"
 
 func newCommentFixture(t testing.TB, publicRate float64) *commentFixture {
 	st := storetest.Open(t, store.SQLite)
-	ctx := context.Background()
-	d, err := procedure.NewDecision(commentDecision, "停车管理办法", time.Now())
-	require.NoError(t, err)
-	require.NoError(t, st.CreateDecision(ctx, d))
 	today := procedure.DateOf(time.Now())
-	n := procedure.Notice{Draft: "sha256:" + strings.Repeat("d", 64), Explanation: strings.Repeat("e", 64), HowToComment: "网上提交",
-		Opens: today.AddDays(-1), Closes: today.AddDays(29)}
-	payload, _ := json.Marshal(n)
-	wf := commentDecision + "/participation/1"
-	require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: commentDecision, WorkflowID: wf, Seq: 1, Payload: string(payload),
-		Event: procedure.Event{At: time.Now(), Kind: "consultation_notice", DraftVersion: 1, Stage: procedure.StageConsultation}}))
+	wf := storetest.OpenRound(t, st, commentDecision, "停车管理办法", today.AddDays(-1), today.AddDays(29))
 	intake := st.StartIntake(store.IntakeOptions{})
 	t.Cleanup(intake.Close)
 	books, err := procedure.LoadRulebooks(nil)

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -15,21 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// openRound registers a decision and records its first round's notice, as the participation
-// workflow would, with the period running from yesterday for 30 days.
+// openRound opens a decision's first round, its period running from yesterday for 30 days.
 func openRound(t *testing.T, st *store.Store, number string) string {
-	t.Helper()
-	ctx := context.Background()
-	d, err := procedure.NewDecision(number, "停车管理办法", time.Now())
-	require.NoError(t, err)
-	require.NoError(t, st.CreateDecision(ctx, d))
 	today := procedure.DateOf(time.Now())
-	n := procedure.Notice{Draft: "d", Explanation: "e", HowToComment: "网上提交", Opens: today.AddDays(-1), Closes: today.AddDays(29)}
-	payload, _ := json.Marshal(n)
-	wf := number + "/participation/1"
-	require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: number, WorkflowID: wf, Seq: 1, Payload: string(payload),
-		Event: procedure.Event{At: time.Now(), Kind: "consultation_notice", DraftVersion: 1, Stage: procedure.StageConsultation}}))
-	return wf
+	return storetest.OpenRound(t, st, number, "停车管理办法", today.AddDays(-1), today.AddDays(29))
 }
 
 func TestIntake_DurableReceiptsDuplicatesAndSeal(t *testing.T) {
@@ -92,19 +80,13 @@ func TestIntake_DurableReceiptsDuplicatesAndSeal(t *testing.T) {
 func TestIntake_RefusesOutsidePeriod(t *testing.T) {
 	dialects(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		d, err := procedure.NewDecision("BD-2026-21", "标题", time.Now())
-		require.NoError(t, err)
-		require.NoError(t, st.CreateDecision(ctx, d))
 		today := procedure.DateOf(time.Now())
-		n := procedure.Notice{Draft: "d", Explanation: "e", HowToComment: "h", Opens: today.AddDays(3), Closes: today.AddDays(33)}
-		payload, _ := json.Marshal(n)
-		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: d.Number, WorkflowID: d.Number + "/participation/1", Seq: 1,
-			Payload: string(payload), Event: procedure.Event{At: time.Now(), Kind: "consultation_notice", DraftVersion: 1}}))
+		storetest.OpenRound(t, st, "BD-2026-21", "标题", today.AddDays(3), today.AddDays(33))
 		in := st.StartIntake(store.IntakeOptions{})
 		defer in.Close()
-		_, err = in.Submit(ctx, d.Number, "", procedure.Comment{Text: "早到的意见"})
+		_, err := in.Submit(ctx, "BD-2026-21", "", procedure.Comment{Text: "早到的意见"})
 		require.Equal(t, procedure.EFailedPrecondition, procedure.ErrorCode(err))
-		require.Contains(t, err.Error(), n.Opens.String())
+		require.Contains(t, err.Error(), today.AddDays(3).String())
 		_, err = in.Submit(ctx, "BD-2026-99", "", procedure.Comment{Text: "无此事项"})
 		require.Equal(t, procedure.ENotFound, procedure.ErrorCode(err))
 	})

@@ -7,12 +7,15 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"decisionflow/procedure"
 	"decisionflow/store"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -103,4 +106,29 @@ func OpenSQLiteFile(t testing.TB) (*store.Store, string) {
 		t.Fatalf("migrate: %v", err)
 	}
 	return st, path
+}
+
+// OpenRound registers a decision and records its first participation round's notice, as the
+// participation workflow would, so the round takes comments from opens to closes; it returns
+// the round's workflow ID.
+func OpenRound(t testing.TB, st *store.Store, number, title string, opens, closes procedure.Date) string {
+	t.Helper()
+	ctx := context.Background()
+	d, err := procedure.NewDecision(number, title, time.Now())
+	if err != nil {
+		t.Fatalf("decision: %v", err)
+	}
+	if err := st.CreateDecision(ctx, d); err != nil {
+		t.Fatalf("create decision: %v", err)
+	}
+	notice := procedure.Notice{Draft: "sha256:" + strings.Repeat("d", 64), Explanation: strings.Repeat("e", 64), HowToComment: "网上提交",
+		Opens: opens, Closes: closes}
+	payload, _ := json.Marshal(notice)
+	wf := number + "/participation/1"
+	err = st.RecordAct(ctx, procedure.ActRecord{Decision: number, WorkflowID: wf, Seq: 1, Payload: string(payload),
+		Event: procedure.Event{At: time.Now(), Kind: "consultation_notice", DraftVersion: 1, Stage: procedure.StageConsultation}})
+	if err != nil {
+		t.Fatalf("record notice: %v", err)
+	}
+	return wf
 }
