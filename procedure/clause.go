@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // Clause is one numbered clause of a draft version.
@@ -110,14 +112,17 @@ type ClauseDiff struct {
 	ChangedShare float64 `json:"changed_share"`
 }
 
-// clauseSimilarity is the least bigram similarity at which a revised clause still continues
-// an old one.
+// Similarity scores how alike two texts are, from 0 (nothing in common) to 1 (the same).
+type Similarity func(a, b string) float64
+
+// clauseSimilarity is the least similarity at which a revised clause still continues an old
+// one.
 const clauseSimilarity = 0.5
 
-// CompareClauses carries each old clause to the new version: the same text anywhere is
+// DiffClauses carries each old clause to the new version: the same text anywhere is
 // unchanged (even renumbered); otherwise the clause at the same number, or else the most
 // similar unclaimed clause, continues it as changed when similar enough; else it is removed.
-func CompareClauses(old, new []Clause) ClauseDiff {
+func DiffClauses(old, new []Clause, similarity Similarity) ClauseDiff {
 	claimed := make([]bool, len(new))
 	links := make([]ClauseLink, len(old))
 	byHash := map[string][]int{}
@@ -138,7 +143,7 @@ func CompareClauses(old, new []Clause) ClauseDiff {
 		if links[i].Status != ClauseRemoved {
 			continue
 		}
-		if j := bestMatch(c, new, claimed, i); j >= 0 {
+		if j := bestMatch(c, new, claimed, i, similarity); j >= 0 {
 			claimed[j] = true
 			links[i] = ClauseLink{From: c.Number, To: new[j].Number, Status: ClauseChanged}
 		}
@@ -164,10 +169,9 @@ func CompareClauses(old, new []Clause) ClauseDiff {
 // bestMatch returns the unclaimed new clause continuing old clause c: the one at the same
 // position if it has the same heading (a rewritten article keeps its number) or is similar
 // enough, else the most similar; -1 if none is.
-func bestMatch(c Clause, new []Clause, claimed []bool, pos int) int {
-	grams := Shingles(c.Text)
+func bestMatch(c Clause, new []Clause, claimed []bool, pos int, similarity Similarity) int {
 	if pos < len(new) && !claimed[pos] &&
-		((c.Heading != "" && new[pos].Heading == c.Heading) || Jaccard(grams, Shingles(new[pos].Text)) >= clauseSimilarity) {
+		((c.Heading != "" && new[pos].Heading == c.Heading) || similarity(c.Text, new[pos].Text) >= clauseSimilarity) {
 		return pos
 	}
 	best, bestSim := -1, clauseSimilarity
@@ -175,7 +179,7 @@ func bestMatch(c Clause, new []Clause, claimed []bool, pos int) int {
 		if claimed[j] {
 			continue
 		}
-		if s := Jaccard(grams, Shingles(n.Text)); s >= bestSim {
+		if s := similarity(c.Text, n.Text); s >= bestSim {
 			best, bestSim = j, s
 		}
 	}
@@ -205,4 +209,64 @@ func ComposeLinks(ab, bc []ClauseLink) []ClauseLink {
 		out[i] = ClauseLink{From: l.From, To: n.To, Status: status}
 	}
 	return out
+}
+
+// CompareClauses is DiffClauses with the character-pair similarity of package textsim.
+//
+// Deprecated: call DiffClauses(old, new, textsim.Similarity). CompareClauses and the copy of
+// that measure below remain only until the API's revision measurement does so, because
+// this package imports only the standard library.
+func CompareClauses(old, new []Clause) ClauseDiff { return DiffClauses(old, new, pairSimilarity) }
+
+// pairSimilarity is textsim.Similarity, copied for CompareClauses; delete both together.
+func pairSimilarity(a, b string) float64 {
+	x, y := pairShingles(a), pairShingles(b)
+	if len(x) == 0 && len(y) == 0 {
+		return 1
+	}
+	both, i, j := 0, 0, 0
+	for i < len(x) && j < len(y) {
+		switch {
+		case x[i] == y[j]:
+			both++
+			i++
+			j++
+		case x[i] < y[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(both) / float64(len(x)+len(y)-both)
+}
+
+// pairShingles is textsim.Shingles, copied for CompareClauses.
+func pairShingles(text string) []uint64 {
+	var out []uint64
+	var prev rune
+	n := 0
+	for _, r := range text {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		r = unicode.ToLower(r)
+		if n > 0 {
+			out = append(out, mix64(uint64(prev)<<32|uint64(r)))
+		}
+		prev = r
+		n++
+	}
+	if n == 1 {
+		out = append(out, mix64(uint64(prev)))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mix64 is textsim's SplitMix64 finaliser, copied for CompareClauses.
+func mix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }

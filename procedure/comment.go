@@ -3,7 +3,6 @@ package procedure
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -266,101 +265,11 @@ func SearchTerms(text string) []string {
 	return terms
 }
 
-// Shingles are the sorted, distinct hashes of text's character pairs (letters, digits and
-// Han only, lower-cased): the features two comments are compared by. Pairs, because a
-// changed character in a short comment must change few features.
-func Shingles(text string) []uint64 {
-	var out []uint64
-	var prev rune
-	n := 0
-	for _, r := range text {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			continue
-		}
-		r = unicode.ToLower(r)
-		if n > 0 {
-			out = append(out, mix64(uint64(prev)<<32|uint64(r)))
-		}
-		prev = r
-		n++
-	}
-	if n == 1 {
-		out = append(out, mix64(uint64(prev)))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// MinHashes is the number of MinHash values of a comment; they make MinHashBands bands of
-// two, so two texts with Jaccard similarity s share a band with probability 1−(1−s²)^16:
-// 0.9999 at s = 0.7, 0.5 at s = 0.2.
-const (
-	// MinHashes is the length of a MinHash signature.
-	MinHashes = 32
-	// MinHashBands is the number of bands of two values a signature is looked up by.
-	MinHashBands = MinHashes / 2
-)
-
-// MinHash is the MinHash signature of a shingle set.
-func MinHash(shingles []uint64) [MinHashes]uint64 {
-	var sig [MinHashes]uint64
-	for i := range sig {
-		sig[i] = ^uint64(0)
-	}
-	for _, x := range shingles {
-		for i := range sig {
-			if h := mix64(x ^ minHashSeeds[i]); h < sig[i] {
-				sig[i] = h
-			}
-		}
-	}
-	return sig
-}
-
-// Jaccard is the similarity of two sorted shingle sets: shared over all.
-func Jaccard(a, b []uint64) float64 {
-	if len(a) == 0 && len(b) == 0 {
-		return 1
-	}
-	both, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			both++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(both) / float64(len(a)+len(b)-both)
-}
-
-// NearDuplicate is the least Jaccard similarity of character pairs at which two comments
-// count as one campaign text. A name, a place or a few words changed in a comment of a few
+// NearDuplicate is the least Jaccard similarity of character pairs (as package textsim
+// measures it) at which two comments count as one campaign text. A name, a place or a few words changed in a comment of a few
 // dozen characters keeps it above 0.7; the same template turned from 反对 to 支持 with a
 // different ending falls below.
 const NearDuplicate = 0.7
-
-var minHashSeeds = func() [MinHashes]uint64 {
-	var s [MinHashes]uint64
-	x := uint64(0x6a09e667f3bcc908)
-	for i := range s {
-		x = mix64(x + uint64(i))
-		s[i] = x
-	}
-	return s
-}()
-
-// mix64 is the SplitMix64 finaliser: a fast, well-spread 64-bit hash of x.
-func mix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
 
 // TextHash is the SHA-256 of a comment's text with letters lower-cased and everything but
 // letters, digits and Han removed: the key of exact duplicates.

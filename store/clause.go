@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"decisionflow/procedure"
+	"decisionflow/textsim"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -62,7 +63,7 @@ func (s *Store) SaveClauses(ctx context.Context, decision string, version int, c
 	if err != nil {
 		return procedure.ClauseDiff{}, err
 	}
-	diff := procedure.CompareClauses(old, clauses)
+	diff := procedure.DiffClauses(old, clauses, textsim.Similarity)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&draftClause{}).Where("decision = ? AND draft_version = ?", decision, version).Count(&n).Error; err != nil || n > 0 {

@@ -5,12 +5,13 @@ import (
 	"fmt"
 
 	"decisionflow/procedure"
+	"decisionflow/textsim"
 
 	"gorm.io/gorm"
 )
 
 // nearIndex finds the cluster whose representative is most similar to a text. MinHash
-// bands (procedure.MinHashBands of two values) pick the candidates; the Jaccard similarity of
+// bands (textsim.MinHashBands of two values) pick the candidates; the Jaccard similarity of
 // the character pairs decides.
 type nearIndex struct {
 	bands    map[uint64][]int32
@@ -20,16 +21,7 @@ type nearIndex struct {
 
 func newNearIndex() *nearIndex { return &nearIndex{bands: map[uint64][]int32{}} }
 
-func bandKeys(shingles []uint64) [procedure.MinHashBands]uint64 {
-	sig := procedure.MinHash(shingles)
-	var keys [procedure.MinHashBands]uint64
-	for b := range keys {
-		keys[b] = (sig[2*b]*31+sig[2*b+1])*procedure.MinHashBands + uint64(b)
-	}
-	return keys
-}
-
-func (x *nearIndex) add(id int64, shingles []uint64, keys [procedure.MinHashBands]uint64) {
+func (x *nearIndex) add(id int64, shingles []uint64, keys [textsim.MinHashBands]uint64) {
 	k := int32(len(x.ids))
 	x.ids, x.shingles = append(x.ids, id), append(x.shingles, shingles)
 	for _, key := range keys {
@@ -38,7 +30,7 @@ func (x *nearIndex) add(id int64, shingles []uint64, keys [procedure.MinHashBand
 }
 
 // nearest returns the most similar cluster at or above procedure.NearDuplicate, or 0.
-func (x *nearIndex) nearest(shingles []uint64, keys [procedure.MinHashBands]uint64) int64 {
+func (x *nearIndex) nearest(shingles []uint64, keys [textsim.MinHashBands]uint64) int64 {
 	best, bestSim := int64(0), procedure.NearDuplicate
 	seen := map[int32]bool{}
 	for _, key := range keys {
@@ -47,7 +39,7 @@ func (x *nearIndex) nearest(shingles []uint64, keys [procedure.MinHashBands]uint
 				continue
 			}
 			seen[k] = true
-			if sim := procedure.Jaccard(shingles, x.shingles[k]); sim > bestSim || (sim == bestSim && best == 0) {
+			if sim := textsim.Jaccard(shingles, x.shingles[k]); sim > bestSim || (sim == bestSim && best == 0) {
 				best, bestSim = x.ids[k], sim
 			}
 		}
@@ -106,8 +98,8 @@ func (s *Store) ClusterComments(ctx context.Context, workflowID string) error {
 		}
 		links := make([]textCluster, 0, len(fresh))
 		for _, t := range fresh {
-			sh := procedure.Shingles(bodies[t.First])
-			keys := bandKeys(sh)
+			sh := textsim.Shingles(bodies[t.First])
+			keys := textsim.BandKeys(textsim.MinHash(sh))
 			id := index.nearest(sh, keys)
 			if id == 0 {
 				c := commentCluster{WorkflowID: workflowID, Representative: t.First}
@@ -138,8 +130,8 @@ func loadNearIndex(tx *gorm.DB, workflowID string) (*nearIndex, error) {
 	}
 	index := newNearIndex()
 	for _, c := range known {
-		sh := procedure.Shingles(bodies[c.Representative])
-		index.add(c.ID, sh, bandKeys(sh))
+		sh := textsim.Shingles(bodies[c.Representative])
+		index.add(c.ID, sh, textsim.BandKeys(textsim.MinHash(sh)))
 	}
 	return index, nil
 }
