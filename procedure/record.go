@@ -2,6 +2,7 @@ package procedure
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -255,7 +256,7 @@ func (r *Record) ApplyOpenConsultation(a Actor, at time.Time) []string {
 		run.Running, run.Done, run.Round, run.DraftVersion = true, false, run.Round+1, r.DraftVersion()
 	}
 	_ = r.moveTo(StageConsultation)
-	r.Note(at, "open_consultation", a.ID, false, joinNames(pending))
+	r.Note(at, "open_consultation", a.ID, false, strings.Join(pending, ","))
 	return pending
 }
 
@@ -298,17 +299,6 @@ func (r *Record) run(name string) *Run {
 		return &r.FairCompetition
 	}
 	return &r.Legality
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ","
-		}
-		s += n
-	}
-	return s
 }
 
 func conflictIf(cond bool, zh, en string) error {
