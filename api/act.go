@@ -50,6 +50,19 @@ func (s *Server) mountActs(g *echo.Group, prefix string, acts []act, target func
 	}
 }
 
+// decisionPrefix is the path of the decision group.
+const decisionPrefix = "/api/v1/decisions/:number"
+
+// mountRound adds the read and act routes of a procedure's rounds under
+// /decisions/:number/{proc}/:round.
+func (s *Server) mountRound(decision *echo.Group, proc string, acts []act) {
+	g := decision.Group("/" + proc + "/:round")
+	target := roundTarget(proc)
+	g.GET("", s.workflowQuery(target, workflows.QueryState))
+	g.GET("/tasks", s.workflowQuery(target, workflows.QueryTasks))
+	s.mountActs(g, decisionPrefix+"/"+proc+"/:round", acts, target)
+}
+
 func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		workflowID, err := target(c)

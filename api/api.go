@@ -58,6 +58,16 @@ type Store interface {
 	Ledger(ctx context.Context) store.LedgerReader
 }
 
+// CommentStore keeps public comments and what officials do with them: everything the
+// participation routes need, each file's handlers using their own part of it.
+type CommentStore interface {
+	PublicStore
+	CommentReader
+	DispositionStore
+	HearingStore
+	ClauseStore
+}
+
 // Options are the API's dependencies.
 type Options struct {
 	// Temporal is the client the API sends workflow starts, updates and queries through.
@@ -104,14 +114,19 @@ type Server struct {
 	spec            *spec
 	ledger          *audit.Ledger
 	intake          CommentIntake
-	comments        CommentStore
+	public          PublicStore
+	comments        CommentReader
+	dispositions    DispositionStore
+	hearings        HearingStore
+	clauses         ClauseStore
 }
 
 // New builds the HTTP handler.
 func New(opts Options) http.Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
 		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger,
-		intake: opts.Intake, comments: opts.Comments}
+		intake: opts.Intake, public: opts.Comments, comments: opts.Comments, dispositions: opts.Comments, hearings: opts.Comments,
+		clauses: opts.Comments}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -152,6 +167,8 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.draftingRoutes(decision)
 	s.participationRoutes(decision)
 	s.commentRoutes(decision)
+	s.dispositionRoutes(decision)
+	s.hearingRoutes(decision)
 	s.expertRoutes(decision)
 	s.riskRoutes(decision)
 	s.legalityRoutes(decision)

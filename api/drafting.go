@@ -11,6 +11,16 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// ClauseStore keeps the numbered clauses of plain-text drafts.
+type ClauseStore interface {
+	// Clauses returns a draft version's clauses.
+	Clauses(ctx context.Context, decision string, version int) ([]procedure.Clause, error)
+	// SaveClauses keeps a version's clauses and links earlier versions' clauses to them.
+	SaveClauses(ctx context.Context, decision string, version int, clauses []procedure.Clause) (procedure.ClauseDiff, error)
+	// PreviousClauses returns the latest version before version with clauses.
+	PreviousClauses(ctx context.Context, decision string, version int) (int, []procedure.Clause, error)
+}
+
 // Acts of the start and drafting stages, sent to the Decision workflow.
 var draftingActs = []act{
 	{"proposal", workflows.UpdateProposal, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.Proposal{}, false},
@@ -57,7 +67,7 @@ func (s *Server) submitDraft(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.comments.SaveClauses(ctx, number, version, clauses); err != nil {
+		if _, err := s.clauses.SaveClauses(ctx, number, version, clauses); err != nil {
 			return err
 		}
 	}
@@ -85,7 +95,7 @@ func (s *Server) draftVersion(ctx context.Context, number, document string) (int
 // measureRevision splits a plain-text draft into clauses and raises its changed share to the
 // measured one; it returns nil clauses for any other draft.
 func (s *Server) measureRevision(ctx context.Context, number string, d *procedure.Draft) ([]procedure.Clause, error) {
-	if s.comments == nil {
+	if s.clauses == nil {
 		return nil, nil
 	}
 	text, ok, err := s.draftText(ctx, d.Document)
@@ -93,7 +103,7 @@ func (s *Server) measureRevision(ctx context.Context, number string, d *procedur
 		return nil, err
 	}
 	clauses := procedure.SplitClauses(text)
-	_, prev, err := s.comments.PreviousClauses(ctx, number, math.MaxInt32)
+	_, prev, err := s.clauses.PreviousClauses(ctx, number, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}
@@ -120,10 +130,10 @@ func (s *Server) draftClauses(c echo.Context) error {
 	if err := echo.PathParamsBinder(c).Int("version", &version).BindError(); err != nil || version < 1 {
 		return procedure.Errorf(procedure.EInvalid, "草案稿次须为正整数", "the draft version must be a positive integer")
 	}
-	if s.comments == nil {
+	if s.clauses == nil {
 		return procedure.Errorf(procedure.EUnavailable, "意见征集服务未启用", "the comment service is not running here")
 	}
-	cl, err := s.comments.Clauses(c.Request().Context(), number, version)
+	cl, err := s.clauses.Clauses(c.Request().Context(), number, version)
 	if err != nil {
 		return err
 	}

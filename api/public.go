@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"decisionflow/procedure"
+	"decisionflow/store"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -27,6 +28,18 @@ type CommentIntake interface {
 	Submit(ctx context.Context, decision, client string, c procedure.Comment) (procedure.Receipt, error)
 	// Consultation returns the decision's latest round, cached.
 	Consultation(ctx context.Context, decision string) (procedure.Consultation, error)
+}
+
+// PublicStore is what the public routes read and keep of a consultation.
+type PublicStore interface {
+	// OpenConsultations lists the rounds taking comments now.
+	OpenConsultations(ctx context.Context, at time.Time, page store.Page) ([]procedure.Consultation, error)
+	// LatestConsultation returns a decision's latest round.
+	LatestConsultation(ctx context.Context, decision string) (procedure.Consultation, error)
+	// CommentByReceipt returns the comment a receipt was given for.
+	CommentByReceipt(ctx context.Context, receipt string) (procedure.CommentView, error)
+	// StoreAttachment keeps a file attached to a comment.
+	StoreAttachment(ctx context.Context, sha, mediaType string, content []byte) error
 }
 
 // CommentRequest is a public comment as submitted.
@@ -96,53 +109,6 @@ func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
 	g.POST("/consultations/:number/hearings/:hearing/registrations", s.registerForHearing, middleware.BodyLimit("64K"))
 }
 
-// RegistrationRequest is an application to take part in a hearing.
-type RegistrationRequest struct {
-	// Name is the applicant's name.
-	Name string `json:"name"`
-	// Contact is how to reach the applicant; never published.
-	Contact string `json:"contact"`
-	// Statement says the applicant's interest in the matter.
-	Statement string `json:"statement,omitempty"`
-}
-
-// registerForHearing takes a hearing registration while the round's period is open.
-func (s *Server) registerForHearing(c echo.Context) error {
-	if err := s.requireIntake(); err != nil {
-		return err
-	}
-	number := c.Param("number")
-	if err := procedure.ValidateNumber(number); err != nil {
-		return err
-	}
-	hearing, err := hearingParam(c)
-	if err != nil {
-		return err
-	}
-	var req RegistrationRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	r := procedure.HearingRegistration{Name: procedure.CleanText(norm.NFC.String(req.Name)),
-		Contact: procedure.CleanText(norm.NFC.String(req.Contact)), Statement: procedure.CleanText(norm.NFC.String(req.Statement))}
-	if err := procedure.CheckHearingRegistration(r); err != nil {
-		return err
-	}
-	r, err = s.comments.RegisterForHearing(c.Request().Context(), number, hearing, r)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusAccepted, r)
-}
-
-func hearingParam(c echo.Context) (int, error) {
-	var hearing int
-	if err := echo.PathParamsBinder(c).Int("hearing", &hearing).BindError(); err != nil || hearing < 0 || hearing > 100 {
-		return 0, procedure.Errorf(procedure.EInvalid, "听证会序号须为 0 至 100 的整数", "the hearing must be a number from 0 to 100")
-	}
-	return hearing, nil
-}
-
 // publicRateLimit limits each client address to perClient requests a second, bursts of
 // twice as many; beyond it the API answers 429 with Retry-After.
 func publicRateLimit(perClient float64) echo.MiddlewareFunc {
@@ -162,7 +128,7 @@ func publicRateLimit(perClient float64) echo.MiddlewareFunc {
 }
 
 func (s *Server) requireIntake() error {
-	if s.intake == nil || s.comments == nil {
+	if s.intake == nil || s.public == nil {
 		return procedure.Errorf(procedure.EUnavailable, "意见征集服务未启用", "the comment service is not running here")
 	}
 	return nil
@@ -176,7 +142,7 @@ func (s *Server) openConsultations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.comments.OpenConsultations(c.Request().Context(), time.Now(), page)
+	items, err := s.public.OpenConsultations(c.Request().Context(), time.Now(), page)
 	if err != nil {
 		return err
 	}
@@ -196,7 +162,7 @@ func (s *Server) publicConsultation(c echo.Context) (procedure.Consultation, err
 	if err := procedure.ValidateNumber(number); err != nil {
 		return procedure.Consultation{}, err
 	}
-	cons, err := s.comments.LatestConsultation(c.Request().Context(), number)
+	cons, err := s.public.LatestConsultation(c.Request().Context(), number)
 	if err == nil && cons.Drill {
 		err = procedure.Errorf(procedure.ENotFound, "该决策事项的征求意见不存在", "consultation of this decision not found")
 	}
@@ -208,7 +174,7 @@ func (s *Server) consultationNotice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	clauses, err := s.comments.Clauses(c.Request().Context(), cons.Decision, cons.DraftVersion)
+	clauses, err := s.clauses.Clauses(c.Request().Context(), cons.Decision, cons.DraftVersion)
 	if err != nil {
 		return err
 	}
@@ -271,7 +237,7 @@ func (s *Server) submitComment(c echo.Context) error {
 		return err
 	}
 	for _, f := range files {
-		if err := s.comments.StoreAttachment(c.Request().Context(), f.SHA256, f.MediaType, f.content); err != nil {
+		if err := s.public.StoreAttachment(c.Request().Context(), f.SHA256, f.MediaType, f.content); err != nil {
 			return err
 		}
 		comment.Attachments = append(comment.Attachments, f.SHA256)
@@ -376,7 +342,7 @@ func (s *Server) receipt(c echo.Context) error {
 	if !receiptPattern.MatchString(r) {
 		return procedure.Errorf(procedure.EMalformed, "回执号格式不正确，应如 YJ-7K3M-Q9XT-2ABC-D4EF", "a receipt looks like YJ-7K3M-Q9XT-2ABC-D4EF")
 	}
-	v, err := s.comments.CommentByReceipt(c.Request().Context(), r)
+	v, err := s.public.CommentByReceipt(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}
