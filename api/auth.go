@@ -29,6 +29,11 @@ func (c Claims) Actor() procedure.Actor {
 	return procedure.Actor{ID: c.Subject, Name: c.Name, Unit: c.Unit, Roles: c.Roles}
 }
 
+// clockSkew is how far the token issuer's clock may be ahead of or behind ours: a token
+// expired, issued ("iat") or valid from ("nbf") within it of now is taken as current, and
+// one issued or made valid further in the future is refused.
+const clockSkew = 30 * time.Second
+
 // Verifier checks bearer tokens.
 type Verifier struct {
 	keys     jwt.Keyfunc
@@ -63,7 +68,7 @@ func NewKeyVerifier(keys map[string]any, issuer, audience string) *Verifier {
 
 // Verify parses and checks a token and returns its claims.
 func (v *Verifier) Verify(token string) (Claims, error) {
-	opts := []jwt.ParserOption{jwt.WithValidMethods(v.methods), jwt.WithExpirationRequired(), jwt.WithLeeway(30 * time.Second)}
+	opts := []jwt.ParserOption{jwt.WithValidMethods(v.methods), jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(clockSkew)}
 	if v.issuer != "" {
 		opts = append(opts, jwt.WithIssuer(v.issuer))
 	}
