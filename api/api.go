@@ -100,6 +100,11 @@ type Options struct {
 	// PublicRateLimit is how many requests a second one client address may make to the
 	// public routes, with bursts of twice as many. Zero means 5.
 	PublicRateLimit float64
+	// TrustedProxies are the reverse proxies in front of the API (IP addresses or CIDR
+	// ranges): a request from one of them is from the nearest address in X-Forwarded-For
+	// that is not one of them. Empty means none: the client is the direct peer and
+	// X-Forwarded-For is ignored.
+	TrustedProxies []string
 }
 
 // Server holds the dependencies the handlers share.
@@ -136,9 +141,13 @@ func New(opts Options) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	// Behind a reverse proxy on a private network the client is the last untrusted address in
-	// X-Forwarded-For; a direct client's own address is used otherwise.
-	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	ip, err := clientAddress(opts.TrustedProxies)
+	if err != nil {
+		// The settings were checked when read; trusting none is the safe way to fail.
+		s.logger.Error("trusted proxies ignored", "err", err)
+		ip = echo.ExtractIPDirect()
+	}
+	e.IPExtractor = ip
 	e.Use(middleware.Recover())
 	e.Use(echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
 		Namespace:  "decisionflow",

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"strings"
@@ -39,6 +40,10 @@ type Config struct {
 	// PublicRateLimit is how many public requests (comments, notices) a second one client
 	// address may make (bursts of twice as many).
 	PublicRateLimit float64 `env:"DECISIONFLOW_PUBLIC_RATE_LIMIT" envDefault:"5"`
+	// TrustedProxies are the reverse proxies in front of the API (IP addresses or CIDR ranges,
+	// comma-separated), whose X-Forwarded-For names the client. Empty means none: the client
+	// is the direct peer and X-Forwarded-For is ignored.
+	TrustedProxies []string `env:"DECISIONFLOW_TRUSTED_PROXIES"`
 	// CommentQueue bounds the comments waiting to be written; beyond it the intake answers 429.
 	CommentQueue int `env:"DECISIONFLOW_COMMENT_QUEUE" envDefault:"20000"`
 	// LedgerKey is the secret key checkpoints of the audit ledger are signed with (made by
@@ -135,6 +140,9 @@ func Load(command string, args []string, environ map[string]string, usage io.Wri
 		}
 		return cfg, nil, &Error{Setting: "flags", Problem: err.Error()}
 	}
+	for i, p := range cfg.TrustedProxies {
+		cfg.TrustedProxies[i] = strings.TrimSpace(p)
+	}
 	if err := cfg.validate(command); err != nil {
 		return cfg, nil, err
 	}
@@ -155,6 +163,8 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.LedgerKey, "ledger-key", c.LedgerKey, "secret key of the audit ledger (DECISIONFLOW_LEDGER_KEY)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "API requests a second per person (DECISIONFLOW_RATE_LIMIT)")
 	fs.Float64Var(&c.PublicRateLimit, "public-rate-limit", c.PublicRateLimit, "public requests a second per client address (DECISIONFLOW_PUBLIC_RATE_LIMIT)")
+	fs.Func("trusted-proxies", "reverse proxies whose X-Forwarded-For is believed, comma-separated IPs or CIDRs (DECISIONFLOW_TRUSTED_PROXIES)",
+		func(v string) error { c.TrustedProxies = list(v); return nil })
 	fs.IntVar(&c.CommentQueue, "comment-queue", c.CommentQueue, "comments waiting to be written before 429 (DECISIONFLOW_COMMENT_QUEUE)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "graceful stop limit (DECISIONFLOW_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.Temporal.Address, "temporal-address", c.Temporal.Address, "Temporal frontend (TEMPORAL_ADDRESS)")
@@ -214,6 +224,7 @@ func (c *Config) validate(command string) error {
 		func() error {
 			return need("DECISIONFLOW_PUBLIC_RATE_LIMIT (--public-rate-limit)", c.PublicRateLimit > 0, "must be positive")
 		},
+		func() error { return ipRanges("DECISIONFLOW_TRUSTED_PROXIES (--trusted-proxies)", c.TrustedProxies) },
 		func() error {
 			return need("DECISIONFLOW_COMMENT_QUEUE (--comment-queue)", c.CommentQueue > 0, "must be positive")
 		},
@@ -286,6 +297,27 @@ func need(setting string, ok bool, problem string) error {
 func hostPort(setting, addr string) error {
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return &Error{Setting: setting, Problem: fmt.Sprintf("%q is not a host:port address", addr)}
+	}
+	return nil
+}
+
+// list splits a comma-separated flag value; an empty value is an empty list.
+func list(v string) []string {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
+
+// ipRanges requires each entry to be an IP address or a CIDR range.
+func ipRanges(setting string, entries []string) error {
+	for _, e := range entries {
+		if _, err := netip.ParsePrefix(e); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(e); err != nil {
+			return &Error{Setting: setting, Problem: fmt.Sprintf("%q is not an IP address or CIDR range", e)}
+		}
 	}
 	return nil
 }

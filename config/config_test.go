@@ -34,6 +34,21 @@ func TestLoad_Precedence(t *testing.T) {
 	require.Equal(t, "/var/lib/df", cfg.DataDir, "the environment wins over the default")
 }
 
+func TestLoad_TrustedProxies(t *testing.T) {
+	cfg, _, err := config.Load("dev", nil, map[string]string{}, io.Discard)
+	require.NoError(t, err)
+	require.Empty(t, cfg.TrustedProxies, "no proxy is trusted unless listed")
+
+	env := map[string]string{"DECISIONFLOW_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1"}
+	cfg, _, err = config.Load("dev", nil, env, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, []string{"10.0.0.0/8", "192.0.2.1"}, cfg.TrustedProxies)
+
+	cfg, _, err = config.Load("dev", []string{"--trusted-proxies", "2001:db8::/32,127.0.0.1"}, env, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, []string{"2001:db8::/32", "127.0.0.1"}, cfg.TrustedProxies, "a flag wins over the environment")
+}
+
 func TestLoad_Errors(t *testing.T) {
 	tests := []struct {
 		name, command string
@@ -50,6 +65,8 @@ func TestLoad_Errors(t *testing.T) {
 		{"bad log level", "dev", nil, map[string]string{"DECISIONFLOW_LOG_LEVEL": "loud"}, "DECISIONFLOW_LOG_LEVEL"},
 		{"cert without key", "serve", []string{"--database-url", "postgres://h/db", "--temporal-tls-cert", "c.pem"}, nil, "TEMPORAL_TLS_KEY"},
 		{"unknown flag", "dev", []string{"--colour"}, nil, "flags"},
+		{"bad trusted proxy in env", "dev", nil, map[string]string{"DECISIONFLOW_TRUSTED_PROXIES": "10.0.0.0/8,10.0.0.0/33"}, "DECISIONFLOW_TRUSTED_PROXIES"},
+		{"bad trusted proxy flag", "dev", []string{"--trusted-proxies", "proxy.internal"}, nil, "DECISIONFLOW_TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
