@@ -4,13 +4,10 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"decisionflow/audit"
 	"decisionflow/procedure"
-
-	"go.temporal.io/sdk/temporal"
 )
 
 // DecisionStore is the part of the store the activities use.
@@ -37,15 +34,4 @@ type Activities struct {
 	Ledger *audit.Ledger
 	// History reads a workflow's history for the dossier.
 	History audit.HistoryFunc
-}
-
-// businessError turns a procedure error into a non-retryable ApplicationError whose type is the
-// error code, so the workflow sees a stable type; any other error is returned unchanged and
-// retried, since it is a fault of the infrastructure.
-func businessError(err error) error {
-	var pe *procedure.Error
-	if errors.As(err, &pe) && pe.Code != procedure.EUnavailable && pe.Code != procedure.EInternal {
-		return temporal.NewNonRetryableApplicationError(pe.Error(), pe.Code, pe)
-	}
-	return err
 }

@@ -10,6 +10,7 @@ import (
 
 	"decisionflow/audit"
 	"decisionflow/procedure"
+	"decisionflow/workflows"
 )
 
 // DossierStore is what preparing a dossier reads, and where the dossier is filed.
@@ -27,7 +28,7 @@ func (a *Activities) PrepareDossier(ctx context.Context, number string) (procedu
 	}
 	d, err := a.Ledger.Build(ctx, a.Dossiers, number, a.History)
 	if err != nil {
-		return procedure.Document{}, businessError(err)
+		return procedure.Document{}, workflows.Rejection(err)
 	}
 	var buf bytes.Buffer
 	if _, err := d.Write(&buf); err != nil {
@@ -37,7 +38,7 @@ func (a *Activities) PrepareDossier(ctx context.Context, number string) (procedu
 	doc := procedure.Document{SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len()), MediaType: "application/zip",
 		Name: number + "-dossier.zip", Kind: "dossier", UploadedBy: "decisionflow", UploadedAt: time.Now()}
 	if err := a.Dossiers.FileDocument(ctx, number, doc, buf.Bytes()); err != nil {
-		return procedure.Document{}, businessError(err)
+		return procedure.Document{}, workflows.Rejection(err)
 	}
 	return doc, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"decisionflow/procedure"
+	"decisionflow/workflows"
 )
 
 // OpenDecision records a newly registered decision in the store. A retry after a write whose
@@ -13,7 +14,7 @@ import (
 func (a *Activities) OpenDecision(ctx context.Context, d procedure.Decision) error {
 	err := a.Store.CreateDecision(ctx, d)
 	if !procedure.IsCode(err, procedure.EConflict) {
-		return businessError(err)
+		return workflows.Rejection(err)
 	}
 	existing, lookupErr := a.Store.Decision(ctx, d.Number)
 	if lookupErr != nil {
@@ -22,5 +23,5 @@ func (a *Activities) OpenDecision(ctx context.Context, d procedure.Decision) err
 	if existing.Title == d.Title && existing.OpenedAt.Equal(d.OpenedAt) {
 		return nil
 	}
-	return businessError(err)
+	return workflows.Rejection(err)
 }

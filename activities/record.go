@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"decisionflow/procedure"
+	"decisionflow/workflows"
 )
 
 // RecordAct appends an act or transition to the decision's record. Retrying it after a
@@ -19,7 +20,13 @@ func (a *Activities) RecordAct(ctx context.Context, r procedure.ActRecord) error
 		}
 		r.Payload, r.Content = string(b), nil
 	}
-	return businessError(a.Store.RecordAct(ctx, r))
+	// Every failure is retried, a refusal included: the workflow has applied the act, so its
+	// record must land; a record the store keeps refusing is an operator's alarm, not
+	// an answer to the caller.
+	if err := a.Store.RecordAct(ctx, r); err != nil {
+		return fmt.Errorf("record act %s#%d: %w", r.WorkflowID, r.Seq, err)
+	}
+	return nil
 }
 
 // ComputeDeadline counts a period on the official calendar. It runs as an activity because the
@@ -27,7 +34,7 @@ func (a *Activities) RecordAct(ctx context.Context, r procedure.ActRecord) error
 // so a running decision keeps the dates it was given.
 func (a *Activities) ComputeDeadline(_ context.Context, req procedure.DeadlineRequest) (procedure.Deadline, error) {
 	dl, err := procedure.DueDate(a.Calendar, req.Start, req.Period, req.Stops)
-	return dl, businessError(err)
+	return dl, workflows.Rejection(err)
 }
 
 // SealComments closes a consultation round's comment intake and counts the comments it took,
@@ -35,5 +42,5 @@ func (a *Activities) ComputeDeadline(_ context.Context, req procedure.DeadlineRe
 // late; comments committed before it are all counted.
 func (a *Activities) SealComments(ctx context.Context, workflowID string) (procedure.CommentCount, error) {
 	n, err := a.Store.SealComments(ctx, workflowID, time.Now())
-	return n, businessError(err)
+	return n, workflows.Rejection(err)
 }

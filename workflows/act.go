@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -11,11 +12,16 @@ import (
 )
 
 // persistOptions retry a write to the record until it succeeds: an act is acknowledged only
-// once it is durable in the store. The write is a local activity: it is short, and running it
-// in the worker that runs the workflow spares two trips through the server per act.
+// once it is durable in the store, and an act the workflow has applied must reach the record
+// however long the store is away, so the retries have no deadline that is ever reached
+// (a local activity's schedule-to-close otherwise defaults to its start-to-close, and an
+// outage longer than that used to leave an applied act unrecorded). The write is a local
+// activity: it is short, and running it in the worker that runs the workflow spares two trips
+// through the server per act.
 var persistOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout: 30 * time.Second,
-	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+	StartToCloseTimeout:    30 * time.Second,
+	ScheduleToCloseTimeout: 100 * 365 * 24 * time.Hour,
+	RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 }
 
 // recorder writes one workflow's acts and transitions to the store, in order, one at a time.
@@ -28,6 +34,68 @@ type recorder struct {
 	tasks func() []procedure.Task
 	// unit returns the decision's lead unit (Decision workflow only).
 	unit func() string
+	// views are the workflow's queries, answered as of the last durable record, so nobody
+	// sees an act's effect before its record is in the store.
+	views []*view
+}
+
+// view is one query's answer as of the last durable record.
+type view struct {
+	read      func() any
+	committed json.RawMessage
+}
+
+// serve registers query name, answered with read's value as of the last durable record.
+func (r *recorder) serve(ctx workflow.Context, name string, read func() any) error {
+	v := &view{read: read}
+	v.take()
+	r.views = append(r.views, v)
+	return workflow.SetQueryHandler(ctx, name, func() (json.RawMessage, error) { return v.committed, nil })
+}
+
+// serveTasks registers the tasks query: the open tasks as of the last durable record, those
+// whose due date has passed in statutory time marked overdue.
+func (r *recorder) serveTasks(ctx workflow.Context, clk clock) error {
+	v := &view{read: func() any { return r.tasks() }}
+	v.take()
+	r.views = append(r.views, v)
+	return workflow.SetQueryHandler(ctx, QueryTasks, func() ([]procedure.Task, error) {
+		out, err := v.tasks()
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			out[i].Overdue = clk.overdue(ctx, out[i].Due)
+		}
+		return out, nil
+	})
+}
+
+// take copies the view's current value; a value that cannot be encoded keeps the last copy.
+// Encoding gives the same bytes on every replay; the determinism check objects only to the
+// encoder's type cache.
+//
+//workflowcheck:ignore
+func (v *view) take() {
+	if b, err := json.Marshal(v.read()); err == nil {
+		v.committed = b
+	}
+}
+
+// tasks decodes a tasks view's copy (as take, free of workflow state).
+//
+//workflowcheck:ignore
+func (v *view) tasks() ([]procedure.Task, error) {
+	var out []procedure.Task
+	err := json.Unmarshal(v.committed, &out)
+	return out, err
+}
+
+// commit makes the workflow's current state what its queries answer, once it is recorded.
+func (r *recorder) commit() {
+	for _, v := range r.views {
+		v.take()
+	}
 }
 
 func newRecorder(ctx workflow.Context, decision string) *recorder {
@@ -69,11 +137,11 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 		}
 		defer r.mu.Unlock()
 		if err := check(act); err != nil {
-			return nil, rejection(err)
+			return nil, Rejection(err)
 		}
 		a, err := apply(ctx, act)
 		if err != nil {
-			return nil, rejection(err)
+			return nil, Rejection(err)
 		}
 		for _, e := range a.earlier {
 			if err := r.persist(ctx, e, struct{}{}, nil, false); err != nil {
@@ -83,10 +151,11 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 		if err := r.persist(ctx, a.event, act.Payload, act.Signature, a.movesStage); err != nil {
 			return nil, err
 		}
+		r.commit()
 		return state(), nil
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{
-		Validator: func(_ workflow.Context, act procedure.Act[T]) error { return rejection(check(act)) },
+		Validator: func(_ workflow.Context, act procedure.Act[T]) error { return Rejection(check(act)) },
 	})
 }
 
@@ -108,7 +177,11 @@ func (r *recorder) change(ctx workflow.Context, apply func() applied) error {
 			return err
 		}
 	}
-	return r.persist(ctx, a.event, struct{}{}, nil, a.movesStage)
+	if err := r.persist(ctx, a.event, struct{}{}, nil, a.movesStage); err != nil {
+		return err
+	}
+	r.commit()
+	return nil
 }
 
 // opened records that a workflow started, with its first open tasks, so they reach the
@@ -117,11 +190,14 @@ func (r *recorder) opened(ctx workflow.Context, kind string, draftVersion int, s
 	return r.note(ctx, procedure.Event{At: workflow.Now(ctx), Kind: kind, DraftVersion: draftVersion, Stage: stage}, false)
 }
 
-// rejection turns a procedure error into an application error whose type is the error code
-// and whose details carry the error, so callers keep the code and both languages.
-func rejection(err error) error {
+// Rejection turns a procedure error into a non-retryable application error whose type is the
+// error code and whose details carry the error, so workflows and callers keep the code and
+// both languages. Unavailability, internal faults and any other error are returned unchanged
+// and so retried: they are faults of the infrastructure, not answers. Workflows and
+// activities both use it.
+func Rejection(err error) error {
 	var pe *procedure.Error
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) && pe.Code != procedure.EUnavailable && pe.Code != procedure.EInternal {
 		return temporal.NewApplicationErrorWithOptions(pe.Error(), pe.Code, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{pe}})
 	}
 	return err

@@ -38,7 +38,7 @@ func Catalog(ctx workflow.Context, in CatalogInput) error {
 	c := &procedure.Catalog{Organ: in.Organ, Year: in.Year, Items: []procedure.CatalogItem{}}
 	id := CatalogID(in.Organ, in.Year)
 	r := newRecorder(ctx, id)
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (*procedure.Catalog, error) { return c, nil }); err != nil {
+	if err := r.serve(ctx, QueryState, func() any { return c }); err != nil {
 		return err
 	}
 	answer := func() any { return Answer{State: c, Tasks: []procedure.Task{}} }

@@ -57,7 +57,7 @@ type decision struct {
 func Decision(ctx workflow.Context, in DecisionInput) error {
 	d, err := procedure.NewDecision(in.Number, in.Title, workflow.Now(ctx))
 	if err != nil {
-		return rejection(err)
+		return Rejection(err)
 	}
 	d.Rulebook, d.Drill = in.Rulebook.Ref(), in.Drill != nil
 	w := &decision{ctx: ctx, rec: procedure.NewRecord(d, in.Rulebook, in.Drill), clock: clock{Origin: d.OpenedAt, Drill: in.Drill}, r: newRecorder(ctx, d.Number)}
@@ -94,13 +94,11 @@ func Decision(ctx workflow.Context, in DecisionInput) error {
 }
 
 func (w *decision) registerQueries(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Decision, error) { return w.rec.Decision, nil }); err != nil {
-		return err
-	}
-	if err := workflow.SetQueryHandler(ctx, QueryRecord, func() (*procedure.Record, error) { return w.rec, nil }); err != nil {
-		return err
-	}
-	return answerTasks(ctx, w.clock, w.rec.Tasks)
+	return firstErr(
+		w.r.serve(ctx, QueryState, func() any { return w.rec.Decision }),
+		w.r.serve(ctx, QueryRecord, func() any { return w.rec }),
+		w.r.serveTasks(ctx, w.clock),
+	)
 }
 
 // state is what every act of the Decision workflow answers with.

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"sort"
 	"testing"
+	"time"
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
@@ -52,4 +53,28 @@ func TestLegalReplay_WholeProcedure(t *testing.T) {
 	}
 	require.Equal(t, procedure.VerdictNotApplicable, byRule["R-03"].Outcome)
 	require.Equal(t, procedure.VerdictNotReached, byRule["R-33"].Outcome, "no evaluation yet")
+}
+
+// TestDecision_RecordBeforeState: while the store cannot take an act's record, the act is
+// not answered and nobody sees its effect; when the store is back, the act lands once and
+// only then shows. The outage outlasts a write's own timeout several times over.
+func TestDecision_RecordBeforeState(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	outage := 0
+	h.down = func(r procedure.ActRecord) bool {
+		if r.Event.Kind != "start_decision" || outage >= 7 {
+			return false
+		}
+		outage++
+		return true
+	}
+	h.act(p.next(hour), "start during outage", number, workflows.UpdateStartDecision, head, startDecision(), "")
+	h.at(p.next(time.Second), func() {
+		require.Equal(t, procedure.StageStart, h.record().Decision.Stage, "the act shows before its record")
+		require.Empty(t, h.kinds(number), "nothing is recorded yet")
+	})
+	h.run(p.next(day))
+	require.Equal(t, 7, h.refused)
+	require.Equal(t, []string{"start_decision"}, h.kinds(number), "recorded exactly once")
+	require.Equal(t, procedure.StageDrafting, h.stage())
 }

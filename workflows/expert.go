@@ -22,26 +22,10 @@ type argumentation struct {
 //  3. the unit's adoption report of the opinions ends the round.
 func Expert(ctx workflow.Context, in childInput) (Result, error) {
 	x := &argumentation{ctx: ctx, in: in, state: procedure.Argumentation{DraftVersion: in.DraftVersion, Drafters: in.Drafters}, r: newRecorder(ctx, in.Number)}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Argumentation, error) { return x.state, nil }); err != nil {
-		return Result{}, err
-	}
-	x.r.tasks = x.state.Tasks
-	if err := answerTasks(ctx, in.Clock, x.state.Tasks); err != nil {
-		return Result{}, err
-	}
-	if err := x.register(ctx); err != nil {
-		return Result{}, err
-	}
-	if err := x.r.opened(ctx, "expert_opened", in.DraftVersion, procedure.StageConsultation); err != nil {
-		return Result{}, err
-	}
-	if err := workflow.Await(ctx, func() bool { return x.state.Report != "" }); err != nil {
-		return Result{}, err
-	}
-	if x.cancel != nil {
-		x.cancel()
-	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	err := round{in: in, r: x.r, opened: "expert_opened", draftVersion: in.DraftVersion, stage: procedure.StageConsultation,
+		state: func() any { return x.state }, tasks: x.state.Tasks, acts: x.register,
+		done: func() bool { return x.state.Report != "" }, stop: x.stopWatch}.run(ctx)
+	if err != nil {
 		return Result{}, err
 	}
 	return Result{Outcome: "completed", Report: x.state.Report}, nil
@@ -50,7 +34,14 @@ func Expert(ctx workflow.Context, in childInput) (Result, error) {
 func (x *argumentation) answer() any { return answer(x.ctx, x.in.Clock, x.state, x.state.Tasks()) }
 
 func (x *argumentation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool) (applied, error) {
-	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: x.in.DraftVersion, Stage: procedure.StageConsultation, Late: late}}, nil
+	return roundEvent(ctx, x.in, procedure.StageConsultation, kind, a, late, ""), nil
+}
+
+// stopWatch ends the due date's reminders once the round is done.
+func (x *argumentation) stopWatch() {
+	if x.cancel != nil {
+		x.cancel()
+	}
 }
 
 func (x *argumentation) register(ctx workflow.Context) error {

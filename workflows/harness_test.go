@@ -57,6 +57,10 @@ type harness struct {
 	order    []string
 	rulebook procedure.Rulebook
 	drill    *procedure.Drill
+	// down, while it answers true for a record, makes the store refuse to write it.
+	down func(procedure.ActRecord) bool
+	// refused counts the writes the store refused.
+	refused int
 }
 
 func newHarness(t *testing.T, rulebookID string) *harness {
@@ -81,6 +85,10 @@ func newHarness(t *testing.T, rulebookID string) *harness {
 		// Activities of several workflows run at once.
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if h.down != nil && h.down(r) {
+			h.refused++
+			return errors.New("store unavailable")
+		}
 		h.acts = append(h.acts, r)
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordAct})

@@ -58,35 +58,25 @@ type implementation struct {
 //  5. a long run continues as new, carrying its state, so its history stays small.
 func Implementation(ctx workflow.Context, in implementationInput) (Result, error) {
 	m := &implementation{ctx: ctx, in: in, r: newRecorder(ctx, in.Number)}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (implementationInput, error) { return m.in, nil }); err != nil {
-		return Result{}, err
-	}
-	m.r.tasks = func() []procedure.Task { return m.in.State.Tasks(m.in.Due) }
-	if err := answerTasks(ctx, in.Clock, m.r.tasks); err != nil {
-		return Result{}, err
-	}
-	if err := m.register(ctx); err != nil {
-		return Result{}, err
-	}
-	if m.in.Due != nil {
-		m.watch(ctx, *m.in.Due)
-	}
-	if err := m.r.opened(ctx, "implementation_opened", 0, procedure.StageImplementation); err != nil {
-		return Result{}, err
-	}
-	err := workflow.Await(ctx, func() bool {
-		return m.adjust != nil || workflow.GetInfo(ctx).GetCurrentHistoryLength() > continueAfter
-	})
+	err := round{in: in.childInput, r: m.r, opened: "implementation_opened", stage: procedure.StageImplementation,
+		state: func() any { return m.in }, tasks: func() []procedure.Task { return m.in.State.Tasks(m.in.Due) }, acts: m.register,
+		prepare: m.resume,
+		done:    func() bool { return m.adjust != nil || workflow.GetInfo(ctx).GetCurrentHistoryLength() > continueAfter }}.run(ctx)
 	if err != nil {
-		return Result{}, err
-	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return Result{}, err
 	}
 	if m.adjust == nil {
 		return Result{}, workflow.NewContinueAsNewError(ctx, WorkflowImplementation, m.in)
 	}
 	return Result{Outcome: m.adjust.Kind, Report: m.adjust.Reason}, nil
+}
+
+// resume watches the report due date a continued run carries over.
+func (m *implementation) resume(ctx workflow.Context) error {
+	if m.in.Due != nil {
+		m.watch(ctx, *m.in.Due)
+	}
+	return nil
 }
 
 func (m *implementation) answer() any {

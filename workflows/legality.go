@@ -62,32 +62,10 @@ type review struct {
 //  4. the reviewer, never a drafter, files the signed opinion, ending the round.
 func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
 	v := &review{ctx: ctx, in: in, state: in.Review, r: newRecorder(ctx, in.Number)}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Legality, error) { return v.state, nil }); err != nil {
-		return Result{}, err
-	}
-	v.r.tasks = v.state.Tasks
-	if err := answerTasks(ctx, in.Clock, v.state.Tasks); err != nil {
-		return Result{}, err
-	}
-	if err := v.register(ctx); err != nil {
-		return Result{}, err
-	}
-	if err := v.r.mu.Lock(ctx); err != nil {
-		return Result{}, err
-	}
-	err := v.schedule(ctx)
-	v.r.mu.Unlock()
+	err := round{in: in.childInput, r: v.r, opened: "legality_opened", draftVersion: in.DraftVersion, stage: procedure.StageLegalityReview,
+		state: func() any { return v.state }, tasks: v.state.Tasks, acts: v.register, prepare: v.schedule,
+		done: func() bool { return v.state.Opinion != nil || v.state.Returned != nil }, stop: func() { v.cancel() }}.run(ctx)
 	if err != nil {
-		return Result{}, err
-	}
-	if err := v.r.opened(ctx, "legality_opened", in.DraftVersion, procedure.StageLegalityReview); err != nil {
-		return Result{}, err
-	}
-	if err := workflow.Await(ctx, func() bool { return v.state.Opinion != nil || v.state.Returned != nil }); err != nil {
-		return Result{}, err
-	}
-	v.cancel()
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return Result{}, err
 	}
 	if v.state.Returned != nil {
@@ -116,8 +94,8 @@ func (v *review) schedule(ctx workflow.Context) error {
 func (v *review) answer() any { return answer(v.ctx, v.in.Clock, v.state, v.state.Tasks()) }
 
 func (v *review) event(ctx workflow.Context, kind string, a procedure.Actor, note string) (applied, error) {
-	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: v.in.DraftVersion,
-		Stage: procedure.StageLegalityReview, Late: kind == "legality_opinion" && v.in.Clock.overdue(ctx, v.state.Due), Note: note}}, nil
+	late := kind == "legality_opinion" && v.in.Clock.overdue(ctx, v.state.Due)
+	return roundEvent(ctx, v.in.childInput, procedure.StageLegalityReview, kind, a, late, note), nil
 }
 
 func (v *review) register(ctx workflow.Context) error {

@@ -27,23 +27,9 @@ type participation struct {
 //  4. the adoption report disposes of every comment and ends the round.
 func Participation(ctx workflow.Context, in childInput) (Result, error) {
 	p := &participation{ctx: ctx, in: in, state: procedure.Participation{DraftVersion: in.DraftVersion}, r: newRecorder(ctx, in.Number)}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Participation, error) { return p.state, nil }); err != nil {
-		return Result{}, err
-	}
-	p.r.tasks = p.state.Tasks
-	if err := answerTasks(ctx, in.Clock, p.state.Tasks); err != nil {
-		return Result{}, err
-	}
-	if err := p.register(ctx); err != nil {
-		return Result{}, err
-	}
-	if err := p.r.opened(ctx, "participation_opened", in.DraftVersion, procedure.StageConsultation); err != nil {
-		return Result{}, err
-	}
-	if err := workflow.Await(ctx, p.state.Done); err != nil {
-		return Result{}, err
-	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	err := round{in: in, r: p.r, opened: "participation_opened", draftVersion: in.DraftVersion, stage: procedure.StageConsultation,
+		state: func() any { return p.state }, tasks: p.state.Tasks, acts: p.register, done: p.state.Done}.run(ctx)
+	if err != nil {
 		return Result{}, err
 	}
 	return Result{Outcome: "completed", Report: p.state.Report.Document}, nil
@@ -52,7 +38,7 @@ func Participation(ctx workflow.Context, in childInput) (Result, error) {
 func (p *participation) answer() any { return answer(p.ctx, p.in.Clock, p.state, p.state.Tasks()) }
 
 func (p *participation) event(ctx workflow.Context, kind string, a procedure.Actor, late bool, note string) (applied, error) {
-	return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: kind, Actor: a.ID, DraftVersion: p.in.DraftVersion, Stage: procedure.StageConsultation, Late: late, Note: note}}, nil
+	return roundEvent(ctx, p.in, procedure.StageConsultation, kind, a, late, note), nil
 }
 
 func (p *participation) register(ctx workflow.Context) error {

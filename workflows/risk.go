@@ -6,42 +6,41 @@ import (
 	"go.temporal.io/sdk/workflow"
 )
 
+// assessment is one running round of risk assessment.
+type assessment struct {
+	ctx   workflow.Context
+	in    childInput
+	state procedure.Assessment
+	r     *recorder
+	// assessorUnit is the unit that assessed the risk.
+	assessorUnit string
+}
+
 // Risk runs one round of risk assessment on one draft version: the assessor files a signed
 // report with risk points, measures, a response plan and the departments heard and a
 // grade. The grade goes back to the decision, where a not-controllable grade sends the
 // draft back for revision and reassessment.
 func Risk(ctx workflow.Context, in childInput) (Result, error) {
-	state := procedure.Assessment{DraftVersion: in.DraftVersion}
-	r := newRecorder(ctx, in.Number)
-	assessorUnit := ""
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (procedure.Assessment, error) { return state, nil }); err != nil {
-		return Result{}, err
-	}
-	r.tasks = state.Tasks
-	if err := answerTasks(ctx, in.Clock, state.Tasks); err != nil {
-		return Result{}, err
-	}
-	err := onAct(ctx, r, UpdateRiskReport,
-		func(a procedure.Act[procedure.RiskReport]) error {
-			return state.CheckReport(a.Actor, in.Rulebook, a.Payload)
-		},
-		func(ctx workflow.Context, a procedure.Act[procedure.RiskReport]) (applied, error) {
-			rep := a.Payload
-			state.Report, assessorUnit = &rep, a.Actor.Unit
-			return applied{event: procedure.Event{At: workflow.Now(ctx), Kind: "risk_report", Actor: a.Actor.ID,
-				DraftVersion: in.DraftVersion, Stage: procedure.StageConsultation, Note: rep.Grade}}, nil
-		}, func() any { return answer(ctx, in.Clock, state, state.Tasks()) })
+	k := &assessment{ctx: ctx, in: in, state: procedure.Assessment{DraftVersion: in.DraftVersion}, r: newRecorder(ctx, in.Number)}
+	err := round{in: in, r: k.r, opened: "risk_opened", draftVersion: in.DraftVersion, stage: procedure.StageConsultation,
+		state: func() any { return k.state }, tasks: k.state.Tasks, acts: k.register,
+		done: func() bool { return k.state.Report != nil }}.run(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := r.opened(ctx, "risk_opened", in.DraftVersion, procedure.StageConsultation); err != nil {
-		return Result{}, err
-	}
-	if err := workflow.Await(ctx, func() bool { return state.Report != nil }); err != nil {
-		return Result{}, err
-	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return Result{}, err
-	}
-	return Result{Outcome: state.Report.Grade, Report: state.Report.Document, Units: []string{assessorUnit}}, nil
+	return Result{Outcome: k.state.Report.Grade, Report: k.state.Report.Document, Units: []string{k.assessorUnit}}, nil
+}
+
+func (k *assessment) answer() any { return answer(k.ctx, k.in.Clock, k.state, k.state.Tasks()) }
+
+func (k *assessment) register(ctx workflow.Context) error {
+	return onAct(ctx, k.r, UpdateRiskReport,
+		func(a procedure.Act[procedure.RiskReport]) error {
+			return k.state.CheckReport(a.Actor, k.in.Rulebook, a.Payload)
+		},
+		func(ctx workflow.Context, a procedure.Act[procedure.RiskReport]) (applied, error) {
+			rep := a.Payload
+			k.state.Report, k.assessorUnit = &rep, a.Actor.Unit
+			return roundEvent(ctx, k.in, procedure.StageConsultation, "risk_report", a.Actor, false, rep.Grade), nil
+		}, k.answer)
 }

@@ -21,15 +21,3 @@ func answer(ctx workflow.Context, clk clock, state any, tasks []procedure.Task) 
 	}
 	return Answer{State: state, Tasks: tasks}
 }
-
-// answerTasks registers the tasks query of a workflow, marking the tasks whose due date has
-// passed in statutory time as overdue.
-func answerTasks(ctx workflow.Context, clk clock, tasks func() []procedure.Task) error {
-	return workflow.SetQueryHandler(ctx, QueryTasks, func() ([]procedure.Task, error) {
-		out := tasks()
-		for i := range out {
-			out[i].Overdue = clk.overdue(ctx, out[i].Due)
-		}
-		return out, nil
-	})
-}
