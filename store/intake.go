@@ -363,7 +363,39 @@ func (s *Store) copyTransaction(ctx context.Context, f func(tx *gorm.DB, copier 
 	return sqlTx.Commit()
 }
 
+// writeRound writes one round's share of a batch: comments, their receipts and the batch's
+// digest in the ledger, or, once the round is sealed, the late answers.
 func (s *Store) writeRound(tx *gorm.DB, copier copyFunc, workflowID string, batch []*pendingComment, idx []int, results []intakeResult) error {
+	row, err := s.lockRound(tx, workflowID)
+	if err != nil {
+		return err
+	}
+	if row.SealedAt != nil {
+		return answerSealed(tx, row, workflowID, batch, idx, results)
+	}
+	now := time.Now().UTC()
+	batchID, err := openBatch(tx, workflowID, now)
+	if err != nil {
+		return err
+	}
+	var inserted map[string]int64
+	if copier != nil {
+		inserted, err = copyComments(tx, copier, batchID, batch, idx, results)
+	} else {
+		inserted, err = s.insertComments(tx, batchID, batch, idx)
+	}
+	if err != nil {
+		return err
+	}
+	ordered := acknowledge(row, batch, idx, inserted, results)
+	if err := s.answerDuplicates(tx, workflowID, batch, idx, inserted, results); err != nil {
+		return err
+	}
+	return s.closeBatch(tx, row, workflowID, batchID, ordered, now)
+}
+
+// lockRound reads a round's consultation, locked against the seal where the database can.
+func (s *Store) lockRound(tx *gorm.DB, workflowID string) (consultation, error) {
 	var row consultation
 	q := tx
 	if s.dialect == Postgres {
@@ -372,48 +404,51 @@ func (s *Store) writeRound(tx *gorm.DB, copier copyFunc, workflowID string, batc
 		q = q.Clauses(clause.Locking{Strength: "SHARE"})
 	}
 	if err := q.Where("workflow_id = ?", workflowID).Take(&row).Error; err != nil {
-		return fmt.Errorf("read consultation %s: %w", workflowID, err)
+		return row, fmt.Errorf("read consultation %s: %w", workflowID, err)
 	}
-	if row.SealedAt != nil {
-		var n procedure.Notice
-		_ = json.Unmarshal([]byte(row.Notice), &n)
-		late := procedure.Consultation{Notice: n, Sealed: true}.CheckOpen(time.Now())
-		for _, i := range idx {
-			// A retry of a comment stored before the close still gets its receipt.
-			r, ok, err := receiptByKey(tx, workflowID, batch[i].c.IdempotencyKey)
-			if err != nil {
-				return err
-			}
-			results[i] = intakeResult{receipt: r, err: late}
-			if ok && batch[i].c.IdempotencyKey != "" {
-				results[i].err = nil
-			}
+	return row, nil
+}
+
+// answerSealed answers a batch that reached a sealed round: late, but for retries of comments
+// stored before the close, which get their receipts.
+func answerSealed(tx *gorm.DB, row consultation, workflowID string, batch []*pendingComment, idx []int, results []intakeResult) error {
+	var n procedure.Notice
+	_ = json.Unmarshal([]byte(row.Notice), &n)
+	late := procedure.Consultation{Notice: n, Sealed: true}.CheckOpen(time.Now())
+	for _, i := range idx {
+		r, ok, err := receiptByKey(tx, workflowID, batch[i].c.IdempotencyKey)
+		if err != nil {
+			return err
 		}
-		return nil
+		results[i] = intakeResult{receipt: r, err: late}
+		if ok && batch[i].c.IdempotencyKey != "" {
+			results[i].err = nil
+		}
 	}
-	now := time.Now().UTC()
+	return nil
+}
+
+// openBatch opens a comment batch of a round and returns its ID.
+func openBatch(tx *gorm.DB, workflowID string, at time.Time) (int64, error) {
 	b := struct {
 		ID         int64 `gorm:"primaryKey"`
 		WorkflowID string
 		At         time.Time
-	}{WorkflowID: workflowID, At: now}
+	}{WorkflowID: workflowID, At: at}
 	if err := tx.Table("comment_batches").Create(&b).Error; err != nil {
-		return fmt.Errorf("open comment batch: %w", err)
+		return 0, fmt.Errorf("open comment batch: %w", err)
 	}
-	var inserted map[string]int64
-	var err error
-	if copier != nil {
-		inserted, err = copyComments(tx, copier, b.ID, batch, idx, results)
-	} else {
-		inserted, err = s.insertComments(tx, b.ID, batch, idx)
-	}
-	if err != nil {
-		return err
-	}
-	type leaf struct {
-		id   int64
-		hash [32]byte
-	}
+	return b.ID, nil
+}
+
+// leaf is a stored comment's ledger leaf, by its row ID.
+type leaf struct {
+	id   int64
+	hash [32]byte
+}
+
+// acknowledge gives every inserted comment its receipt and returns their leaves in row order.
+func acknowledge(row consultation, batch []*pendingComment, idx []int, inserted map[string]int64, results []intakeResult) []leaf {
 	ordered := make([]leaf, 0, len(inserted))
 	for _, i := range idx {
 		c := batch[i].c
@@ -425,21 +460,24 @@ func (s *Store) writeRound(tx *gorm.DB, copier copyFunc, workflowID string, batc
 		results[i] = intakeResult{receipt: procedure.Receipt{Receipt: c.Receipt, Decision: row.Decision, Round: row.Round, ReceivedAt: c.ReceivedAt}}
 	}
 	slices.SortFunc(ordered, func(a, b leaf) int { return cmp.Compare(a.id, b.id) })
+	return ordered
+}
+
+// closeBatch stores the batch's count and digest and, if it holds any comment, appends the
+// digest to the ledger.
+func (s *Store) closeBatch(tx *gorm.DB, row consultation, workflowID string, batchID int64, ordered []leaf, now time.Time) error {
 	leaves := make([][32]byte, len(ordered))
 	for i, l := range ordered {
 		leaves[i] = l.hash
 	}
-	if err := s.answerDuplicates(tx, workflowID, batch, idx, inserted, results); err != nil {
-		return err
-	}
 	digest := procedure.BatchDigest(leaves)
-	if err := tx.Table("comment_batches").Where("id = ?", b.ID).Updates(map[string]any{"count": len(leaves), "digest": digest}).Error; err != nil {
+	if err := tx.Table("comment_batches").Where("id = ?", batchID).Updates(map[string]any{"count": len(leaves), "digest": digest}).Error; err != nil {
 		return fmt.Errorf("close comment batch: %w", err)
 	}
 	if len(leaves) == 0 {
 		return nil
 	}
-	entry := map[string]any{"decision": row.Decision, "kind": "comment_batch", "workflow": workflowID, "batch": b.ID,
+	entry := map[string]any{"decision": row.Decision, "kind": "comment_batch", "workflow": workflowID, "batch": batchID,
 		"count": len(leaves), "first": ordered[0].id, "last": ordered[len(ordered)-1].id, "digest": digest, "at": now}
 	return s.appendRecord(tx, row.Decision, "comment_batch", entry, "", now)
 }
