@@ -14,8 +14,11 @@ import (
 
 	"decisionflow/activities"
 	"decisionflow/api"
+	"decisionflow/audit"
+	"decisionflow/calendar"
 	"decisionflow/config"
 	"decisionflow/devserver"
+	"decisionflow/procedure"
 	"decisionflow/store"
 	"decisionflow/workflows"
 
@@ -59,24 +62,7 @@ func (p *process) stop(timeout time.Duration) {
 // runProcess runs dev, serve, api or worker until ctx ends or the HTTP server fails.
 func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) error {
 	logger, serverLogger := loggers(m.Stderr, cfg.Log)
-	rulebooks, err := loadRulebooks(cfg)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
-		return err
-	}
-	cal, err := loadCalendar(cfg)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
-		return err
-	}
-	var verifier *api.Verifier
-	if cmd != "worker" { // a worker serves no API, only probes and metrics
-		if verifier, err = tokenVerifier(cmd, cfg); err != nil {
-			fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
-			return err
-		}
-	}
-	ledgerKey, err := ledger(cmd, cfg)
+	set, err := loadSettings(cmd, cfg)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "decisionflow %s: %v\n", cmd, err)
 		return err
@@ -98,52 +84,24 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 	p.onStop("http listener", func(context.Context) error { ln.Close(); return nil })
 
-	hostPort := cfg.Temporal.Address
-	if cmd == "dev" {
-		srv, err := devserver.Start(devserver.Options{
-			DataDir: cfg.DataDir, Listen: cfg.Temporal.Listen, Namespace: cfg.Temporal.Namespace,
-			Retention: cfg.Temporal.Retention, Logger: serverLogger,
-		})
-		if err != nil {
-			return err
-		}
-		p.onStop("temporal server", srv.Stop)
-		hostPort = srv.HostPort()
-	}
-
-	registry, sdkMetrics, metricsCloser := newMetrics()
-	p.onStop("metrics", func(context.Context) error { return metricsCloser.Close() })
-	c, err := dialTemporal(ctx, hostPort, cfg.Temporal, logger, sdkMetrics)
+	hostPort, err := startTemporal(cmd, cfg, serverLogger, p)
 	if err != nil {
 		return err
 	}
-	p.onStop("temporal client", func(context.Context) error { c.Close(); return nil })
-	if cmd == "dev" {
-		if err := ensureRetention(ctx, c, cfg.Temporal.Namespace, cfg.Temporal.Retention, logger); err != nil {
-			return err
-		}
+	registry, sdkMetrics, metricsCloser := newMetrics()
+	p.onStop("metrics", func(context.Context) error { return metricsCloser.Close() })
+	c, err := connectTemporal(ctx, cmd, hostPort, cfg, logger, sdkMetrics, p)
+	if err != nil {
+		return err
 	}
-
 	if cmd != "api" {
-		acts := &activities.Activities{Store: st, Calendar: cal, Dossiers: st, Ledger: ledgerKey,
+		acts := &activities.Activities{Store: st, Calendar: set.calendar, Dossiers: st, Ledger: set.ledger,
 			History: func(ctx context.Context, id string) ([]byte, error) { return workflows.HistoryJSON(ctx, c, id) }}
 		if err := startWorker(c, acts, cfg, p); err != nil {
 			return err
 		}
 	}
-
-	opts := api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
-		Rulebooks: rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: verifier, RateLimit: cfg.RateLimit, Ledger: ledgerKey,
-		Comments: st, PublicRateLimit: cfg.PublicRateLimit}
-	if cmd != "worker" {
-		// Stopped after the HTTP server (stops run in reverse order), so every comment a
-		// request is waiting on is written before the store closes.
-		intake := st.StartIntake(store.IntakeOptions{QueueSize: cfg.CommentQueue})
-		p.onStop("comment intake", func(context.Context) error { intake.Close(); return nil })
-		registerIntakeMetrics(registry, intake)
-		opts.Intake = intake
-	}
-	handler := api.New(opts)
+	handler := apiHandler(cmd, cfg, set, c, st, registry, logger, p)
 	addr, serveErr := serveHTTP(ln, handler, p)
 	m.printReady(cmd, cfg, addr, hostPort)
 	if m.Ready != nil {
@@ -156,6 +114,81 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	case err := <-serveErr:
 		return err
 	}
+}
+
+// settings are what a process reads from files and keys before it starts anything.
+type settings struct {
+	rulebooks procedure.Rulebooks
+	calendar  *calendar.China
+	verifier  *api.Verifier
+	ledger    *audit.Ledger
+}
+
+// loadSettings reads the rulebooks, the calendar, the token keys and the ledger key.
+func loadSettings(cmd string, cfg config.Config) (settings, error) {
+	var set settings
+	var err error
+	if set.rulebooks, err = loadRulebooks(cfg); err != nil {
+		return set, err
+	}
+	if set.calendar, err = loadCalendar(cfg); err != nil {
+		return set, err
+	}
+	if cmd != "worker" { // a worker serves no API, only probes and metrics
+		if set.verifier, err = tokenVerifier(cmd, cfg); err != nil {
+			return set, err
+		}
+	}
+	set.ledger, err = ledger(cmd, cfg)
+	return set, err
+}
+
+// startTemporal starts the embedded server under dev and returns the frontend's address.
+func startTemporal(cmd string, cfg config.Config, serverLogger *slog.Logger, p *process) (string, error) {
+	if cmd != "dev" {
+		return cfg.Temporal.Address, nil
+	}
+	srv, err := devserver.Start(devserver.Options{
+		DataDir: cfg.DataDir, Listen: cfg.Temporal.Listen, Namespace: cfg.Temporal.Namespace,
+		Retention: cfg.Temporal.Retention, Logger: serverLogger,
+	})
+	if err != nil {
+		return "", err
+	}
+	p.onStop("temporal server", srv.Stop)
+	return srv.HostPort(), nil
+}
+
+// connectTemporal dials the Temporal frontend; under dev it also applies the retention.
+func connectTemporal(ctx context.Context, cmd, hostPort string, cfg config.Config, logger *slog.Logger, sdkMetrics client.MetricsHandler, p *process) (client.Client, error) {
+	c, err := dialTemporal(ctx, hostPort, cfg.Temporal, logger, sdkMetrics)
+	if err != nil {
+		return nil, err
+	}
+	p.onStop("temporal client", func(context.Context) error { c.Close(); return nil })
+	if cmd == "dev" {
+		if err := ensureRetention(ctx, c, cfg.Temporal.Namespace, cfg.Temporal.Retention, logger); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// apiHandler builds the HTTP API (probes and metrics only under worker) with the comment
+// intake it feeds.
+func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st *store.Store, registry *prometheus.Registry, logger *slog.Logger, p *process) http.Handler {
+	opts := api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
+		Rulebooks: set.rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: set.verifier, RateLimit: cfg.RateLimit, Ledger: set.ledger,
+		Comments: st, PublicRateLimit: cfg.PublicRateLimit, TrustedProxies: cfg.TrustedProxies}
+	if cmd != "worker" {
+		// Stopped after the HTTP server (stops run in reverse order), so every comment a
+		// request is waiting on is written before the store closes.
+		intake := st.StartIntake(store.IntakeOptions{QueueSize: cfg.CommentQueue})
+		p.onStop("comment intake", func(context.Context) error { intake.Close(); return nil })
+		registerIntakeMetrics(registry, intake)
+		opts.Intake = intake
+	}
+	return api.New(opts)
 }
 
 // openStore opens SQLite in the data directory (dev without DATABASE_URL) or Postgres; dev
