@@ -37,6 +37,8 @@ type recorder struct {
 	// views are the workflow's queries, answered as of the last durable record, so nobody
 	// sees an act's effect before its record is in the store.
 	views []*view
+	// recorded counts the events made durable, as the recorded query answers.
+	recorded int
 }
 
 // view is one query's answer as of the last durable record.
@@ -93,14 +95,19 @@ func (v *view) tasks() ([]procedure.Task, error) {
 
 // commit makes the workflow's current state what its queries answer, once it is recorded.
 func (r *recorder) commit() {
+	r.recorded = r.seq
 	for _, v := range r.views {
 		v.take()
 	}
 }
 
+// newRecorder returns the recorder of the workflow ctx runs, answering the recorded query.
 func newRecorder(ctx workflow.Context, decision string) *recorder {
-	return &recorder{decision: decision, workflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, mu: workflow.NewMutex(ctx),
+	r := &recorder{decision: decision, workflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, mu: workflow.NewMutex(ctx),
 		tasks: func() []procedure.Task { return []procedure.Task{} }, unit: func() string { return "" }}
+	// Registering a query adds nothing to the history, so running workflows take it too.
+	_ = workflow.SetQueryHandler(ctx, QueryRecorded, func() (int, error) { return r.recorded, nil })
+	return r
 }
 
 // persist appends e, with the act's payload and signature, to the store.

@@ -13,6 +13,9 @@ type implementationInput struct {
 	State procedure.Implementation `json:"state"`
 	// Due is the next implementation report's due date, if one is set.
 	Due *procedure.Deadline `json:"due,omitempty"`
+	// Recorded is how many events earlier runs recorded: a continued run's record goes on
+	// from there under the same workflow ID.
+	Recorded int `json:"recorded,omitempty"`
 }
 
 // continueAfter bounds one run's history; the stage continues as new past it, since
@@ -58,6 +61,7 @@ type implementation struct {
 //  5. a long run continues as new, carrying its state, so its history stays small.
 func Implementation(ctx workflow.Context, in implementationInput) (Result, error) {
 	m := &implementation{ctx: ctx, in: in, r: newRecorder(ctx, in.Number)}
+	m.r.seq, m.r.recorded = in.Recorded, in.Recorded
 	err := round{in: in.childInput, r: m.r, opened: "implementation_opened", stage: procedure.StageImplementation,
 		state: func() any { return m.in }, tasks: func() []procedure.Task { return m.in.State.Tasks(m.in.Due) }, acts: m.register,
 		prepare: m.resume,
@@ -66,6 +70,7 @@ func Implementation(ctx workflow.Context, in implementationInput) (Result, error
 		return Result{}, err
 	}
 	if m.adjust == nil {
+		m.in.Recorded = m.r.seq
 		return Result{}, workflow.NewContinueAsNewError(ctx, WorkflowImplementation, m.in)
 	}
 	return Result{Outcome: m.adjust.Kind, Report: m.adjust.Reason}, nil

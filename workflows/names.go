@@ -66,6 +66,9 @@ const (
 	QueryRecord = "record"
 	// QueryTasks returns the open tasks: who must do what, by when.
 	QueryTasks = "tasks"
+	// QueryRecorded returns how many events the workflow has made durable in the store, so
+	// the workflow's record can be checked against the store's.
+	QueryRecorded = "recorded"
 )
 
 // Update names of the Decision workflow.
