@@ -1,6 +1,6 @@
 // Package audit makes the decision record tamper-evident: every act is a record of a Merkle
-// transparency log (golang.org/x/mod/sumdb/tlog), whose tree heads are published as
-// checkpoints signed in the golang.org/x/mod/sumdb/note format. With the public key alone,
+// transparency log (golang.org/x/mod/sumdb/tlog), whose tree heads are published as C2SP
+// checkpoints (origin Origin) signed in the golang.org/x/mod/sumdb/note format. With the public key alone,
 // anyone can check that a record is in the log and that the log only ever grew.
 package audit
 
@@ -67,7 +67,7 @@ func (l *Ledger) Checkpoint(log Log) ([]byte, tlog.Tree, error) {
 		return nil, tlog.Tree{}, err
 	}
 	tree := tlog.Tree{N: n, Hash: h}
-	signed, err := note.Sign(&note.Note{Text: string(tlog.FormatTree(tree))}, l.signer)
+	signed, err := note.Sign(&note.Note{Text: string(FormatCheckpoint(tree))}, l.signer)
 	return signed, tree, err
 }
 
@@ -107,7 +107,8 @@ func ProveGrowth(log Log, oldSize, newSize int64) (tlog.TreeProof, error) {
 	return tlog.ProveTree(newSize, oldSize, log)
 }
 
-// OpenCheckpoint checks a signed checkpoint against the public key and returns its tree.
+// OpenCheckpoint checks a signed checkpoint against the public key and returns its tree. It
+// reads the C2SP format with Origin and the legacy format with LegacyOrigin.
 func OpenCheckpoint(signed []byte, vkey string) (tlog.Tree, error) {
 	v, err := note.NewVerifier(vkey)
 	if err != nil {
@@ -117,7 +118,7 @@ func OpenCheckpoint(signed []byte, vkey string) (tlog.Tree, error) {
 	if err != nil {
 		return tlog.Tree{}, fmt.Errorf("checkpoint signature: %w", err)
 	}
-	return tlog.ParseTree([]byte(n.Text))
+	return ParseCheckpoint([]byte(n.Text))
 }
 
 // CheckRecord checks that p's record is in tree.
