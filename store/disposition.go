@@ -56,6 +56,12 @@ type DispositionEntry struct {
 	ActorHash string `json:"actor_hash"`
 	// At is when it was recorded.
 	At time.Time `json:"at"`
+	// V is the record format: ledgerVersion for records that list the rows they wrote.
+	V int `json:"v,omitempty"`
+	// CommentIDs are the comments whose disposition rows this act wrote, as ID runs.
+	CommentIDs idRanges `json:"comment_ids,omitempty"`
+	// ClusterIDs are the clusters whose disposition rows this act wrote, as ID runs.
+	ClusterIDs idRanges `json:"cluster_ids,omitempty"`
 }
 
 // Dispose records a disposition of comments and clusters of one round, in one transaction
@@ -99,37 +105,38 @@ func (s *Store) Dispose(ctx context.Context, workflowID string, a procedure.Acto
 				return fmt.Errorf("record cluster dispositions: %w", err)
 			}
 		}
-		remaining := 0
+		var remaining []int64
 		if d.Undisposed {
-			n, err := disposeRemaining(tx, workflowID, a, d, at)
-			if err != nil {
+			var err error
+			if remaining, err = disposeRemaining(tx, workflowID, a, d, at); err != nil {
 				return err
 			}
-			remaining = int(n)
 		}
 		salt, hash := saltedHash(a.ID)
 		reason := sha256.Sum256([]byte(d.Reason))
 		e := DispositionEntry{Decision: c.Decision, Kind: "comment_disposition", Workflow: workflowID, Disposition: d.Disposition,
-			Comments: len(d.Comments) + remaining, Clusters: len(d.Clusters), Targets: targetsDigest(d), ReasonSHA256: hex.EncodeToString(reason[:]),
-			ActorHash: hash, At: at}
+			Comments: len(d.Comments) + len(remaining), Clusters: len(d.Clusters), Targets: targetsDigest(d), ReasonSHA256: hex.EncodeToString(reason[:]),
+			ActorHash: hash, At: at, V: ledgerVersion, CommentIDs: rangesOf(append(remaining, d.Comments...)), ClusterIDs: rangesOf(d.Clusters)}
 		return s.appendRecord(tx, c.Decision, "comment_disposition", e, salt, at)
 	})
 }
 
 // disposeRemaining gives every comment of the round without an effective disposition this
-// one, and returns how many it disposed of.
-func disposeRemaining(tx *gorm.DB, workflowID string, a procedure.Actor, d procedure.DispositionRequest, at time.Time) (int64, error) {
-	res := tx.Exec(`INSERT INTO comment_dispositions (comment_id, workflow_id, disposition, reason, actor, at)
+// one, and returns the comments it disposed of.
+func disposeRemaining(tx *gorm.DB, workflowID string, a procedure.Actor, d procedure.DispositionRequest, at time.Time) ([]int64, error) {
+	var ids []int64
+	res := tx.Raw(`INSERT INTO comment_dispositions (comment_id, workflow_id, disposition, reason, actor, at)
 		SELECT c.id, c.workflow_id, ?, ?, ?, ? FROM comments c
 		LEFT JOIN text_clusters tc ON tc.workflow_id = c.workflow_id AND tc.text_hash = c.text_hash
 		LEFT JOIN comment_dispositions d ON d.comment_id = c.id
 		LEFT JOIN cluster_dispositions cd ON cd.cluster_id = tc.cluster
-		WHERE c.workflow_id = ? AND d.comment_id IS NULL AND cd.cluster_id IS NULL`,
-		string(d.Disposition), d.Reason, a.ID, at, workflowID)
+		WHERE c.workflow_id = ? AND d.comment_id IS NULL AND cd.cluster_id IS NULL
+		RETURNING comment_id`,
+		string(d.Disposition), d.Reason, a.ID, at, workflowID).Scan(&ids)
 	if res.Error != nil {
-		return 0, fmt.Errorf("dispose of the remaining comments: %w", res.Error)
+		return nil, fmt.Errorf("dispose of the remaining comments: %w", res.Error)
 	}
-	return res.RowsAffected, nil
+	return ids, nil
 }
 
 // checkTargets refuses IDs that are not of the round.

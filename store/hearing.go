@@ -23,7 +23,8 @@ type hearingRegistration struct {
 }
 
 // RegisterForHearing keeps a registration for hearing (numbered from 0 in the round) of the
-// decision's latest round, while its comment period is open, and returns it with its receipt.
+// decision's latest round, while its comment period is open, with its ledger record, and
+// returns it with its receipt.
 func (s *Store) RegisterForHearing(ctx context.Context, decision string, hearing int, r procedure.HearingRegistration) (procedure.HearingRegistration, error) {
 	c, err := s.LatestConsultation(ctx, decision)
 	if err != nil {
@@ -36,10 +37,13 @@ func (s *Store) RegisterForHearing(ctx context.Context, decision string, hearing
 	r.Receipt = "TZ" + newReceipt()[2:]
 	row := hearingRegistration{WorkflowID: c.WorkflowID, Hearing: hearing, Receipt: r.Receipt, Name: r.Name, Contact: r.Contact,
 		Statement: r.Statement, At: r.At}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return r, fmt.Errorf("register for hearing: %w", err)
-	}
-	return r, nil
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("register for hearing: %w", err)
+		}
+		return s.appendHearingRegistration(tx, c.Decision, row)
+	})
+	return r, err
 }
 
 // HearingRegistrations lists a hearing's registrations in the order taken.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"decisionflow/procedure"
+
+	"gorm.io/gorm"
 )
 
 // key is one row of the key registry.
@@ -50,18 +52,22 @@ func (s *Store) Keys(ctx context.Context, owner string) ([]procedure.Key, error)
 	return out, nil
 }
 
-// RevokeKey marks a key revoked at the given time; revoking twice is a conflict.
+// RevokeKey marks a key revoked at the given time and records the revocation in the ledger;
+// revoking twice is a conflict.
 func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time) error {
 	at = at.UTC()
-	res := s.db.WithContext(ctx).Model(&key{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", &at)
-	if res.Error != nil {
-		return fmt.Errorf("revoke key %s: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		if _, err := s.Key(ctx, id); err != nil {
-			return err
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&key{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", &at)
+		if res.Error != nil {
+			return fmt.Errorf("revoke key %s: %w", id, res.Error)
 		}
-		return procedure.Errorf(procedure.EConflict, "公钥 %s 已吊销", "key %s is already revoked", id)
-	}
-	return nil
+		var row key
+		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+			return translate(err, "公钥 "+id, "key "+id)
+		}
+		if res.RowsAffected == 0 {
+			return procedure.Errorf(procedure.EConflict, "公钥 %s 已吊销", "key %s is already revoked", id)
+		}
+		return s.appendKey(tx, "key_revocation", row, at)
+	})
 }

@@ -32,6 +32,9 @@ type ledgerHash struct {
 // LedgerEntry is what the ledger records of one act: enough to prove what happened, when, on
 // which draft, signed how — with the actor only as a salted hash.
 type LedgerEntry struct {
+	// V is the record format: ledgerVersion for records that also cover the note, the signed
+	// body and the decision; absent before.
+	V int `json:"v,omitempty"`
 	// Decision is the decision number (or catalog ID).
 	Decision string `json:"decision"`
 	// Workflow and Seq locate the act in the procedural record.
@@ -54,16 +57,37 @@ type LedgerEntry struct {
 	PayloadSHA256 string `json:"payload_sha256"`
 	// Signature is the act's signature value and key, if signed.
 	Signature string `json:"signature,omitempty"`
+	// NoteSHA256 is the SHA-256 of the act's note.
+	NoteSHA256 string `json:"note_sha256,omitempty"`
+	// SignedBodySHA256 is the SHA-256 of the body the signature covers, if signed.
+	SignedBodySHA256 string `json:"signed_body_sha256,omitempty"`
+	// Subject is the decision as it stood at the act; none for catalog acts.
+	Subject *Subject `json:"subject,omitempty"`
 }
 
-// appendLedger adds the ledger record of an act within tx.
+// appendLedger adds the ledger record of an act within tx, with the decision it concerns,
+// and the signing key's record when the key signs for the first time.
 func (s *Store) appendLedger(tx *gorm.DB, r procedure.ActRecord) error {
 	entry, salt := ledgerEntry(r)
-	return s.appendRecord(tx, r.Decision, r.Event.Kind, entry, salt, r.Event.At)
+	subject, err := subjectOf(tx, r.Decision)
+	if err != nil {
+		return err
+	}
+	entry.Subject = subject
+	if err := s.appendRecord(tx, r.Decision, r.Event.Kind, entry, salt, r.Event.At); err != nil {
+		return err
+	}
+	if r.Signature == nil {
+		return nil
+	}
+	return s.appendKeyOnFirstUse(tx, r.Signature.KeyID, r.Event.At)
 }
 
 // DocumentEntry is what the ledger records of a filed document.
 type DocumentEntry struct {
+	// V is the record format: ledgerVersion for records that also hold the name, media type
+	// and size; absent before.
+	V int `json:"v,omitempty"`
 	// Decision is the decision number.
 	Decision string `json:"decision"`
 	// Kind is always "document".
@@ -76,18 +100,32 @@ type DocumentEntry struct {
 	UploaderHash string `json:"uploader_hash"`
 	// At is when it was filed.
 	At time.Time `json:"at"`
+	// Name is the file name it was filed under.
+	Name string `json:"name,omitempty"`
+	// MediaType is its media type.
+	MediaType string `json:"media_type,omitempty"`
+	// Size is its length in bytes.
+	Size int64 `json:"size,omitempty"`
 }
 
 // appendDocument adds the ledger record of a document filing within tx.
 func (s *Store) appendDocument(tx *gorm.DB, decision string, d procedure.Document) error {
 	salt, hash := saltedHash(d.UploadedBy)
-	e := DocumentEntry{Decision: decision, Kind: "document", SHA256: d.SHA256, DocumentKind: d.Kind, UploaderHash: hash, At: d.UploadedAt.UTC()}
+	e := DocumentEntry{V: ledgerVersion, Decision: decision, Kind: "document", SHA256: d.SHA256, DocumentKind: d.Kind, UploaderHash: hash,
+		At: d.UploadedAt.UTC(), Name: d.Name, MediaType: d.MediaType, Size: d.Size}
 	return s.appendRecord(tx, decision, "document", e, salt, d.UploadedAt)
 }
 
 // appendRecord appends one record. Appends are serialised (an advisory lock on Postgres;
-// SQLite's single connection already does it), so indexes are gapless.
+// SQLite's single connection already does it), so indexes are gapless. A comment batch's
+// record is completed here with what its comments hold (coverCommentBatch).
 func (s *Store) appendRecord(tx *gorm.DB, decision, kind string, entry any, salt string, at time.Time) error {
+	if m, ok := entry.(map[string]any); ok && kind == "comment_batch" && salt == "" {
+		var err error
+		if entry, salt, err = coverCommentBatch(tx, m); err != nil {
+			return err
+		}
+	}
 	if s.dialect == Postgres {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(7130001)").Error; err != nil {
 			return fmt.Errorf("lock ledger: %w", err)
@@ -122,10 +160,12 @@ func (s *Store) appendRecord(tx *gorm.DB, decision, kind string, entry any, salt
 
 func ledgerEntry(r procedure.ActRecord) (LedgerEntry, string) {
 	sum := sha256.Sum256([]byte(r.Payload))
-	e := LedgerEntry{Decision: r.Decision, Workflow: r.WorkflowID, Seq: r.Seq, Kind: r.Event.Kind, Stage: r.Event.Stage,
-		At: r.Event.At.UTC(), DraftVersion: r.Event.DraftVersion, Late: r.Event.Late, PayloadSHA256: hex.EncodeToString(sum[:])}
+	e := LedgerEntry{V: ledgerVersion, Decision: r.Decision, Workflow: r.WorkflowID, Seq: r.Seq, Kind: r.Event.Kind, Stage: r.Event.Stage,
+		At: r.Event.At.UTC(), DraftVersion: r.Event.DraftVersion, Late: r.Event.Late, PayloadSHA256: hex.EncodeToString(sum[:]),
+		NoteSHA256: sha256Hex(r.Event.Note)}
 	if r.Signature != nil {
 		e.Signature = r.Signature.Algorithm + ":" + r.Signature.KeyID + ":" + r.Signature.Value
+		e.SignedBodySHA256 = sha256Hex(r.Signature.Body)
 	}
 	if r.Event.Actor == "" {
 		return e, ""
@@ -202,6 +242,11 @@ func (l LedgerReader) Record(idx int64) ([]byte, error) {
 		return nil, translate(err, "账本记录", "ledger record")
 	}
 	return []byte(rec.Data), nil
+}
+
+// KeyRecords returns the indexes of a signing key's ledger records.
+func (l LedgerReader) KeyRecords(id string) ([]int64, error) {
+	return l.DecisionRecords(keyLedgerName(id))
 }
 
 // DecisionRecords returns the indexes of a decision's ledger records.

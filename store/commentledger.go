@@ -1,0 +1,119 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// A comment batch's ledger record has always held the digest of its comments' leaves
+// (procedure.CommentLeaf), which anyone can recompute from the published comments. From
+// ledgerVersion on it also covers what the leaf leaves out — the publish consent and the
+// contact — and lets an edit be named: for every comment, a two-byte tag per field, and for
+// every field a full digest over the batch, all keyed with the record's salt so that neither
+// a contact nor an unpublished text can be guessed from the ledger. The tags say which comment
+// and field changed; the digests make a change that happens to keep a tag still fail.
+
+// commentFields are the fields of a comment the ledger covers besides its round and batch.
+var commentFields = []string{"receipt", "clause", "body", "contact", "publish", "attachments", "received_at"}
+
+// commentTagSize is the hex length of one field's tag.
+const commentTagSize = 4
+
+// storedComment is a comment as its row stores it.
+type storedComment struct {
+	ID          int64
+	WorkflowID  string
+	Batch       int64
+	Receipt     string
+	Clause      int
+	Body        string
+	Contact     string
+	Publish     bool
+	Attachments string
+	ReceivedAt  time.Time
+}
+
+const storedCommentColumns = "id, workflow_id, batch, receipt, clause, body, contact, publish, attachments, received_at"
+
+// values are the comment's covered fields, in the order of commentFields.
+func (c storedComment) values() []string {
+	publish := "0"
+	if c.Publish {
+		publish = "1"
+	}
+	return []string{c.Receipt, strconv.Itoa(c.Clause), c.Body, c.Contact, publish, c.Attachments,
+		strconv.FormatInt(c.ReceivedAt.UTC().UnixMicro(), 10)}
+}
+
+// tags are the comment's field tags, concatenated in the order of commentFields.
+func (c storedComment) tags(salt string) string {
+	var sb strings.Builder
+	for i, v := range c.values() {
+		h := sha256.Sum256([]byte(salt + "\x00" + strconv.FormatInt(c.ID, 10) + "\x00" + commentFields[i] + "\x00" + framed(v)))
+		sb.WriteString(hex.EncodeToString(h[:commentTagSize/2]))
+	}
+	return sb.String()
+}
+
+// commentDigests are a batch's full digests, one per field, over its comments in ID order.
+func commentDigests(salt string, rows []storedComment) map[string]string {
+	hashers := make([]hash.Hash, len(commentFields))
+	for i, f := range commentFields {
+		hashers[i] = sha256.New()
+		hashers[i].Write([]byte(salt + "\x00" + f + "\x00"))
+	}
+	for _, c := range rows {
+		for i, v := range c.values() {
+			hashers[i].Write([]byte(strconv.FormatInt(c.ID, 10) + "\x00" + framed(v)))
+		}
+	}
+	out := make(map[string]string, len(commentFields))
+	for i, f := range commentFields {
+		out[f] = hex.EncodeToString(hashers[i].Sum(nil))
+	}
+	return out
+}
+
+// readBatchComments reads a batch's comments in ID order; first and last bound the IDs so the
+// primary key finds them.
+func readBatchComments(db *gorm.DB, batch, first, last int64) ([]storedComment, error) {
+	var rows []storedComment
+	err := db.Table("comments").Select(storedCommentColumns).Where("id BETWEEN ? AND ? AND batch = ?", first, last, batch).
+		Order("id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read comments of batch %d: %w", batch, err)
+	}
+	return rows, nil
+}
+
+// coverCommentBatch adds to a comment batch's record the tags and digests of its comments as
+// they were stored in this transaction, and returns the record's salt. Reading the rows back
+// makes the record cover exactly what the database holds, as the verification will read it.
+func coverCommentBatch(tx *gorm.DB, entry map[string]any) (map[string]any, string, error) {
+	batch, _ := entry["batch"].(int64)
+	first, _ := entry["first"].(int64)
+	last, _ := entry["last"].(int64)
+	rows, err := readBatchComments(tx, batch, first, last)
+	if err != nil {
+		return nil, "", err
+	}
+	salt, _ := saltedHash("")
+	ids := make([]int64, len(rows))
+	var tags strings.Builder
+	for i, c := range rows {
+		ids[i] = c.ID
+		tags.WriteString(c.tags(salt))
+	}
+	entry["v"], entry["ids"], entry["tags"], entry["fields"] = ledgerVersion, rangesOf(ids), tags.String(), commentDigests(salt, rows)
+	return entry, salt, nil
+}
+
+// framed prefixes a value with its length, so that no two sequences of values hash alike.
+func framed(v string) string { return strconv.Itoa(len(v)) + ":" + v }
