@@ -59,7 +59,7 @@ type Task struct {
 
 // required returns an EInvalid error naming field when value is empty.
 func required(value, fieldZH, fieldEN string) error {
-	if value == "" {
+	if Blank(value) {
 		return &Error{Code: EInvalid, Message: fieldZH + "不能为空", MessageEN: fieldEN + " is required"}
 	}
 	return nil

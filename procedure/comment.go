@@ -108,7 +108,7 @@ type Comment struct {
 func CheckComment(c Comment) error {
 	n := utf8.RuneCountInString(c.Text)
 	return firstError(
-		invalidIf(strings.TrimSpace(c.Text) == "", "意见内容不能为空", "the comment text must not be empty"),
+		invalidIf(Blank(c.Text), "意见内容不能为空", "the comment text must not be empty"),
 		invalidIf(n > MaxCommentRunes, "意见内容不能超过 "+strconv.Itoa(MaxCommentRunes)+" 个字符",
 			"the comment must not exceed "+strconv.Itoa(MaxCommentRunes)+" characters"),
 		invalidIf(utf8.RuneCountInString(c.Contact) > MaxContactRunes, "联系方式过长", "the contact is too long"),
@@ -222,7 +222,7 @@ func CheckDisposition(a Actor, d DispositionRequest) error {
 			"the disposition must be adopted, partly_adopted or not_adopted"),
 		invalidIf(n == 0, "须指明处理的意见或意见组", "name the comments or clusters disposed of"),
 		invalidIf(n > MaxDispositionTargets, "一次最多处理 10000 条意见或意见组", "at most 10,000 comments or clusters at once"),
-		ruleIf(d.Disposition == NotAdopted && strings.TrimSpace(d.Reason) == "", EInvalid, "R-10",
+		ruleIf(d.Disposition == NotAdopted && Blank(d.Reason), EInvalid, "R-10",
 			"不予采纳的意见须说明理由", "a comment not adopted needs a reason"),
 		invalidIf(utf8.RuneCountInString(d.Reason) > MaxReasonRunes, "理由过长", "the reason is too long"),
 	)

@@ -68,7 +68,7 @@ func CheckR14Conflicts(p Panel, drafters []string) error {
 		if !e.ConflictChecked {
 			return ruleError(EInvalid, "R-14", "专家 %s 未做利害关系审查", "expert %s has no conflict check", e.ID)
 		}
-		if e.DirectInterest || slices.Contains(drafters, e.ID) {
+		if e.DirectInterest || containsName(drafters, e.ID) {
 			return ruleError(EInvalid, "R-14", "专家 %s 与决策事项有直接利害关系，应当回避", "expert %s has a direct interest and is excluded", e.ID)
 		}
 	}
@@ -112,13 +112,13 @@ func (x *Argumentation) CheckOpinion(a Actor, o ExpertOpinion) error {
 	if err := firstError(requireRole(a, "提交专家论证意见", RoleExpert), failedIf(x.Panel == nil, "专家论证组尚未组建", "no panel formed")); err != nil {
 		return err
 	}
-	onPanel := slices.ContainsFunc(x.Panel.Experts, func(e Expert) bool { return e.ID == a.ID })
+	onPanel := slices.ContainsFunc(x.Panel.Experts, func(e Expert) bool { return SameName(e.ID, a.ID) })
 	return firstError(
 		invalidIf(!onPanel, "提交人不是本轮论证专家", "the actor is not on the panel"),
 		ruleIf(slices.ContainsFunc(x.Opinions, func(o ExpertOpinion) bool { return o.Expert == a.ID }), EConflict, "R-36",
 			"每位专家每轮论证只出具一份意见", "one expert gives one opinion per argumentation"),
 		ruleRequired("R-13", o.Document, "论证意见", "opinion document"),
-		ruleIf(o.Signature == "", EInvalid, "R-13", "书面论证意见须经专家签名或机构盖章，未签名的不作为依据",
+		ruleIf(Blank(o.Signature), EInvalid, "R-13", "书面论证意见须经专家签名或机构盖章，未签名的不作为依据",
 			"a written opinion must be signed (expert) or sealed (institution); unsigned is not evidence"),
 	)
 }

@@ -59,14 +59,14 @@ type Implementation struct {
 // CheckExecutionUnit names the execution unit once.
 func (m *Implementation) CheckExecutionUnit(a Actor, unit string) error {
 	return firstError(requireRole(a, "确定执行单位", RoleOfficial, RoleHead),
-		conflictIf(m.ExecutionUnit != "", "执行单位已确定", "the execution unit is already named"),
+		conflictIf(!Blank(m.ExecutionUnit), "执行单位已确定", "the execution unit is already named"),
 		ruleRequired("R-32", unit, "执行单位", "execution unit"))
 }
 
 // CheckReport accepts an implementation report from the execution unit.
 func (m *Implementation) CheckReport(a Actor, r ImplementationReport) error {
 	return firstError(requireRole(a, "提交执行情况报告", RoleOfficial),
-		ruleIf(m.ExecutionUnit == "", EFailedPrecondition, "R-32", "须先确定执行单位", "name the execution unit first"),
+		ruleIf(Blank(m.ExecutionUnit), EFailedPrecondition, "R-32", "须先确定执行单位", "name the execution unit first"),
 		required(r.Document, "报告文本", "report document"))
 }
 
@@ -78,7 +78,7 @@ func (m *Implementation) CheckR33Evaluation(a Actor, e EvaluationStart) error {
 		ruleIf(!slices.Contains([]string{TriggerNotAchieved, TriggerPublicOpinion, TriggerOrgan}, e.Trigger), EInvalid, "R-33",
 			"评估须因实施效果明显未达到预期、公众意见较多或决策机关认为有必要而启动", "evaluation starts only on a statutory trigger"),
 		ruleRequired("R-33", e.Evaluator, "评估机构", "evaluator"),
-		ruleIf(slices.Contains(m.PreDecisionUnits, e.Evaluator), EInvalid, "R-33",
+		ruleIf(containsName(m.PreDecisionUnits, e.Evaluator), EInvalid, "R-33",
 			"承担决策前主要论证评估工作的单位不得作为评估机构", "a unit that did the main pre-decision argumentation or assessment may not evaluate"))
 }
 

@@ -114,7 +114,7 @@ func (r *Record) CheckLegalitySubmission(a Actor, s LegalitySubmission) error {
 		ruleIf(r.Risk.Required && r.Rulebook.NotControllable(r.Risk.Outcome), EFailedPrecondition, "R-17",
 			"风险评估结论为不可控，须修改草案并重新评估", "the risk was assessed as not controllable: revise the draft and reassess"),
 		required(s.LegalBasis, "R-18：制定依据", "R-18: legal basis"),
-		ruleIf(r.Rulebook.UnitLegalityOpinionRequired && s.UnitOpinion == "", EInvalid, "R-18",
+		ruleIf(r.Rulebook.UnitLegalityOpinionRequired && Blank(s.UnitOpinion), EInvalid, "R-18",
 			"须附承办单位合法性初审意见", "the unit's own written legality opinion is required"),
 	)
 }
@@ -205,7 +205,7 @@ func (l *Legality) CheckAdviserOpinion(a Actor, o AdviserOpinion) error {
 		requireRole(a, "出具法律顾问意见", RoleLegalAdviser),
 		l.checkOpen(),
 		required(o.Document, "意见文本", "opinion document"),
-		ruleIf(o.Signature == "", EInvalid, "R-21", "法律顾问意见须签名", "the adviser's opinion must be signed"),
+		ruleIf(Blank(o.Signature), EInvalid, "R-21", "法律顾问意见须签名", "the adviser's opinion must be signed"),
 		conflictIf(slices.ContainsFunc(l.Advisers, func(x AdviserOpinion) bool { return x.Adviser == a.ID }),
 			"该法律顾问已出具意见", "this adviser has already given an opinion"),
 	)
@@ -228,7 +228,7 @@ func (l *Legality) CheckOpinion(a Actor, o LegalityOpinion) error {
 			"at least one legal adviser's or public lawyer's opinion is required first"),
 		ruleIf(!slices.Contains(valid, o.Outcome), EInvalid, "R-22", "审查结论须为 lawful、revise、unlawful 或 exploratory",
 			"the outcome must be lawful, revise, unlawful or exploratory"),
-		ruleIf(o.Outcome == OutcomeExploratory && o.LegalRisks == "", EInvalid, "R-22",
+		ruleIf(o.Outcome == OutcomeExploratory && Blank(o.LegalRisks), EInvalid, "R-22",
 			"探索性改革事项须写明法律风险", "an exploratory reform must state its legal risks"),
 		required(o.Reasons, "审查理由", "reasons"),
 		required(o.Document, "意见文本", "opinion document"),
@@ -240,7 +240,7 @@ func (l *Legality) checkReviewer(a Actor, act string) error {
 	if err := requireRole(a, act, RoleLegalCounsel); err != nil {
 		return err
 	}
-	return ruleIf(slices.Contains(l.Drafters, a.ID), EPermissionDenied, "R-36",
+	return ruleIf(containsName(l.Drafters, a.ID), EPermissionDenied, "R-36",
 		"起草人员不得担任同一决策的合法性审查人", "a drafter may not review the legality of the same decision")
 }
 

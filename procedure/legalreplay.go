@@ -125,7 +125,7 @@ func (r *replay) act(a ActRecord) {
 	case "legality_submission":
 		s, err := decode[LegalitySubmission](a)
 		r.check("R-18", a, firstError(err, required(s.LegalBasis, "制定依据", "legal basis"),
-			invalidIf(r.rb.UnitLegalityOpinionRequired && s.UnitOpinion == "", "缺少承办单位合法性初审意见", "the unit's own legality opinion is missing")))
+			invalidIf(r.rb.UnitLegalityOpinionRequired && Blank(s.UnitOpinion), "缺少承办单位合法性初审意见", "the unit's own legality opinion is missing")))
 	case "materials_requested", "submission_returned":
 		ret, err := decode[Return](a)
 		r.check("R-19", a, firstError(err, required(ret.Reason, "理由", "reason")))
@@ -137,7 +137,7 @@ func (r *replay) act(a ActRecord) {
 	case "legality_opinion":
 		o, err := decode[LegalityOpinion](a)
 		r.check("R-21", a, failedIf(!r.advisers[a.WorkflowID], "审查意见前没有法律顾问意见", "no legal adviser's opinion before the review's opinion"))
-		r.check("R-22", a, firstError(err, invalidIf(o.Outcome == OutcomeExploratory && o.LegalRisks == "", "探索性改革未写明法律风险", "an exploratory reform without its legal risks")))
+		r.check("R-22", a, firstError(err, invalidIf(o.Outcome == OutcomeExploratory && Blank(o.LegalRisks), "探索性改革未写明法律风险", "an exploratory reform without its legal risks")))
 		r.check("R-36", a, invalidIf(contains(r.drafters, a.Event.Actor), "起草人员出具了合法性审查意见", "a drafter gave the legality opinion"))
 		r.check("R-20", a, nil)
 	case "meeting_scheduled":
@@ -161,7 +161,7 @@ func (r *replay) act(a ActRecord) {
 		r.approved[a.Decision] = true
 	case "publication":
 		p, err := decode[Publication](a)
-		r.check("R-30", a, firstError(err, invalidIf(p.NotDisclosableBasis == "" && len(p.Channels) == 0, "未载明公布渠道", "no publication channel")))
+		r.check("R-30", a, firstError(err, invalidIf(Blank(p.NotDisclosableBasis) && len(p.Channels) == 0, "未载明公布渠道", "no publication channel")))
 	case "archive_handover":
 		r.check("R-31", a, nil)
 	case "implementation_report", "execution_unit":
@@ -178,7 +178,7 @@ func (r *replay) act(a ActRecord) {
 func (r *replay) applicability(a ActRecord, ap Applicability) {
 	if !ap.Participation.Required {
 		r.na["R-05"] = "依法不予公开：" + ap.Participation.Finding + "（" + ap.Participation.LegalBasis + "）"
-		r.check("R-05", a, ruleIf(ap.Participation.LegalBasis == "", EInvalid, "R-05", "缺少法律依据", "no legal basis"))
+		r.check("R-05", a, ruleIf(Blank(ap.Participation.LegalBasis), EInvalid, "R-05", "缺少法律依据", "no legal basis"))
 	}
 	if !ap.Expert.Required {
 		r.na["R-12"] = "非专业性事项：" + ap.Expert.Finding

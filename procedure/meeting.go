@@ -108,7 +108,7 @@ func (r *Record) CheckScheduleMeeting(a Actor, m Meeting, today Date) error {
 		ruleIf(m.Kind != MeetingExecutive && m.Kind != MeetingPlenary, EInvalid, "R-25",
 			"重大行政决策须经常务会议或全体会议讨论，不得以传签代替", "only an executive or plenary meeting may decide; circulated sign-off is rejected"),
 		required(m.Head, "会议主持人（行政首长）", "head"),
-		invalidIf(!slices.Contains(m.Members, m.Head), "行政首长须为参会成员", "the head must be a member of the meeting"),
+		invalidIf(!containsName(m.Members, m.Head), "行政首长须为参会成员", "the head must be a member of the meeting"),
 		r.CheckR24Package(),
 		ruleIf(m.Date.Before(today.AddDays(lead)), EInvalid, "R-24", "会议日期须留出规定的上会材料送达时间",
 			"the meeting day must leave the rulebook's lead time for delivering the package"),
@@ -136,7 +136,7 @@ func (r *Record) CheckMinutes(a Actor, m Minutes) error {
 	mt := r.Meeting
 	return firstError(
 		ruleIf(mt.Approved, EConflict, "R-28", "纪要已定稿，不得修改", "the minutes are approved and may not change"),
-		ruleIf(a.ID == mt.Head, EPermissionDenied, "R-36", "行政首长不得独自记录对其作出评判的纪要", "the head may not record the minutes alone"),
+		ruleIf(SameName(a.ID, mt.Head), EPermissionDenied, "R-36", "行政首长不得独自记录对其作出评判的纪要", "the head may not record the minutes alone"),
 		checkR26Views(mt, m),
 		checkR27Decision(m.Decision),
 		checkR26Departure(mt, m),
@@ -186,7 +186,7 @@ func checkR26Departure(mt *Meeting, m Minutes) error {
 		}
 	}
 	departs := majority != "" && m.Decision != majority && (m.Decision == DecisionApprove || m.Decision == DecisionReject || m.Decision == DecisionRevise)
-	return ruleIf(departs && m.Reason == "", EInvalid, "R-26", "行政首长的决定与多数意见不一致，须说明理由",
+	return ruleIf(departs && Blank(m.Reason), EInvalid, "R-26", "行政首长的决定与多数意见不一致，须说明理由",
 		"the head departs from the majority and must state the reason")
 }
 

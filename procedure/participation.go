@@ -84,7 +84,7 @@ type Participation struct {
 // part of the published notice.
 func CheckR06Period(rb Rulebook, n Notice) error {
 	days := int(n.Closes.Time().Sub(n.Opens.Time()).Hours()/24 + 0.5)
-	if days < rb.CommentPeriod.Days && n.UrgencyReason == "" {
+	if days < rb.CommentPeriod.Days && Blank(n.UrgencyReason) {
 		return ruleError(EInvalid, "R-06", "征求意见期限为 %d 日，少于规定的 %d 日，且公告未载明紧急情况",
 			"the comment period is %d days, shorter than %d, and the notice states no urgency", days, rb.CommentPeriod.Days)
 	}
@@ -152,7 +152,7 @@ func (p *Participation) CheckConfirmHearing(a Actor, index int, signature string
 	return firstError(
 		ruleIf(!slices.Contains(h.Participants, a.ID), EPermissionDenied, "R-09", "只有听证参加人可以确认笔录", "only a participant may confirm the record"),
 		conflictIf(slices.Contains(h.Confirmed, a.ID), "已确认", "already confirmed"),
-		ruleIf(signature == "", EInvalid, "R-09", "确认须签名", "the confirmation must be signed"),
+		ruleIf(Blank(signature), EInvalid, "R-09", "确认须签名", "the confirmation must be signed"),
 	)
 }
 
@@ -230,8 +230,8 @@ type HearingRegistration struct {
 // CheckHearingRegistration validates a registration.
 func CheckHearingRegistration(r HearingRegistration) error {
 	return firstError(
-		invalidIf(strings.TrimSpace(r.Name) == "", "须填写姓名", "the name is required"),
-		invalidIf(strings.TrimSpace(r.Contact) == "", "须填写联系方式", "a contact is required"),
+		invalidIf(Blank(r.Name), "须填写姓名", "the name is required"),
+		invalidIf(Blank(r.Contact), "须填写联系方式", "a contact is required"),
 		invalidIf(utf8.RuneCountInString(r.Name) > 100 || utf8.RuneCountInString(r.Contact) > MaxContactRunes ||
 			utf8.RuneCountInString(r.Statement) > 2000, "报名信息过长", "the registration is too long"),
 	)

@@ -52,9 +52,9 @@ func (r *Record) CheckPublication(a Actor, p Publication) error {
 		ruleIf(r.PartyReport == nil, EFailedPrecondition, "R-29", "向党委请示报告记录前不得公布", "nothing is issued before the Party-committee report is recorded"),
 		r.requireStage("记录决策公布", StagePublication),
 		ruleIf(!exempt && len(p.Channels) == 0, EInvalid, "R-30", "须载明公布渠道（政府公报、政府网站等）", "publication channels are required"),
-		ruleIf(!exempt && (r.Participation.Required || r.Expert.Required) && p.OpinionsExplanation == "", EInvalid, "R-30",
+		ruleIf(!exempt && (r.Participation.Required || r.Expert.Required) && Blank(p.OpinionsExplanation), EInvalid, "R-30",
 			"须说明公众意见、专家意见的采纳情况", "explain how public and expert opinions were adopted"),
-		ruleIf(!exempt && p.Document == "", EInvalid, "R-30", "须附公布文本", "the published text is required"),
+		ruleIf(!exempt && Blank(p.Document), EInvalid, "R-30", "须附公布文本", "the published text is required"),
 	)
 }
 

@@ -91,7 +91,7 @@ type Record struct {
 // AddPreDecisionUnits remembers units that did the main pre-decision work.
 func (r *Record) AddPreDecisionUnits(units ...string) {
 	for _, u := range units {
-		if u != "" && !slices.Contains(r.PreDecisionUnits, u) {
+		if !Blank(u) && !containsName(r.PreDecisionUnits, u) {
 			r.PreDecisionUnits = append(r.PreDecisionUnits, u)
 		}
 	}
@@ -143,11 +143,11 @@ func (r *Record) requireStage(act string, stages ...Stage) error {
 
 // isDrafter reports whether id runs the decision for the undertaking unit.
 func (r *Record) isDrafter(id string) bool {
-	if r.Start != nil && slices.Contains(r.Start.Officials, id) {
+	if r.Start != nil && containsName(r.Start.Officials, id) {
 		return true
 	}
 	for _, d := range r.Drafts {
-		if d.SubmittedBy == id {
+		if SameName(d.SubmittedBy, id) {
 			return true
 		}
 	}

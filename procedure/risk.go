@@ -41,13 +41,13 @@ func CheckR16Report(r RiskReport) error {
 		return ruleError(EInvalid, "R-16", "风险评估报告须列明至少一个风险点", "the report must name at least one risk point")
 	}
 	for _, p := range r.Points {
-		if p.Description == "" || p.Mitigation == "" {
+		if Blank(p.Description) || Blank(p.Mitigation) {
 			return ruleError(EInvalid, "R-16", "每个风险点须有描述和防范措施", "each risk point needs a description and prevention measures")
 		}
 	}
 	return firstError(
 		ruleRequired("R-16", r.ResponsePlan, "风险应对预案", "response plan"),
-		ruleIf(len(r.DepartmentsHeard) == 0, EInvalid, "R-16", "须记录听取有关部门意见情况", "record which relevant departments were heard"),
+		ruleIf(!slices.ContainsFunc(r.DepartmentsHeard, func(d string) bool { return !Blank(d) }), EInvalid, "R-16", "须记录听取有关部门意见情况", "record which relevant departments were heard"),
 		ruleRequired("R-16", r.Document, "评估报告", "report document"),
 		ruleRequired("R-16", r.Signature, "评估人签名", "assessor's signature"),
 	)

@@ -90,7 +90,7 @@ func CheckR01StartDecision(s StartDecision) error {
 	}
 	leads := 0
 	for _, u := range s.Units {
-		if u.Name == "" {
+		if Blank(u.Name) {
 			return ruleError(EInvalid, "R-01", "承办单位名称不能为空", "an undertaking unit has no name")
 		}
 		if u.Lead {
@@ -132,19 +132,19 @@ func CheckR02Proposal(p Proposal) error {
 // a recorded finding; risk assessment a finding or an earlier assessment; the
 // fair-competition review a finding.
 func CheckApplicability(a Applicability) error {
-	if !a.Participation.Required && (a.Participation.Finding == "" || a.Participation.LegalBasis == "") {
+	if !a.Participation.Required && (Blank(a.Participation.Finding) || Blank(a.Participation.LegalBasis)) {
 		return ruleError(EInvalid, "R-05", "不公开征求意见须记录“依法不予公开”的认定及其法律依据",
 			"skipping public participation needs a recorded finding that the matter is not disclosable by law and its legal basis")
 	}
-	if !a.Expert.Required && a.Expert.Finding == "" {
+	if !a.Expert.Required && Blank(a.Expert.Finding) {
 		return ruleError(EInvalid, "R-12", "不组织专家论证须记录事项不具专业性、技术性的认定",
 			"skipping expert argumentation needs a recorded finding that the matter is not specialised")
 	}
-	if !a.Risk.Required && a.Risk.Finding == "" && a.Risk.EarlierAssessment == "" {
+	if !a.Risk.Required && Blank(a.Risk.Finding) && Blank(a.Risk.EarlierAssessment) {
 		return ruleError(EInvalid, "R-16", "不开展风险评估须记录无不利影响的认定或关联此前的同类评估",
 			"skipping risk assessment needs a finding of no adverse impact or a link to an earlier assessment")
 	}
-	if !a.FairCompetition.Required && a.FairCompetition.Finding == "" {
+	if !a.FairCompetition.Required && Blank(a.FairCompetition.Finding) {
 		return Errorf(EInvalid, "不进行公平竞争审查须记录不涉及市场主体经济活动的认定",
 			"skipping the fair-competition review needs a finding that the draft does not affect market entities")
 	}
@@ -152,7 +152,7 @@ func CheckApplicability(a Applicability) error {
 }
 
 func ruleRequired(rule, value, fieldZH, fieldEN string) error {
-	if value == "" {
+	if Blank(value) {
 		return &Error{Code: EInvalid, Message: rule + "：" + fieldZH + "不能为空", MessageEN: rule + ": " + fieldEN + " is required"}
 	}
 	return nil

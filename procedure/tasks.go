@@ -142,7 +142,7 @@ func (l *Legality) Tasks() []Task {
 
 // Tasks lists what the implementation stage waits for; due is the next report's due date.
 func (m *Implementation) Tasks(due *Deadline) []Task {
-	if m.ExecutionUnit == "" {
+	if Blank(m.ExecutionUnit) {
 		return []Task{{Act: "execution_unit", Role: RoleOfficial}}
 	}
 	tasks := []Task{{Act: "implementation_report", Role: RoleOfficial, Due: due}}

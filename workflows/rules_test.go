@@ -70,6 +70,8 @@ func TestR06_CommentPeriod(t *testing.T) {
 	h.act(p.next(hour), "open", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
 	short := notice("2026-03-02", "2026-03-22")
 	h.act(p.next(hour), "20 days", child(workflows.ProcParticipation, 1), workflows.UpdateNotice, official, short, invalid)
+	short.UrgencyReason = "　 \u200b"
+	h.act(p.next(hour), "20 days, a blank reason", child(workflows.ProcParticipation, 1), workflows.UpdateNotice, official, short, invalid)
 	short.UrgencyReason = "汛期前须完成排水改造"
 	h.act(p.next(hour), "20 days, urgent", child(workflows.ProcParticipation, 1), workflows.UpdateNotice, official, short, "")
 	h.act(p.next(hour), "shorten", child(workflows.ProcParticipation, 1), workflows.UpdateExtendPeriod, official, date("2026-03-20"), invalid)
@@ -231,6 +233,12 @@ func TestR16_RiskReport(t *testing.T) {
 	unheard := riskReport("low")
 	unheard.DepartmentsHeard = nil
 	h.act(p.next(hour), "departments not heard", child(workflows.ProcRisk, 1), workflows.UpdateRiskReport, assessor, unheard, invalid)
+	blankPlan := riskReport("low")
+	blankPlan.ResponsePlan = "　　"
+	h.act(p.next(hour), "a blank response plan", child(workflows.ProcRisk, 1), workflows.UpdateRiskReport, assessor, blankPlan, invalid)
+	blankHeard := riskReport("low")
+	blankHeard.DepartmentsHeard = []string{" ", "　"}
+	h.act(p.next(hour), "departments heard left blank", child(workflows.ProcRisk, 1), workflows.UpdateRiskReport, assessor, blankHeard, invalid)
 	noPoint := riskReport("low")
 	noPoint.Points = nil
 	h.act(p.next(hour), "no risk point", child(workflows.ProcRisk, 1), workflows.UpdateRiskReport, assessor, noPoint, invalid)
@@ -392,6 +400,8 @@ func TestR26_Minutes(t *testing.T) {
 	h.act(p.next(hour), "a member's view missing", number, workflows.UpdateMinutes, secretary, missing, invalid)
 	departs := minutes(procedure.DecisionApprove, "reject", "reject", "approve")
 	h.act(p.next(hour), "departs without reason", number, workflows.UpdateMinutes, secretary, departs, invalid)
+	departs.Reason = " \t　"
+	h.act(p.next(hour), "departs with a blank reason", number, workflows.UpdateMinutes, secretary, departs, invalid)
 	departs.Reason = "改造资金已落实，多数意见顾虑已消除"
 	h.act(p.next(hour), "departs with reason", number, workflows.UpdateMinutes, secretary, departs, "")
 	h.run(p.next(hour))
@@ -511,6 +521,10 @@ func TestR33_Evaluation(t *testing.T) {
 	h.act(p.next(hour), "no trigger", impl, workflows.UpdateStartEvaluation, official, procedure.EvaluationStart{Trigger: "curiosity", Evaluator: "第三方机构"}, invalid)
 	h.act(p.next(hour), "assessor evaluates own work", impl, workflows.UpdateStartEvaluation, official,
 		procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: assessor.Unit}, invalid)
+	h.act(p.next(hour), "assessor's unit with a trailing space", impl, workflows.UpdateStartEvaluation, official,
+		procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: assessor.Unit + " "}, invalid)
+	h.act(p.next(hour), "assessor's unit with a full-width space", impl, workflows.UpdateStartEvaluation, official,
+		procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: "　" + assessor.Unit}, invalid)
 	h.act(p.next(hour), "independent evaluator", impl, workflows.UpdateStartEvaluation, official,
 		procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: "第三方评估机构"}, "")
 	h.act(p.next(hour), "evaluation report", impl, workflows.UpdateEvaluationReport, official, "sha256:eval", "")
