@@ -29,13 +29,15 @@ type Source interface {
 type HistoryFunc func(ctx context.Context, workflowID string) ([]byte, error)
 
 // Build assembles a decision's dossier: its record, documents, signers' keys, its ledger
-// records proved against a fresh signed checkpoint, and its workflow histories.
+// records and its signers' key records proved against a fresh signed checkpoint, and its
+// workflow histories. The dossier is sealed: its manifest is signed when written.
 func (l *Ledger) Build(ctx context.Context, src Source, number string, history HistoryFunc) (Dossier, error) {
 	dec, err := src.Decision(ctx, number)
 	if err != nil {
 		return Dossier{}, err
 	}
 	d := Dossier{Decision: dec, Contents: map[string][]byte{}, Histories: map[string][]byte{}, LedgerKey: l.PublicKey()}
+	l.Seal(&d)
 	// The checkpoint comes first: the dossier holds what the ledger held then, and acts recorded
 	// while it is built wait for the next dossier.
 	if err := l.prove(ctx, src, number, &d); err != nil {
@@ -72,6 +74,9 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 			if k, err := src.Key(ctx, sig.KeyID); err == nil {
 				d.Keys = append(d.Keys, k)
 			}
+			if err := l.proveKey(src.Ledger(ctx), sig.KeyID, &d); err != nil {
+				return d, err
+			}
 		}
 		if !seen["wf:"+a.WorkflowID] {
 			seen["wf:"+a.WorkflowID] = true
@@ -105,6 +110,29 @@ func ledgered(records []RecordProof) (map[string]bool, map[string]bool) {
 		}
 	}
 	return seqs, docs
+}
+
+// proveKey adds the ledger records of a signer's key, proved against the dossier's checkpoint.
+func (l *Ledger) proveKey(log store.LedgerReader, id string, d *Dossier) error {
+	tree, err := OpenCheckpoint(d.Checkpoint, l.vkey)
+	if err != nil {
+		return err
+	}
+	idx, err := log.KeyRecords(id)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		if i >= tree.N {
+			continue
+		}
+		p, err := ProveRecord(log, i, tree.N)
+		if err != nil {
+			return err
+		}
+		d.Records = append(d.Records, p)
+	}
+	return nil
 }
 
 // prove adds a signed checkpoint and an inclusion proof for each of the decision's records.

@@ -8,13 +8,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
 	"decisionflow/procedure"
-	"decisionflow/signature"
 
-	"golang.org/x/mod/sumdb/tlog"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // Dossier is everything the archive of one decision holds (Art. 33): the decision, every act
@@ -40,7 +41,13 @@ type Dossier struct {
 	LedgerKey string
 	// Histories maps a workflow ID to its event history as JSON.
 	Histories map[string][]byte
+	// signer signs the manifest; Build and Ledger.Seal set it.
+	signer note.Signer
 }
+
+// Seal makes d's manifest signed by the ledger key when it is written; Build seals what it
+// builds.
+func (l *Ledger) Seal(d *Dossier) { d.signer = l.signer }
 
 // Manifest lists every file of a dossier with its SHA-256.
 type Manifest struct {
@@ -50,8 +57,20 @@ type Manifest struct {
 	Files map[string]string `json:"files"`
 }
 
+// ManifestFile is the manifest's name in a dossier, and SignedManifestFile the signed note
+// that holds the same list: signed by the ledger key, so that a dossier changed after it left
+// the server cannot be given a fresh manifest.
+const (
+	ManifestFile       = "manifest.json"
+	SignedManifestFile = "manifest.sig"
+)
+
+// ManifestOrigin is the first line of a signed manifest: it keeps a manifest from ever being
+// read as a ledger checkpoint, which the same key signs.
+const ManifestOrigin = "decisionflow.dossier/v1"
+
 // Write writes the dossier as a ZIP and returns the SHA-256 of its manifest, which names
-// the whole.
+// the whole. A sealed dossier (see Seal) also holds the manifest signed.
 func (d Dossier) Write(w io.Writer) (string, error) {
 	files := map[string][]byte{}
 	add := func(name string, v any) error {
@@ -85,12 +104,19 @@ func (d Dossier) Write(w io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	z := zip.NewWriter(w)
-	for _, name := range append(names, "manifest.json") {
-		content := files[name]
-		if name == "manifest.json" {
-			content = manifest
+	files[ManifestFile] = manifest
+	names = append(names, ManifestFile)
+	if d.signer != nil {
+		signed, err := note.Sign(&note.Note{Text: m.text()}, d.signer)
+		if err != nil {
+			return "", fmt.Errorf("sign the manifest: %w", err)
 		}
+		files[SignedManifestFile] = signed
+		names = append(names, SignedManifestFile)
+	}
+	z := zip.NewWriter(w)
+	for _, name := range names {
+		content := files[name]
 		f, err := z.Create(name)
 		if err != nil {
 			return "", err
@@ -106,181 +132,32 @@ func (d Dossier) Write(w io.Writer) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// Check is one line of a verification report.
-type Check struct {
-	// OK is the verdict.
-	OK bool `json:"ok"`
-	// Message says what was checked, in Chinese.
-	Message string `json:"message"`
-	// MessageEN says what was checked, in English.
-	MessageEN string `json:"message_en"`
+// text is the manifest as the signed note holds it: ManifestOrigin, the decision number, then
+// one "SHA-256 name" line per file in name order.
+func (m Manifest) text() string {
+	var sb strings.Builder
+	sb.WriteString(ManifestOrigin + "\n" + m.Decision + "\n")
+	for _, name := range slices.Sorted(maps.Keys(m.Files)) {
+		sb.WriteString(m.Files[name] + " " + name + "\n")
+	}
+	return sb.String()
 }
 
-// VerifyDossier checks a dossier with nothing but its content and the ledger's public key:
-// the manifest's hashes, the checkpoint's signature, every record's inclusion proof, that every
-// act of the record is in the ledger, and every signature. It returns one check per step; the
-// dossier is sound only if all pass.
-func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
-	z, err := zip.NewReader(bytes.NewReader(zipData), int64(len(zipData)))
-	if err != nil {
-		return nil, fmt.Errorf("open dossier: %w", err)
+// parseManifest reads the text of a signed manifest.
+func parseManifest(text string) (Manifest, error) {
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if len(lines) < 2 || lines[0] != ManifestOrigin {
+		return Manifest{}, fmt.Errorf("not a %s manifest", ManifestOrigin)
 	}
-	files := map[string][]byte{}
-	for _, f := range z.File {
-		rc, err := f.Open()
-		if err != nil {
-			return nil, err
+	m := Manifest{Decision: lines[1], Files: map[string]string{}}
+	for _, l := range lines[2:] {
+		sum, name, ok := strings.Cut(l, " ")
+		if !ok || len(sum) != 64 || name == "" {
+			return Manifest{}, fmt.Errorf("bad manifest line %q", l)
 		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		files[f.Name] = b
+		m.Files[name] = sum
 	}
-	v := &verifier{files: files}
-	v.manifest()
-	tree, ok := v.checkpoint(ledgerKey)
-	if ok {
-		v.records(tree)
-	}
-	v.signatures()
-	return v.checks, nil
-}
-
-type verifier struct {
-	files  map[string][]byte
-	checks []Check
-}
-
-func (v *verifier) add(ok bool, zh, en string) {
-	v.checks = append(v.checks, Check{OK: ok, Message: zh, MessageEN: en})
-}
-
-func (v *verifier) manifest() {
-	var m Manifest
-	if err := json.Unmarshal(v.files["manifest.json"], &m); err != nil {
-		v.add(false, "清单缺失或无法读取", "the manifest is missing or unreadable")
-		return
-	}
-	bad := []string{}
-	for name, want := range m.Files {
-		sum := sha256.Sum256(v.files[name])
-		if _, present := v.files[name]; !present || hex.EncodeToString(sum[:]) != want {
-			bad = append(bad, name)
-		}
-	}
-	for name := range v.files {
-		if _, listed := m.Files[name]; !listed && name != "manifest.json" {
-			bad = append(bad, name+" (not listed)")
-		}
-	}
-	sort.Strings(bad)
-	v.add(len(bad) == 0, fmt.Sprintf("清单中 %d 个文件的哈希%s", len(m.Files), failList(bad)),
-		fmt.Sprintf("hashes of the %d files in the manifest%s", len(m.Files), failListEN(bad)))
-}
-
-func (v *verifier) checkpoint(key string) (tlog.Tree, bool) {
-	tree, err := OpenCheckpoint(v.files["ledger/checkpoint"], key)
-	v.add(err == nil, "检查点签名（账本公钥）", "the checkpoint's signature (ledger public key)")
-	return tree, err == nil
-}
-
-func (v *verifier) records(tree tlog.Tree) {
-	var proofs []RecordProof
-	_ = json.Unmarshal(v.files["ledger/records.json"], &proofs)
-	failed := CheckRecords(proofs, tree)
-	inLedger := map[string]bool{}
-	var ledgerActs []string
-	for _, p := range proofs {
-		var e struct {
-			Kind          string `json:"kind"`
-			Workflow      string `json:"workflow"`
-			Seq           int    `json:"seq"`
-			PayloadSHA256 string `json:"payload_sha256"`
-			SHA256        string `json:"sha256"`
-		}
-		_ = json.Unmarshal([]byte(p.Data), &e)
-		inLedger[fmt.Sprintf("%s#%d#%s", e.Workflow, e.Seq, e.PayloadSHA256)] = true
-		if e.Workflow != "" && e.Seq > 0 { // acts are numbered from 1; comment batches are not acts
-			ledgerActs = append(ledgerActs, fmt.Sprintf("%s#%d", e.Workflow, e.Seq))
-		}
-		if e.Kind == "document" {
-			inLedger["document#"+e.SHA256] = true
-		}
-	}
-	v.add(failed == 0 && len(proofs) > 0, fmt.Sprintf("%d 条账本记录的包含性证明（失败 %d）", len(proofs), failed),
-		fmt.Sprintf("inclusion proofs of %d ledger records (%d failed)", len(proofs), failed))
-	var acts []procedure.ActRecord
-	_ = json.Unmarshal(v.files["acts.json"], &acts)
-	missing := 0
-	inRecord := map[string]bool{}
-	for _, a := range acts {
-		sum := sha256.Sum256([]byte(a.Payload))
-		if !inLedger[fmt.Sprintf("%s#%d#%s", a.WorkflowID, a.Seq, hex.EncodeToString(sum[:]))] {
-			missing++
-		}
-		inRecord[fmt.Sprintf("%s#%d", a.WorkflowID, a.Seq)] = true
-	}
-	v.add(missing == 0, fmt.Sprintf("%d 项办理记录均在账本中（缺 %d）", len(acts), missing),
-		fmt.Sprintf("all %d acts of the record are in the ledger (%d missing)", len(acts), missing))
-	removed := 0
-	for _, k := range ledgerActs {
-		if !inRecord[k] {
-			removed++
-		}
-	}
-	v.add(removed == 0, fmt.Sprintf("账本登记的 %d 项办理行为均在办理记录中（被删 %d）", len(ledgerActs), removed),
-		fmt.Sprintf("all %d acts the ledger holds are in the record (%d removed)", len(ledgerActs), removed))
-	var docs []procedure.Document
-	_ = json.Unmarshal(v.files["documents.json"], &docs)
-	missing = 0
-	for _, d := range docs {
-		sum := sha256.Sum256(v.files["documents/"+d.SHA256])
-		if !inLedger["document#"+d.SHA256] || hex.EncodeToString(sum[:]) != d.SHA256 {
-			missing++
-		}
-	}
-	v.add(missing == 0, fmt.Sprintf("%d 份文档的内容与账本登记一致（不符 %d）", len(docs), missing),
-		fmt.Sprintf("the %d documents match their ledger records (%d do not)", len(docs), missing))
-}
-
-func (v *verifier) signatures() {
-	var acts []procedure.ActRecord
-	var keys []procedure.Key
-	_ = json.Unmarshal(v.files["acts.json"], &acts)
-	_ = json.Unmarshal(v.files["keys.json"], &keys)
-	byID := map[string]procedure.Key{}
-	for _, k := range keys {
-		byID[k.ID] = k
-	}
-	signed, failed := 0, 0
-	for _, a := range acts {
-		if a.Signature == nil {
-			continue
-		}
-		signed++
-		k, ok := byID[a.Signature.KeyID]
-		pk, err := signature.ParsePublicKey(k.PublicKey)
-		if !ok || err != nil || pk.Verify([]byte(a.Signature.Body), a.Signature.Value) != nil {
-			failed++
-		}
-	}
-	v.add(failed == 0, fmt.Sprintf("%d 项签名（失败 %d）", signed, failed), fmt.Sprintf("%d signatures (%d failed)", signed, failed))
-}
-
-func failList(bad []string) string {
-	if len(bad) == 0 {
-		return "一致"
-	}
-	return "不一致：" + strings.Join(bad, "、")
-}
-
-func failListEN(bad []string) string {
-	if len(bad) == 0 {
-		return " match"
-	}
-	return " do not match: " + strings.Join(bad, ", ")
+	return m, nil
 }
 
 // ReadFile returns one file of a dossier.

@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
 	"decisionflow/audit"
 	"decisionflow/procedure"
 	"decisionflow/signature"
+	"decisionflow/store"
 
 	"github.com/stretchr/testify/require"
 )
@@ -29,21 +31,27 @@ func dossierFixture(t *testing.T) (audit.Dossier, string) {
 	body, _ := signature.Canonical([]byte(`{"outcome":"lawful"}`))
 	sig, err := signature.Sign(priv, body)
 	require.NoError(t, err)
+	now := time.Now().UTC()
+	decision := procedure.Decision{Number: "BD-2026-7", Title: "停车管理办法", OpenedAt: now, Drill: true,
+		Rulebook: procedure.RulebookRef{ID: "tianjin-2024", Version: "1", Hash: strings.Repeat("b", 64)}}
 	acts := []procedure.ActRecord{
-		{Decision: "BD-2026-7", WorkflowID: "BD-2026-7", Seq: 1, Payload: `{"units":[]}`, Event: procedure.Event{Kind: "start_decision", At: time.Now()}},
-		{Decision: "BD-2026-7", WorkflowID: "BD-2026-7/legality/1", Seq: 1, Payload: `{"outcome":"lawful"}`, Event: procedure.Event{Kind: "legality_opinion", At: time.Now()},
+		{Decision: "BD-2026-7", WorkflowID: "BD-2026-7", Seq: 1, Payload: `{"units":[]}`, Event: procedure.Event{Kind: "start_decision", At: now}},
+		{Decision: "BD-2026-7", WorkflowID: "BD-2026-7/legality/1", Seq: 1, Payload: `{"outcome":"lawful"}`, Event: procedure.Event{Kind: "legality_opinion", At: now, Note: "合法"},
 			Signature: &procedure.Signature{KeyID: pk.ID, Algorithm: pk.Algorithm, Value: sig, Body: string(body)}},
 	}
+	key := procedure.Key{ID: pk.ID, Owner: "wang", Algorithm: pk.Algorithm, PublicKey: pk.PEM, CreatedAt: now}
 	log := &memLog{}
 	log.append([]byte(`{"decision":"OTHER-2026-1"}`))
 	for _, a := range acts {
-		sum := sha256.Sum256([]byte(a.Payload))
-		entry, _ := json.Marshal(map[string]any{"workflow": a.WorkflowID, "seq": a.Seq, "payload_sha256": hex.EncodeToString(sum[:])})
-		log.append(entry)
+		log.append(actEntry(decision, a))
 	}
+	keyEntry, _ := json.Marshal(store.KeyEntry{V: 2, Kind: "key", Key: key.ID, Algorithm: key.Algorithm, PublicKey: key.PublicKey, CreatedAt: now})
+	log.append(keyEntry)
 	doc := []byte("%PDF-1.7 draft")
 	docSum := sha256.Sum256(doc)
-	docEntry, _ := json.Marshal(map[string]any{"kind": "document", "sha256": hex.EncodeToString(docSum[:])})
+	document := procedure.Document{SHA256: hex.EncodeToString(docSum[:]), Name: "draft.pdf", Kind: "draft", MediaType: "application/pdf", UploadedAt: now}
+	docEntry, _ := json.Marshal(store.DocumentEntry{V: 2, Decision: "BD-2026-7", Kind: "document", SHA256: document.SHA256, DocumentKind: "draft",
+		Name: document.Name, MediaType: document.MediaType, At: now})
 	log.append(docEntry)
 	checkpoint, tree, err := l.Checkpoint(log)
 	require.NoError(t, err)
@@ -53,13 +61,40 @@ func dossierFixture(t *testing.T) (audit.Dossier, string) {
 		require.NoError(t, err)
 		proofs = append(proofs, p)
 	}
-	return audit.Dossier{
-		Decision: procedure.Decision{Number: "BD-2026-7"}, Acts: acts, Records: proofs, Checkpoint: checkpoint, LedgerKey: vkey,
-		Keys:      []procedure.Key{{ID: pk.ID, Owner: "wang", Algorithm: pk.Algorithm, PublicKey: pk.PEM}},
-		Documents: []procedure.Document{{SHA256: hex.EncodeToString(docSum[:]), Name: "draft.pdf"}},
-		Contents:  map[string][]byte{hex.EncodeToString(docSum[:]): doc},
+	d := audit.Dossier{
+		Decision: decision, Acts: acts, Records: proofs, Checkpoint: checkpoint, LedgerKey: vkey,
+		Keys:      []procedure.Key{key},
+		Documents: []procedure.Document{document},
+		Contents:  map[string][]byte{document.SHA256: doc},
 		Histories: map[string][]byte{"BD-2026-7": []byte(`{"events":[]}`)},
-	}, vkey
+	}
+	l.Seal(&d)
+	return d, vkey
+}
+
+// actEntry is an act's ledger record as the store writes it.
+func actEntry(d procedure.Decision, a procedure.ActRecord) []byte {
+	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+	e := store.LedgerEntry{V: 2, Decision: a.Decision, Workflow: a.WorkflowID, Seq: a.Seq, Kind: a.Event.Kind, Stage: a.Event.Stage,
+		At: a.Event.At, PayloadSHA256: hash(a.Payload), NoteSHA256: hash(a.Event.Note),
+		Subject: &store.Subject{Title: d.Title, RulebookID: d.Rulebook.ID, RulebookVersion: d.Rulebook.Version, RulebookHash: d.Rulebook.Hash,
+			Drill: d.Drill, OpenedAt: d.OpenedAt}}
+	if s := a.Signature; s != nil {
+		e.Signature, e.SignedBodySHA256 = s.Algorithm+":"+s.KeyID+":"+s.Value, hash(s.Body)
+	}
+	b, _ := json.Marshal(e)
+	return b
+}
+
+// failed returns the English messages of the checks that failed.
+func failed(checks []audit.Check) string {
+	var out []string
+	for _, c := range checks {
+		if !c.OK {
+			out = append(out, c.MessageEN)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func allOK(checks []audit.Check) bool {
@@ -85,7 +120,7 @@ func TestDossier(t *testing.T) {
 		tampered := rewrite(t, buf.Bytes(), "documents.json", []byte(`[]`))
 		checks, err := audit.VerifyDossier(tampered, vkey)
 		require.NoError(t, err)
-		require.False(t, checks[0].OK, "the manifest catches an altered file")
+		require.Contains(t, failed(checks), "documents.json (hash differs from the manifest)", "the manifest catches an altered file")
 	})
 	t.Run("ErrWrongKey", func(t *testing.T) {
 		_, other, _ := audit.GenerateKey()
@@ -101,7 +136,7 @@ func TestDossier(t *testing.T) {
 		require.NoError(t, err)
 		checks, err := audit.VerifyDossier(b.Bytes(), vkey)
 		require.NoError(t, err)
-		require.False(t, allOK(checks), "an act the ledger never saw is caught")
+		require.Contains(t, failed(checks), "acts.json BD-2026-7#9 (no ledger record)", "an act the ledger never saw is caught")
 	})
 	t.Run("ErrDocumentNotInLedger", func(t *testing.T) {
 		d2 := d
@@ -118,7 +153,7 @@ func TestDossier(t *testing.T) {
 		require.NoError(t, err)
 		checks, err := audit.VerifyDossier(b.Bytes(), vkey)
 		require.NoError(t, err)
-		require.False(t, allOK(checks), "a document the ledger never saw filed is caught")
+		require.Contains(t, failed(checks), "documents.json "+sha+" (no ledger record)", "a document the ledger never saw filed is caught")
 	})
 	t.Run("ErrForgedSignature", func(t *testing.T) {
 		d2 := d
@@ -133,10 +168,11 @@ func TestDossier(t *testing.T) {
 		checks, err := audit.VerifyDossier(b.Bytes(), vkey)
 		require.NoError(t, err)
 		require.False(t, checks[len(checks)-1].OK, "a forged signature is caught")
+		require.Contains(t, failed(checks), "acts.json BD-2026-7/legality/1#1 signature body (ledger record 2)", "and its body is not the one recorded")
 	})
 }
 
-// rewrite replaces one file of a ZIP, leaving the manifest as it was.
+// rewrite replaces one file of a ZIP, leaving the manifest as it was; nil content removes it.
 func rewrite(t *testing.T, zipData []byte, name string, content []byte) []byte {
 	r, err := zip.NewReader(bytes.NewReader(zipData), int64(len(zipData)))
 	require.NoError(t, err)
@@ -147,7 +183,9 @@ func rewrite(t *testing.T, zipData []byte, name string, content []byte) []byte {
 		b, _ := io.ReadAll(rc)
 		rc.Close()
 		if f.Name == name {
-			b = content
+			if b = content; b == nil {
+				continue
+			}
 		}
 		fw, _ := w.Create(f.Name)
 		_, _ = fw.Write(b)
