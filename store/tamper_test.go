@@ -186,3 +186,21 @@ func TestVerifyRows_Tampering(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyComments_NamesTheComment edits one comment of a round: the round's check names
+// the comment and the field, not only its batch.
+func TestVerifyComments_NamesTheComment(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		recordedDecision(t, st)
+		id, err := st.QueryIDForTest(ctx, "SELECT MIN(id) FROM comments")
+		require.NoError(t, err)
+		require.NoError(t, st.DisableTriggersForTest(ctx, "comments"))
+		require.NoError(t, st.ExecForTest(ctx, "UPDATE comments SET body = '篡改后的意见' WHERE id = "+id))
+		check, err := st.VerifyComments(ctx, tamperNumber+"/participation/1")
+		require.NoError(t, err)
+		require.False(t, check.OK())
+		require.Len(t, check.Mismatches, 1, "%v", check.Mismatches)
+		require.True(t, strings.HasPrefix(check.Mismatches[0].String(), "comments "+id+" body "), check.Mismatches[0].String())
+	})
+}

@@ -23,6 +23,8 @@ type CommentCheck struct {
 	Unledgered []int64 `json:"unledgered"`
 	// SealMatches is set when the round is sealed and its count and digest still match.
 	SealMatches *bool `json:"seal_matches,omitempty"`
+	// Mismatches names what differs in the mismatched batches: comment, field and record.
+	Mismatches []Mismatch `json:"mismatches,omitempty"`
 }
 
 // OK reports whether nothing was found wrong.
@@ -97,7 +99,37 @@ func (s *Store) VerifyComments(ctx context.Context, workflowID string) (CommentC
 		ok := c.Comments == out.Comments && c.Digest == digestOfDigests(digests)
 		out.SealMatches = &ok
 	}
-	return out, nil
+	if len(out.Mismatched) > 0 {
+		out.Mismatches, err = s.nameCommentMismatches(ctx, c.Decision, workflowID)
+	}
+	return out, err
+}
+
+// nameCommentMismatches checks a round's comments against its batch records as VerifyRows
+// does, to name the comments and fields that differ.
+func (s *Store) nameCommentMismatches(ctx context.Context, decision, workflowID string) ([]Mismatch, error) {
+	v := newRowChecker(s.db.WithContext(ctx))
+	var recs []ledgerRecord
+	if err := v.db.Where("decision = ? AND kind = ?", decision, "comment_batch").Order("idx").Find(&recs).Error; err != nil {
+		return nil, fmt.Errorf("read comment batches in the ledger: %w", err)
+	}
+	for _, rec := range recs {
+		if err := v.fileBatch(record{idx: rec.Idx, kind: rec.Kind, salt: rec.Salt, data: []byte(rec.Data)}); err != nil {
+			continue
+		}
+		b := v.batches[len(v.batches)-1]
+		if b.e.Workflow != workflowID {
+			continue
+		}
+		check := v.legacyBatch
+		if b.e.V >= ledgerVersion {
+			check = v.batchComments
+		}
+		if err := check(b); err != nil {
+			return nil, err
+		}
+	}
+	return v.out.Mismatches, nil
 }
 
 // batchDigests reads the digests the ledger recorded for a round's batches.
