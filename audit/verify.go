@@ -41,7 +41,7 @@ func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open dossier: %w", err)
 	}
-	v := &verifier{files: map[string][]byte{}}
+	v := &verifier{files: map[string][]byte{}, unreadable: map[string]bool{}}
 	v.read(z)
 	v.manifest(ledgerKey)
 	if tree, ok := v.checkpoint(ledgerKey); ok {
@@ -57,8 +57,9 @@ func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
 }
 
 type verifier struct {
-	files  map[string][]byte
-	checks []Check
+	files      map[string][]byte
+	unreadable map[string]bool
+	checks     []Check
 	// The proved records, by index, and the acts among them by workflow#seq.
 	proved     map[int64]string
 	ledgerActs map[string]int64
@@ -82,6 +83,7 @@ func (v *verifier) read(z *zip.Reader) {
 		b, err := readEntry(f)
 		if err != nil {
 			bad = append(bad, f.Name+" ("+err.Error()+")")
+			v.unreadable[f.Name] = true
 			continue
 		}
 		v.files[f.Name] = b
@@ -130,6 +132,8 @@ func (v *verifier) manifest(key string) {
 		got, present := v.files[name]
 		h := sha256.Sum256(got)
 		switch {
+		case v.unreadable[name]:
+			bad = append(bad, name+" (unreadable)")
 		case !present:
 			bad = append(bad, name+" (missing)")
 		case hex.EncodeToString(h[:]) != sum:
