@@ -113,10 +113,20 @@ func (r *Record) CheckLegalitySubmission(a Actor, s LegalitySubmission) error {
 			"风险评估完成前不得提请合法性审查", "the risk assessment must be complete before legality review"),
 		ruleIf(r.Risk.Required && r.Rulebook.NotControllable(r.Risk.Outcome), EFailedPrecondition, "R-17",
 			"风险评估结论为不可控，须修改草案并重新评估", "the risk was assessed as not controllable: revise the draft and reassess"),
+		ruleIf(r.opinionStands(), EFailedPrecondition, "R-22",
+			"合法性审查意见为须修改或不合法，须以修改后的新草案重新提请审查，不得以原草案再次提请",
+			"the legality opinion found the draft to need revision or unlawful: submit a revised draft, not the same one again"),
 		required(s.LegalBasis, "R-18：制定依据", "R-18: legal basis"),
 		ruleIf(r.Rulebook.UnitLegalityOpinionRequired && Blank(s.UnitOpinion), EInvalid, "R-18",
 			"须附承办单位合法性初审意见", "the unit's own written legality opinion is required"),
 	)
+}
+
+// opinionStands reports whether the last legality opinion — revise or unlawful — concerns the
+// current draft, which must then be revised before it goes to review again (Arts. 25, 27–28).
+func (r *Record) opinionStands() bool {
+	o := r.Legality.Outcome
+	return (o == OutcomeRevise || o == OutcomeUnlawful) && r.Legality.DraftVersion == r.DraftVersion()
 }
 
 // ApplyLegalitySubmission opens a legality review round on the latest draft and returns its

@@ -52,6 +52,8 @@ type replay struct {
 	meeting  *Meeting
 	advisers map[string]bool // legality workflow → has an adviser opinion
 	approved map[string]bool // meeting approved, by decision
+	// adverse is the draft version a legality opinion of revise or unlawful concerned.
+	adverse int
 }
 
 func (r *replay) check(rule string, a ActRecord, err error) {
@@ -122,7 +124,11 @@ func (r *replay) act(a ActRecord) {
 		rep, err := decode[RiskReport](a)
 		r.check("R-16", a, firstError(err, CheckR16Report(rep)))
 		r.check("R-17", a, firstError(err, CheckR17Grade(r.rb, rep.Grade)))
+	case "legality_revise", "legality_unlawful":
+		r.adverse = a.Event.DraftVersion
 	case "legality_submission":
+		r.check("R-22", a, ruleIf(r.adverse != 0 && a.Event.DraftVersion == r.adverse, EFailedPrecondition, "R-22",
+			"以被认定须修改或不合法的同一草案再次提请审查", "the draft found to need revision or unlawful was submitted again unrevised"))
 		s, err := decode[LegalitySubmission](a)
 		r.check("R-18", a, firstError(err, required(s.LegalBasis, "制定依据", "legal basis"),
 			invalidIf(r.rb.UnitLegalityOpinionRequired && Blank(s.UnitOpinion), "缺少承办单位合法性初审意见", "the unit's own legality opinion is missing")))

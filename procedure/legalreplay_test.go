@@ -43,3 +43,31 @@ func TestLegalReplay_Violations(t *testing.T) {
 	require.Contains(t, byRule["R-12"].Evidence[0], "非专业")
 	require.Equal(t, procedure.VerdictSatisfied, byRule["R-01"].Outcome)
 }
+
+// TestLegalReplay_OpinionShopped: a record in which a draft found to need revision went back
+// to review unrevised is reported, naming the submission; a revised draft is not.
+func TestLegalReplay_OpinionShopped(t *testing.T) {
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	at := func(a procedure.ActRecord, draft int) procedure.ActRecord { a.Event.DraftVersion = draft; return a }
+	record := func(resubmitOn int) []procedure.ActRecord {
+		return []procedure.ActRecord{
+			at(act("BD-2026-1", 1, "legality_submission", "li", procedure.LegalitySubmission{LegalBasis: "b"}), 1),
+			at(act("BD-2026-1", 2, "legality_revise", "", struct{}{}), 1),
+			at(act("BD-2026-1", 3, "draft", "li", procedure.Draft{Document: "v2"}), 2),
+			at(act("BD-2026-1", 4, "legality_submission", "li", procedure.LegalitySubmission{LegalBasis: "b"}), resubmitOn),
+		}
+	}
+	verdict := func(acts []procedure.ActRecord) procedure.Verdict {
+		for _, v := range procedure.LegalReplay(books["national-2019"], acts) {
+			if v.Rule == "R-22" {
+				return v
+			}
+		}
+		return procedure.Verdict{}
+	}
+	shopped := verdict(record(1))
+	require.Equal(t, procedure.VerdictViolated, shopped.Outcome)
+	require.Contains(t, shopped.Evidence[0], "BD-2026-1#4")
+	require.Equal(t, procedure.VerdictSatisfied, verdict(record(2)).Outcome)
+}

@@ -201,6 +201,22 @@ func (r *Record) CheckDraft(a Actor, d Draft) error {
 		required(d.Document, "草案文本", "draft document"),
 		required(d.Explanation, "起草说明", "drafting explanation"),
 		invalidIf(d.ChangedShare < 0 || d.ChangedShare > 1, "修改比例须在 0 与 1 之间", "changed share must be between 0 and 1"),
+		r.checkRevised(d),
+	)
+}
+
+// checkRevised: while a finding against the current draft stands — a legality opinion of
+// revise or unlawful, a risk not controllable — the next version must be a
+// different text, not the same one filed again.
+func (r *Record) checkRevised(d Draft) error {
+	n := r.DraftVersion()
+	if n == 0 || NormalName(r.Drafts[n-1].Document) != NormalName(d.Document) {
+		return nil
+	}
+	return firstError(
+		ruleIf(r.opinionStands(), EInvalid, "R-22", "修改稿与被审查的草案相同，须实际修改", "the revised draft is the same text as the draft reviewed"),
+		ruleIf(r.Risk.Done && r.Risk.DraftVersion == n && r.Rulebook.NotControllable(r.Risk.Outcome), EInvalid, "R-17",
+			"修改稿与风险不可控的草案相同，须实际修改", "the revised draft is the same text as the draft whose risk was not controllable"),
 	)
 }
 

@@ -261,6 +261,7 @@ func TestR17_NotControllable(t *testing.T) {
 	p.offset = 32 * day
 	h.act(p.next(hour), "adoption", child(workflows.ProcParticipation, 1), workflows.UpdateAdoptionReport, official, adoption(0), "")
 	h.act(p.next(hour), "review while not controllable", number, workflows.UpdateLegalitySubmission, official, submission(), precondition)
+	h.act(p.next(hour), "same text again", number, workflows.UpdateDraft, official, draft("sha256:v1", 0.1), invalid)
 	h.act(p.next(hour), "revised draft", number, workflows.UpdateDraft, official, draft("sha256:v2", 0.1), "")
 	h.act(p.next(hour), "reassess", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
 	h.act(p.next(hour), "medium", child(workflows.ProcRisk, 2), workflows.UpdateRiskReport, assessor, riskReport("medium"), "")
@@ -344,7 +345,11 @@ func TestR22_Outcomes(t *testing.T) {
 	h.act(p.next(hour), "exploratory without risks", rv1, workflows.UpdateLegalityOpinion, counsel, exploratory, invalid)
 	h.act(p.next(hour), "unlawful", rv1, workflows.UpdateLegalityOpinion, counsel, legalOpinion(procedure.OutcomeUnlawful), "")
 	h.act(p.next(hour), "meeting after unlawful", number, workflows.UpdateScheduleMeeting, secretary, meeting(), precondition)
-	h.act(p.next(hour), "resubmit same draft", number, workflows.UpdateLegalitySubmission, official, submission(), "")
+	h.act(p.next(hour), "resubmit same draft", number, workflows.UpdateLegalitySubmission, official, submission(), precondition)
+	h.act(p.next(hour), "same text as a new version", number, workflows.UpdateDraft, official, draft("sha256:v1", 0.05), invalid)
+	h.act(p.next(hour), "same text, spaced", number, workflows.UpdateDraft, official, draft(" sha256:v1 ", 0.05), invalid)
+	h.act(p.next(hour), "revised draft", number, workflows.UpdateDraft, official, draft("sha256:v2", 0.05), "")
+	h.act(p.next(hour), "resubmit revised draft", number, workflows.UpdateLegalitySubmission, official, submission(), "")
 	rv2 := child(workflows.ProcLegality, 2)
 	h.act(p.next(hour), "adviser 2", rv2, workflows.UpdateAdviserOpinion, adviser, procedure.AdviserOpinion{Document: "d", Signature: "s"}, "")
 	exploratory.LegalRisks = "与现行规章存在冲突风险，需试点评估"
