@@ -52,33 +52,36 @@ func (c storedComment) values() []string {
 		strconv.FormatInt(c.ReceivedAt.UTC().UnixMicro(), 10)}
 }
 
-// tags are the comment's field tags, concatenated in the order of commentFields.
-func (c storedComment) tags(salt string) string {
-	var sb strings.Builder
-	for i, v := range c.values() {
-		h := sha256.Sum256([]byte(salt + "\x00" + strconv.FormatInt(c.ID, 10) + "\x00" + commentFields[i] + "\x00" + framed(v)))
-		sb.WriteString(hex.EncodeToString(h[:commentTagSize/2]))
-	}
-	return sb.String()
-}
-
-// commentDigests are a batch's full digests, one per field, over its comments in ID order.
-func commentDigests(salt string, rows []storedComment) map[string]string {
-	hashers := make([]hash.Hash, len(commentFields))
+// commentCoverage computes, for comments in ID order, each comment's tags and the batch's
+// digest of each field. A field's hash is SHA-256(salt, ID, field, value); the comment's tag
+// for it is the hash's first bytes, and the batch's digest of the field is the SHA-256 of the
+// field's hashes of all its comments — one hash per field and comment for both.
+func commentCoverage(salt string, rows []storedComment) ([]string, map[string]string) {
+	tags := make([]string, len(rows))
+	digests := make([]hash.Hash, len(commentFields))
 	for i, f := range commentFields {
-		hashers[i] = sha256.New()
-		hashers[i].Write([]byte(salt + "\x00" + f + "\x00"))
+		digests[i] = sha256.New()
+		digests[i].Write([]byte(salt + "\x00" + f + "\x00"))
 	}
-	for _, c := range rows {
+	buf := make([]byte, 0, 256)
+	for k, c := range rows {
+		tag := make([]byte, 0, len(commentFields)*commentTagSize/2)
+		id := strconv.FormatInt(c.ID, 10)
 		for i, v := range c.values() {
-			hashers[i].Write([]byte(strconv.FormatInt(c.ID, 10) + "\x00" + framed(v)))
+			buf = append(buf[:0], salt...)
+			buf = append(append(append(append(append(buf, 0), id...), 0), commentFields[i]...), 0)
+			buf = append(buf, framed(v)...)
+			h := sha256.Sum256(buf)
+			tag = append(tag, h[:commentTagSize/2]...)
+			digests[i].Write(h[:])
 		}
+		tags[k] = hex.EncodeToString(tag)
 	}
 	out := make(map[string]string, len(commentFields))
 	for i, f := range commentFields {
-		out[f] = hex.EncodeToString(hashers[i].Sum(nil))
+		out[f] = hex.EncodeToString(digests[i].Sum(nil))
 	}
-	return out
+	return tags, out
 }
 
 // readBatchComments reads a batch's comments in ID order; first and last bound the IDs so the
@@ -106,12 +109,11 @@ func coverCommentBatch(tx *gorm.DB, entry map[string]any) (map[string]any, strin
 	}
 	salt, _ := saltedHash("")
 	ids := make([]int64, len(rows))
-	var tags strings.Builder
 	for i, c := range rows {
 		ids[i] = c.ID
-		tags.WriteString(c.tags(salt))
 	}
-	entry["v"], entry["ids"], entry["tags"], entry["fields"] = ledgerVersion, rangesOf(ids), tags.String(), commentDigests(salt, rows)
+	tags, digests := commentCoverage(salt, rows)
+	entry["v"], entry["ids"], entry["tags"], entry["fields"] = ledgerVersion, rangesOf(ids), strings.Join(tags, ""), digests
 	return entry, salt, nil
 }
 
