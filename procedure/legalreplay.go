@@ -3,6 +3,7 @@ package procedure
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -39,7 +40,89 @@ func LegalReplay(rb Rulebook, acts []ActRecord) []Verdict {
 		r.act(a)
 	}
 	r.sequences(acts)
+	r.reach(acts)
 	return r.verdicts()
+}
+
+// ruleStages is the stage in which each rule's step happens: once a decision has gone past
+// it, a step the law requires must be on the record, and an optional step that is not (no
+// hearing held, no return, no countersignature, no evaluation) did not occur.
+var ruleStages = map[string]Stage{
+	"R-01": StageStart, "R-02": StageStart,
+	"R-05": StageConsultation, "R-06": StageConsultation, "R-07": StageConsultation, "R-08": StageConsultation,
+	"R-09": StageConsultation, "R-10": StageConsultation, "R-11": StageConsultation, "R-12": StageConsultation,
+	"R-13": StageConsultation, "R-14": StageConsultation, "R-15": StageConsultation, "R-16": StageConsultation,
+	"R-17": StageConsultation,
+	"R-18": StageLegalityReview, "R-19": StageLegalityReview, "R-20": StageLegalityReview, "R-21": StageLegalityReview,
+	"R-22": StageLegalityReview, "R-23": StageLegalityReview, "R-36": StageLegalityReview,
+	"R-24": StageCollectiveDiscussion, "R-25": StageCollectiveDiscussion, "R-26": StageCollectiveDiscussion,
+	"R-27": StageCollectiveDiscussion, "R-28": StageCollectiveDiscussion,
+	"R-29": StagePublication, "R-30": StagePublication, "R-31": StageArchive,
+	"R-32": StageImplementation, "R-33": StageImplementation, "R-34": StageImplementation,
+}
+
+// optionalSteps are the rules whose step may lawfully never happen.
+var optionalSteps = map[string]string{
+	"R-02": "未经部门或下级政府提出建议启动 / not started on a proposal",
+	"R-08": "未举行听证 / no hearing was held",
+	"R-09": "未举行听证 / no hearing was held",
+	"R-11": "公众参与后未作重大修改 / no major revision after participation",
+	"R-19": "审查机构未退回或要求补充材料 / the reviewer neither returned the submission nor asked for materials",
+	"R-23": "没有会签或征求意见 / no countersignature or solicited opinion",
+	"R-33": "未启动决策后评估 / no post-decision evaluation was started",
+	"R-34": "未调整或暂停执行 / no adjustment or suspension",
+}
+
+// stageOrder ranks the stages a decision passes through; closed ends it from any stage.
+var stageOrder = []Stage{StageStart, StageDrafting, StageConsultation, StageLegalityReview, StageCollectiveDiscussion,
+	StagePartyReport, StagePublication, StageArchive, StageImplementation}
+
+// reach finds how far the decision got and whether it closed there, and what the exempted
+// procedures' findings make not applicable.
+func (r *replay) reach(acts []ActRecord) {
+	for _, a := range acts {
+		if a.Event.Stage == StageClosed {
+			r.closed = true
+			continue
+		}
+		if i := slices.Index(stageOrder, a.Event.Stage); i > r.furthest {
+			r.furthest = i
+		}
+	}
+	if r.start == nil {
+		return
+	}
+	ap := r.start.Applicability
+	exempt := func(finding string, rules ...string) {
+		for _, rule := range rules {
+			if r.na[rule] == "" {
+				r.na[rule] = finding
+			}
+		}
+	}
+	if !ap.Participation.Required {
+		exempt(r.na["R-05"], "R-06", "R-07", "R-08", "R-09", "R-10", "R-11")
+	}
+	if !ap.Expert.Required {
+		exempt(r.na["R-12"], "R-13", "R-14", "R-15")
+	}
+}
+
+// unseen is the verdict on a rule nothing on the record exercised.
+func (r *replay) unseen(rule string) (string, []string) {
+	stage, ok := ruleStages[rule]
+	if !ok {
+		return VerdictNotReached, nil
+	}
+	switch passed := r.furthest > slices.Index(stageOrder, stage); {
+	case passed && optionalSteps[rule] != "":
+		return VerdictNotApplicable, []string{optionalSteps[rule]}
+	case passed:
+		return VerdictViolated, []string{"决策已过此步骤，记录中却没有相应的办理行为 / the decision went past this step with no act of it on the record"}
+	case r.closed:
+		return VerdictNotApplicable, []string{"决策在此步骤之前已终结 / the decision closed before this step"}
+	}
+	return VerdictNotReached, nil
 }
 
 type replay struct {
@@ -54,6 +137,10 @@ type replay struct {
 	approved map[string]bool // meeting approved, by decision
 	// adverse is the draft version a legality opinion of revise or unlawful concerned.
 	adverse int
+	// furthest is the index in stageOrder of the furthest stage the decision reached.
+	furthest int
+	// closed is set when the decision was closed.
+	closed bool
 }
 
 func (r *replay) check(rule string, a ActRecord, err error) {
@@ -124,6 +211,8 @@ func (r *replay) act(a ActRecord) {
 		rep, err := decode[RiskReport](a)
 		r.check("R-16", a, firstError(err, CheckR16Report(rep)))
 		r.check("R-17", a, firstError(err, CheckR17Grade(r.rb, rep.Grade)))
+	case "participation_completed":
+		r.check("R-05", a, nil)
 	case "legality_revise", "legality_unlawful":
 		r.adverse = a.Event.DraftVersion
 	case "legality_submission":
@@ -257,7 +346,7 @@ func (r *replay) verdicts() []Verdict {
 		case len(r.seen[rule]) > 0:
 			v.Outcome, v.Evidence = VerdictSatisfied, dedupe(r.seen[rule])
 		default:
-			v.Outcome = VerdictNotReached
+			v.Outcome, v.Evidence = r.unseen(rule)
 		}
 		out = append(out, v)
 	}

@@ -71,3 +71,38 @@ func TestLegalReplay_OpinionShopped(t *testing.T) {
 	require.Contains(t, shopped.Evidence[0], "BD-2026-1#4")
 	require.Equal(t, procedure.VerdictSatisfied, verdict(record(2)).Outcome)
 }
+
+// TestLegalReplay_Reach tells a step not applicable (exempt, optional and not held, or after a
+// close) from one not reached, and reports a required step the decision went past without.
+func TestLegalReplay_Reach(t *testing.T) {
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	in := func(a procedure.ActRecord, stage procedure.Stage) procedure.ActRecord { a.Event.Stage = stage; return a }
+	skipped := procedure.StartDecision{Units: []procedure.UndertakingUnit{{Name: "区住建委"}}, Officials: []string{"li"}, Document: "d",
+		Applicability: procedure.Applicability{Participation: procedure.Exemption{Finding: "涉及国家秘密", LegalBasis: "《保守国家秘密法》"},
+			Expert: procedure.Exemption{Finding: "非专业"}, Risk: procedure.Exemption{Finding: "无影响"}, FairCompetition: procedure.Exemption{Finding: "无"}}}
+	verdicts := func(acts ...procedure.ActRecord) map[string]procedure.Verdict {
+		out := map[string]procedure.Verdict{}
+		for _, v := range procedure.LegalReplay(books["national-2019"], acts) {
+			out[v.Rule] = v
+		}
+		return out
+	}
+
+	v := verdicts(in(act("BD-2026-1", 1, "start_decision", "head", skipped), procedure.StageDrafting))
+	for _, rule := range []string{"R-05", "R-06", "R-07", "R-10", "R-13"} {
+		require.Equal(t, procedure.VerdictNotApplicable, v[rule].Outcome, rule)
+		require.NotEmpty(t, v[rule].Evidence, "%s names the finding", rule)
+	}
+	require.Contains(t, v["R-06"].Evidence[0], "国家秘密")
+	require.Equal(t, procedure.VerdictNotReached, v["R-18"].Outcome, "the review lies ahead")
+
+	v = verdicts(in(act("BD-2026-1", 1, "start_decision", "head", skipped), procedure.StageDrafting),
+		in(act("BD-2026-1", 2, "minutes_approved", "head", struct{}{}), procedure.StagePartyReport))
+	require.Equal(t, procedure.VerdictViolated, v["R-18"].Outcome, "went past the legality review without a submission")
+	require.Equal(t, procedure.VerdictNotApplicable, v["R-19"].Outcome, "no return is an optional step not taken")
+
+	v = verdicts(in(act("BD-2026-1", 1, "start_decision", "head", skipped), procedure.StageDrafting),
+		in(act("BD-2026-1", 2, "withdrawn", "head", struct{}{}), procedure.StageClosed))
+	require.Equal(t, procedure.VerdictNotApplicable, v["R-18"].Outcome, "closed before the review")
+}

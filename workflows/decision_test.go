@@ -53,6 +53,16 @@ func TestLegalReplay_WholeProcedure(t *testing.T) {
 	}
 	require.Equal(t, procedure.VerdictNotApplicable, byRule["R-03"].Outcome)
 	require.Equal(t, procedure.VerdictNotReached, byRule["R-33"].Outcome, "no evaluation yet")
+	require.Equal(t, procedure.VerdictSatisfied, byRule["R-05"].Outcome, "participation run in full")
+	for _, rule := range []string{"R-08", "R-09", "R-19"} {
+		require.Equal(t, procedure.VerdictNotApplicable, byRule[rule].Outcome, "%s: the step did not occur", rule)
+		require.NotEmpty(t, byRule[rule].Evidence, rule)
+	}
+	for _, v := range verdicts {
+		if v.Outcome == procedure.VerdictNotReached {
+			require.Contains(t, []string{"R-32", "R-33", "R-34"}, v.Rule, "only the implementation's steps lie ahead")
+		}
+	}
 }
 
 // TestDecision_RecordBeforeState: while the store cannot take an act's record, the act is
