@@ -77,7 +77,10 @@ func TestLegalReplay_OpinionShopped(t *testing.T) {
 func TestLegalReplay_Reach(t *testing.T) {
 	books, err := procedure.LoadRulebooks(nil)
 	require.NoError(t, err)
-	in := func(a procedure.ActRecord, stage procedure.Stage) procedure.ActRecord { a.Event.Stage = stage; return a }
+	in := func(a procedure.ActRecord, stage procedure.Stage) procedure.ActRecord {
+		a.Event.Stage = stage
+		return a
+	}
 	skipped := procedure.StartDecision{Units: []procedure.UndertakingUnit{{Name: "区住建委"}}, Officials: []string{"li"}, Document: "d",
 		Applicability: procedure.Applicability{Participation: procedure.Exemption{Finding: "涉及国家秘密", LegalBasis: "《保守国家秘密法》"},
 			Expert: procedure.Exemption{Finding: "非专业"}, Risk: procedure.Exemption{Finding: "无影响"}, FairCompetition: procedure.Exemption{Finding: "无"}}}
