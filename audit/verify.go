@@ -341,7 +341,8 @@ func (v *verifier) documentMatches(d procedure.Document, idx int64) bool {
 	if e.V < 2 {
 		return true // recorded with its hash only
 	}
-	return e.Name == d.Name && e.DocumentKind == d.Kind && e.MediaType == d.MediaType && closeTimes(e.At, d.UploadedAt)
+	// The media type is the content's, kept from whichever filing stored it first.
+	return e.Name == d.Name && e.DocumentKind == d.Kind && closeTimes(e.At, d.UploadedAt)
 }
 
 // keys checks keys.json against the records of the signers' keys; a key that signed before

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 
 	"time"
 )
@@ -247,25 +248,24 @@ func (v *rowChecker) documents() error {
 	return v.contents()
 }
 
-// contents checks that every stored content still has the hash it is stored under, and the
-// media type and size its latest filing recorded.
+// contents checks that every stored content still has the hash it is stored under, and one
+// of the media types its filings recorded (the first to store a content keeps its type).
 func (v *rowChecker) contents() error {
-	recorded := map[string]docRecord{}
+	types := map[string][]docRecord{}
 	for _, recs := range v.ledgerDocs {
 		for _, r := range recs {
 			if r.e.V >= ledgerVersion {
-				recorded[r.e.SHA256] = r
+				types[r.e.SHA256] = append(types[r.e.SHA256], r)
 			}
 		}
 	}
 	return eachPage(v.db, "documents", "sha256", func(d document) string { return d.SHA256 }, func(page []document) error {
 		for _, d := range page {
 			v.out.Rows++
-			want, ok := recorded[d.SHA256]
 			idx := int64(-1)
-			if ok {
-				idx = want.idx
-				v.changed(d.MediaType == want.e.MediaType, "documents", d.SHA256, "media_type", idx)
+			if recs := types[d.SHA256]; len(recs) > 0 {
+				idx = recs[0].idx
+				v.changed(slices.ContainsFunc(recs, func(r docRecord) bool { return r.e.MediaType == d.MediaType }), "documents", d.SHA256, "media_type", idx)
 			}
 			v.changed(sha256Hex(string(d.Content)) == d.SHA256, "documents", d.SHA256, "content", idx)
 			v.changed(d.Size == int64(len(d.Content)), "documents", d.SHA256, "size", idx)
