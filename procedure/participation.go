@@ -91,24 +91,76 @@ func CheckR06Period(rb Rulebook, n Notice) error {
 	return invalidIf(days <= 0, "征求意见截止日须晚于开始日", "the comment period must end after it starts")
 }
 
-// CheckR07Notice: a notice contains the draft, its explanation, how to comment and the deadline.
+// CheckR07Notice: a notice contains the draft, its explanation, how to comment, the deadline
+// and at least one channel it is published through.
 func CheckR07Notice(n Notice) error {
 	return firstError(
-		ruleRequired("R-07", n.Draft, "征求意见稿", "draft"),
-		ruleRequired("R-07", n.Explanation, "起草说明", "explanation"),
-		ruleRequired("R-07", n.HowToComment, "意见反馈方式", "how to comment"),
+		checkNoticeContent(n),
 		ruleIf(n.Closes == (Date{}), EInvalid, "R-07", "须载明截止日期", "the deadline is required"),
 	)
 }
 
-// CheckNotice allows the unit to publish the notice once per round.
-func (p *Participation) CheckNotice(a Actor, rb Rulebook, n Notice) error {
+// checkNoticeContent: a notice contains the draft, its explanation, how to comment and at
+// least one channel it is published through.
+func checkNoticeContent(n Notice) error {
+	return firstError(
+		ruleRequired("R-07", n.Draft, "征求意见稿", "draft"),
+		ruleRequired("R-07", n.Explanation, "起草说明", "explanation"),
+		ruleRequired("R-07", n.HowToComment, "意见反馈方式", "how to comment"),
+		ruleIf(!slices.ContainsFunc(n.Channels, func(c string) bool { return !Blank(c) }), EInvalid, "R-07",
+			"须载明公告发布渠道", "the notice must name at least one channel it is published through"),
+	)
+}
+
+// CheckNotice allows the unit to publish the notice once per round, on the round's own draft
+// (draft is its SHA-256; empty for rounds opened before rounds knew it), with a period that
+// starts no earlier than today, the day the engine records the notice (Art. 15). A notice
+// without a close date takes the shortest lawful period (see CheckR06Close).
+func (p *Participation) CheckNotice(a Actor, rb Rulebook, n Notice, today Date, draft string) error {
+	period := CheckR06Period(rb, n.Published(today))
+	if n.Closes == (Date{}) {
+		period = nil
+	}
 	return firstError(
 		requireRole(a, "发布征求意见公告", RoleOfficial),
 		conflictIf(p.Notice != nil, "本轮征求意见公告已发布", "the notice of this round is already published"),
-		CheckR07Notice(n),
-		CheckR06Period(rb, n),
+		checkNoticeContent(n),
+		ruleIf(draft != "" && NormalName(n.Draft) != NormalName(draft), EInvalid, "R-07",
+			"公告所附草案不是本轮征求意见的草案", "the notice's draft is not the draft this round consults on"),
+		ruleIf(n.Opens != (Date{}) && n.Opens.Before(today), EInvalid, "R-06",
+			"征求意见期限不得自过去的日期起算，应自公告发布之日起算", "the comment period cannot start in the past: it runs from the notice's publication"),
+		period,
 	)
+}
+
+// Published is the notice as published on today: a notice that names no first day opens on
+// the day it is published.
+func (n Notice) Published(today Date) Notice {
+	if n.Opens == (Date{}) {
+		n.Opens = today
+	}
+	return n
+}
+
+// Closing is the notice with its close date: the one it names, or else the end of the
+// shortest lawful period least.
+func (n Notice) Closing(least Deadline) Notice {
+	if n.Closes == (Date{}) {
+		n.Closes = least.Due
+	}
+	return n
+}
+
+// CheckR06Close: the period runs at least to the rulebook's comment period counted on the
+// official calendar from the day the notice opens — rolled over past a non-working end where
+// the rulebook says so — unless the notice states an urgency.
+func CheckR06Close(n Notice, least Deadline) error {
+	if n.Closes == (Date{}) {
+		return nil
+	}
+	return ruleIf(n.Closes.Before(least.Due) && Blank(n.UrgencyReason), EInvalid, "R-06",
+		fmt.Sprintf("征求意见截止日 %s 早于法定最短期限的截止日（%s），且公告未载明紧急情况", n.Closes, least.Explanation),
+		fmt.Sprintf("the comment period closes %s, before the shortest lawful period ends (%s), and the notice states no urgency", n.Closes, least.ExplanationEN))
 }
 
 // CheckExtend allows the comment period to be extended; it can never be shortened.

@@ -124,6 +124,9 @@ type applied struct {
 	earlier    []procedure.Event
 	event      procedure.Event
 	movesStage bool
+	// recorded, if set, is the act's content as the engine completed it (a notice's dates),
+	// recorded instead of the payload as sent.
+	recorded any
 }
 
 // since returns what changed from a timeline of n events to its current state.
@@ -155,7 +158,11 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 				return nil, err
 			}
 		}
-		if err := r.persist(ctx, a.event, act.Payload, act.Signature, a.movesStage); err != nil {
+		content := any(act.Payload)
+		if a.recorded != nil {
+			content = a.recorded
+		}
+		if err := r.persist(ctx, a.event, content, act.Signature, a.movesStage); err != nil {
 			return nil, err
 		}
 		r.commit()

@@ -143,10 +143,17 @@ type childInput struct {
 	Clock clock `json:"clock"`
 	// Drafters are the people who draft the decision (R-36).
 	Drafters []string `json:"drafters"`
+	// Draft is the SHA-256 of the draft version the round concerns; empty in rounds started
+	// before rounds were told it.
+	Draft string `json:"draft,omitempty"`
 }
 
 func (w *decision) childInput() childInput {
-	return childInput{Number: w.rec.Decision.Number, DraftVersion: w.rec.DraftVersion(), Rulebook: w.rec.Rulebook, Clock: w.clock, Drafters: w.rec.Drafters()}
+	in := childInput{Number: w.rec.Decision.Number, DraftVersion: w.rec.DraftVersion(), Rulebook: w.rec.Rulebook, Clock: w.clock, Drafters: w.rec.Drafters()}
+	if n := len(w.rec.Drafts); n > 0 {
+		in.Draft = w.rec.Drafts[n-1].Document
+	}
+	return in
 }
 
 // Register registers every workflow of decisionflow with a worker.

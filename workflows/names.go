@@ -158,3 +158,11 @@ const (
 	// ActivityPrepareDossier assembles and files the decision's dossier for the archive.
 	ActivityPrepareDossier = "PrepareDossier"
 )
+
+// Change IDs of workflow.GetVersion: each marks where the workflow code changed under
+// decisions already running, which keep the behaviour they started with when they replay.
+const (
+	// VersionNoticeOnCalendar: the comment period's shortest close is counted on the official
+	// calendar, with the rulebook's roll-over, when the notice is published.
+	VersionNoticeOnCalendar = "notice-on-calendar"
+)

@@ -45,12 +45,19 @@ func (p *participation) register(ctx workflow.Context) error {
 	rb := p.in.Rulebook
 	return firstErr(
 		onAct(ctx, p.r, UpdateNotice,
-			func(a procedure.Act[procedure.Notice]) error { return p.state.CheckNotice(a.Actor, rb, a.Payload) },
+			func(a procedure.Act[procedure.Notice]) error {
+				return p.state.CheckNotice(a.Actor, rb, a.Payload, p.in.Clock.today(p.ctx), p.in.Draft)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.Notice]) (applied, error) {
-				n := a.Payload
+				n, err := p.publish(ctx, a.Payload)
+				if err != nil {
+					return applied{}, err
+				}
 				p.state.Notice = &n
 				workflow.Go(ctx, p.runPeriod)
-				return p.event(ctx, "consultation_notice", a.Actor, false, n.Opens.String()+".."+n.Closes.String())
+				ev, err := p.event(ctx, "consultation_notice", a.Actor, false, n.Opens.String()+".."+n.Closes.String())
+				ev.recorded = n
+				return ev, err
 			}, p.answer),
 		onAct(ctx, p.r, UpdateExtendPeriod,
 			func(a procedure.Act[procedure.Date]) error {
@@ -92,6 +99,22 @@ func (p *participation) register(ctx workflow.Context) error {
 				return p.event(ctx, "adoption_report", a.Actor, false, "")
 			}, p.answer),
 	)
+}
+
+// publish dates the notice as published today: its period opens today unless it names a
+// later day, and runs at least the shortest lawful period, counted from the first day on the
+// official calendar and rolled over as the rulebook says; a notice that names no close
+// takes that period.
+func (p *participation) publish(ctx workflow.Context, n procedure.Notice) (procedure.Notice, error) {
+	n = n.Published(p.in.Clock.today(ctx))
+	if workflow.GetVersion(ctx, VersionNoticeOnCalendar, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return n, nil
+	}
+	least, err := deadline(ctx, n.Opens, p.in.Rulebook.CommentPeriod, nil)
+	if err != nil {
+		return n, err
+	}
+	return n.Closing(least), procedure.CheckR06Close(n, least)
 }
 
 // HearingConfirmation is a participant's confirmation of a hearing record.

@@ -68,6 +68,11 @@ func TestR06_CommentPeriod(t *testing.T) {
 	h, p := newPath(t, "national-2019")
 	p.started()
 	h.act(p.next(hour), "open", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
+	past := notice("2026-02-20", "2026-03-30")
+	h.act(p.next(hour), "opens in the past", child(workflows.ProcParticipation, 1), workflows.UpdateNotice, official, past, invalid)
+	noChannel := notice("2026-03-02", "2026-04-01")
+	noChannel.Channels = []string{"　"}
+	h.act(p.next(hour), "no channel", child(workflows.ProcParticipation, 1), workflows.UpdateNotice, official, noChannel, invalid)
 	short := notice("2026-03-02", "2026-03-22")
 	h.act(p.next(hour), "20 days", child(workflows.ProcParticipation, 1), workflows.UpdateNotice, official, short, invalid)
 	short.UrgencyReason = "　 \u200b"
@@ -157,7 +162,14 @@ func TestR11_Reconsultation(t *testing.T) {
 	h.act(p.next(hour), "major revision", number, workflows.UpdateDraft, official, draft("sha256:v2", 0.5), "")
 	h.act(p.next(hour), "review without re-consultation", number, workflows.UpdateLegalitySubmission, official, submission(), precondition)
 	h.act(p.next(hour), "re-consult", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
-	h.act(p.next(hour), "notice round 2", child(workflows.ProcParticipation, 2), workflows.UpdateNotice, official, notice("2026-04-05", "2026-05-05"), "")
+	stale := notice("2026-04-05", "2026-05-05")
+	h.act(p.next(hour), "notice of the old draft", child(workflows.ProcParticipation, 2), workflows.UpdateNotice, official, stale, invalid)
+	revised := notice("2026-04-05", "2026-05-05")
+	revised.Draft = "sha256:v2"
+	// 30 days from 04-05 end on 05-05, a Labour Day holiday: the period runs to 05-06.
+	h.act(p.next(hour), "closes inside the holiday", child(workflows.ProcParticipation, 2), workflows.UpdateNotice, official, revised, invalid)
+	revised.Closes = date("2026-05-06")
+	h.act(p.next(hour), "notice round 2", child(workflows.ProcParticipation, 2), workflows.UpdateNotice, official, revised, "")
 	h.run(p.next(hour))
 }
 
@@ -666,4 +678,27 @@ func TestR04_UndueDelay(t *testing.T) {
 	require.False(t, cat.Items[0].Flagged)
 	require.True(t, cat.Items[1].Flagged, "undecided at year end: possible undue delay")
 	require.Contains(t, h.kinds(id), "undue_delay_flagged")
+}
+
+// TestR06_PeriodRunsFromPublication: a notice that names no dates opens on the day the engine
+// records it and runs the rulebook's 30 days, rolled over past a holiday that ends it.
+func TestR06_PeriodRunsFromPublication(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.started()
+	h.act(p.next(hour), "open", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
+	undated := notice("2026-03-02", "2026-04-01")
+	undated.Opens, undated.Closes = procedure.Date{}, procedure.Date{}
+	p.offset = 34 * day // 2026-04-05: 30 days end on 05-05, a Labour Day holiday
+	h.act(p.next(hour), "undated notice", child(workflows.ProcParticipation, 1), workflows.UpdateNotice, official, undated, "")
+	var state procedure.Participation
+	h.at(p.next(hour), func() { state = childState[procedure.Participation](h, child(workflows.ProcParticipation, 1)) })
+	h.run(p.next(hour))
+	require.Equal(t, "2026-04-05", state.Notice.Opens.String(), "the period opens on publication")
+	require.Equal(t, "2026-05-06", state.Notice.Closes.String(), "rolled over past the holiday")
+	for _, a := range h.acts {
+		if a.Event.Kind == "consultation_notice" {
+			require.Contains(t, a.Payload, `"closes":"2026-05-06"`, "the record holds the dates the engine set")
+			require.Contains(t, a.Payload, `"opens":"2026-04-05"`)
+		}
+	}
 }

@@ -37,7 +37,7 @@ func draft(doc string, changed float64) procedure.Draft {
 }
 
 func notice(opens, closes string) procedure.Notice {
-	return procedure.Notice{Draft: "sha256:draft", Explanation: "sha256:explanation", HowToComment: "政府网站留言、信函",
+	return procedure.Notice{Draft: "sha256:v1", Explanation: "sha256:explanation", HowToComment: "政府网站留言、信函",
 		Channels: []string{"区政府网站"}, Opens: date(opens), Closes: date(closes)}
 }
 
