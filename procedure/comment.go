@@ -39,7 +39,8 @@ type Consultation struct {
 	DraftVersion int `json:"draft_version"`
 	// Notice is the published notice.
 	Notice Notice `json:"notice"`
-	// OpensAt is the first instant comments are taken: the start of the first day in China.
+	// OpensAt is the first instant comments are taken: the start of the first day in China (in
+	// a drill, when the drill's clock reaches it).
 	OpensAt time.Time `json:"opens_at"`
 	// ClosesAt is the first instant comments are refused: the end of the last day in China.
 	ClosesAt time.Time `json:"closes_at"`
@@ -58,7 +59,7 @@ type Consultation struct {
 // NewConsultation builds the public face of a round from its notice.
 func NewConsultation(decision, workflowID string, round, draftVersion int, n Notice) Consultation {
 	return Consultation{WorkflowID: workflowID, Decision: decision, Round: round, DraftVersion: draftVersion,
-		Notice: n, OpensAt: n.Opens.Time(), ClosesAt: n.Deadline()}
+		Notice: n, OpensAt: n.OpensAt(), ClosesAt: n.ClosesAt()}
 }
 
 // CheckOpen refuses a comment outside the period, with the period's dates in the error.

@@ -39,7 +39,11 @@ func TestConsultation_CheckOpen(t *testing.T) {
 	c.Sealed = true
 	require.Error(t, c.CheckOpen(time.Date(2026, 3, 10, 0, 0, 0, 0, cst)), "a sealed round takes nothing")
 	zh, en := n.DeadlineExplanation()
-	require.Contains(t, zh, "共 31 日")
+	require.Contains(t, zh, "期限 30 日", "counted as R-06 counts it")
+	require.Contains(t, en, "30 days")
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	require.NoError(t, procedure.CheckR06Period(books["national-2019"], n), "the period the notice states is the one R-06 accepts")
 	require.Contains(t, en, "2026-04-01")
 }
 
@@ -176,4 +180,19 @@ func TestSelectByLot(t *testing.T) {
 	require.Len(t, procedure.SelectByLot(receipts, 9).Selected, 5)
 	require.NoError(t, procedure.CheckHearingRegistration(procedure.HearingRegistration{Name: "张三", Contact: "138"}))
 	require.Error(t, procedure.CheckHearingRegistration(procedure.HearingRegistration{Name: "张三"}))
+}
+
+// TestConsultation_Drill: in a drill the public intake follows the drill's clock: a 30-day
+// period published at the drill's opening closes 30 drill days, not 30 calendar days, later.
+func TestConsultation_Drill(t *testing.T) {
+	origin := time.Date(2026, 3, 2, 12, 0, 0, 0, procedure.China)
+	n := procedure.Notice{Opens: date(t, "2026-03-02"), Closes: date(t, "2026-04-01"),
+		Clock: &procedure.DrillClock{Origin: origin, SecondsPerDay: 10}}
+	c := procedure.NewConsultation("BD-2026-1", "BD-2026-1/participation/1", 1, 1, n)
+	require.NoError(t, c.CheckOpen(origin.Add(time.Second)))
+	require.NoError(t, c.CheckOpen(origin.Add(295*time.Second)), "day 30 of the drill, about five minutes in")
+	require.Error(t, c.CheckOpen(origin.Add(310*time.Second)), "past the end of drill day 30")
+	require.True(t, c.OpensAt.Before(origin), "the first day began before the drill's noon opening")
+	var none *procedure.DrillClock
+	require.Equal(t, origin, none.Real(origin), "outside a drill real time is statutory time")
 }

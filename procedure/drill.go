@@ -25,3 +25,20 @@ func (d *Drill) Statutory(elapsed time.Duration) time.Duration {
 	}
 	return elapsed * (24 * time.Hour / time.Second) / time.Duration(d.SecondsPerDay)
 }
+
+// DrillClock is a drill's statutory clock: statutory time runs from Origin at the drill's speed.
+type DrillClock struct {
+	// Origin is when the drill opened; statutory and real time agree there.
+	Origin time.Time `json:"origin"`
+	// SecondsPerDay is how many real seconds one statutory day lasts.
+	SecondsPerDay int `json:"seconds_per_day"`
+}
+
+// Real returns the real instant at which the drill's clock shows statutory instant t; outside
+// a drill (nil) t itself.
+func (c *DrillClock) Real(t time.Time) time.Time {
+	if c == nil || c.SecondsPerDay <= 0 {
+		return t
+	}
+	return c.Origin.Add((&Drill{SecondsPerDay: c.SecondsPerDay}).Scale(t.Sub(c.Origin)))
+}

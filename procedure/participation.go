@@ -26,6 +26,9 @@ type Notice struct {
 	Closes Date `json:"closes"`
 	// UrgencyReason, published in the notice, allows a shorter period (R-06).
 	UrgencyReason string `json:"urgency_reason,omitempty"`
+	// Clock is set by the engine, never by the caller, when the notice is published in a
+	// drill: the period's days pass at the drill's speed, and the public intake follows it.
+	Clock *DrillClock `json:"clock,omitempty"`
 }
 
 // Hearing is a public hearing (R-08, R-09).
@@ -83,13 +86,17 @@ type Participation struct {
 // CheckR06Period: end − start ≥ the rulebook's comment period, unless an urgency reason is
 // part of the published notice.
 func CheckR06Period(rb Rulebook, n Notice) error {
-	days := int(n.Closes.Time().Sub(n.Opens.Time()).Hours()/24 + 0.5)
+	days := n.Days()
 	if days < rb.CommentPeriod.Days && Blank(n.UrgencyReason) {
 		return ruleError(EInvalid, "R-06", "征求意见期限为 %d 日，少于规定的 %d 日，且公告未载明紧急情况",
 			"the comment period is %d days, shorter than %d, and the notice states no urgency", days, rb.CommentPeriod.Days)
 	}
 	return invalidIf(days <= 0, "征求意见截止日须晚于开始日", "the comment period must end after it starts")
 }
+
+// Days is the period's length as the law counts it: the days after the first day up to and
+// including the close (Art. 15; the start day is not counted).
+func (n Notice) Days() int { return int(n.Closes.Time().Sub(n.Opens.Time()).Hours()/24 + 0.5) }
 
 // CheckR07Notice: a notice contains the draft, its explanation, how to comment, the deadline
 // and at least one channel it is published through.
@@ -249,12 +256,20 @@ func (p *Participation) ClosePeriod(c CommentCount) {
 // Deadline returns the time the comment period ends: the end of its last day in China.
 func (n Notice) Deadline() time.Time { return n.Closes.AddDays(1).Time() }
 
+// OpensAt is the real instant the period opens: the start of its first day in China, or in a
+// drill the moment the drill's clock reaches it.
+func (n Notice) OpensAt() time.Time { return n.Clock.Real(n.Opens.Time()) }
+
+// ClosesAt is the real instant the period closes (see Deadline), on the drill's clock in a drill.
+func (n Notice) ClosesAt() time.Time { return n.Clock.Real(n.Deadline()) }
+
 // DeadlineExplanation says, in Chinese and English, how long the period runs and when
 // exactly it ends.
+// The period's length is counted as R-06 counts it (Days): the first day is not counted.
 func (n Notice) DeadlineExplanation() (zh, en string) {
-	days := int(n.Closes.Time().Sub(n.Opens.Time()).Hours()/24+0.5) + 1
-	zh = fmt.Sprintf("征求意见期自 %s 起至 %s 止，共 %d 日；截止日 24 时（北京时间）后提交的意见不予受理。", n.Opens, n.Closes, days)
-	en = fmt.Sprintf("Comments are taken from %s to %s, %d days; comments after midnight (Beijing time) at the end of %s are refused.", n.Opens, n.Closes, days, n.Closes)
+	days := n.Days()
+	zh = fmt.Sprintf("征求意见期自 %s 起至 %s 止，期限 %d 日（起算日不计）；截止日 24 时（北京时间）后提交的意见不予受理。", n.Opens, n.Closes, days)
+	en = fmt.Sprintf("Comments are taken from %s to %s, a period of %d days (the first day not counted); comments after midnight (Beijing time) at the end of %s are refused.", n.Opens, n.Closes, days, n.Closes)
 	if n.UrgencyReason != "" {
 		zh += "因" + n.UrgencyReason + "，征求意见期限依法缩短。"
 		en += " The period is shortened for urgency: " + n.UrgencyReason + "."

@@ -94,7 +94,7 @@ func applyConsultation(tx *gorm.DB, r procedure.ActRecord) error {
 		n.Closes = closes
 		notice, _ := json.Marshal(n)
 		return tx.Model(&consultation{}).Where("workflow_id = ?", r.WorkflowID).
-			Updates(map[string]any{"notice": string(notice), "closes_at": n.Deadline()}).Error
+			Updates(map[string]any{"notice": string(notice), "closes_at": n.ClosesAt()}).Error
 	case "adoption_report":
 		var rep procedure.AdoptionReport
 		if err := json.Unmarshal([]byte(r.Payload), &rep); err != nil {

@@ -107,6 +107,10 @@ func (p *participation) register(ctx workflow.Context) error {
 // takes that period.
 func (p *participation) publish(ctx workflow.Context, n procedure.Notice) (procedure.Notice, error) {
 	n = n.Published(p.in.Clock.today(ctx))
+	n.Clock = nil
+	if d := p.in.Clock.Drill; d != nil {
+		n.Clock = &procedure.DrillClock{Origin: p.in.Clock.Origin, SecondsPerDay: d.SecondsPerDay}
+	}
 	if workflow.GetVersion(ctx, VersionNoticeOnCalendar, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return n, nil
 	}
