@@ -13,6 +13,19 @@ const (
 	MeetingPlenary = "plenary"
 )
 
+// Offices whose holders sit on a government's meetings (Local Organic Law, Arts. 70, 78); the
+// rulebook says which of them sit on each kind of meeting (R-25).
+const (
+	// OfficeHead is the head of the government (行政首长), who presides and decides.
+	OfficeHead = "head"
+	// OfficeDeputyHead is a deputy head (副省长、副市长、副区长…).
+	OfficeDeputyHead = "deputy_head"
+	// OfficeSecretaryGeneral is the government's secretary-general (秘书长).
+	OfficeSecretaryGeneral = "secretary_general"
+	// OfficeDepartmentHead heads a department of the government (厅长、局长、委员会主任…).
+	OfficeDepartmentHead = "department_head"
+)
+
 // The head's decisions (R-27).
 const (
 	// DecisionApprove adopts the draft.
@@ -35,8 +48,12 @@ type Meeting struct {
 	Date Date `json:"date"`
 	// Head presides and decides.
 	Head string `json:"head"`
-	// Members are every participating member, the head included.
+	// Members are every member of the meeting, the head included: those summoned, whether
+	// they attend or not; the quorum counts from them (R-25).
 	Members []string `json:"members"`
+	// Offices name each member's office (an Office constant), keyed by member; the rulebook
+	// says which offices sit on each kind of meeting (R-25).
+	Offices map[string]string `json:"offices,omitempty"`
 	// Minutes are the recorded minutes, once recorded.
 	Minutes *Minutes `json:"minutes,omitempty"`
 	// Approved is set when the head approves the minutes; they are immutable from then on (R-28).
@@ -55,7 +72,10 @@ type View struct {
 
 // Minutes record the discussion and the head's decision.
 type Minutes struct {
-	// Views are every member's views in speaking order; the head's comes last (R-26).
+	// Attended lists the members who attended, the head included; their number must exceed
+	// the rulebook's quorum of the members (R-25).
+	Attended []string `json:"attended,omitempty"`
+	// Views are every attending member's views in speaking order; the head's comes last (R-26).
 	Views []View `json:"views"`
 	// Decision is the head's decision (R-27).
 	Decision string `json:"decision"`
@@ -109,10 +129,53 @@ func (r *Record) CheckScheduleMeeting(a Actor, m Meeting, today Date) error {
 			"重大行政决策须经常务会议或全体会议讨论，不得以传签代替", "only an executive or plenary meeting may decide; circulated sign-off is rejected"),
 		required(m.Head, "会议主持人（行政首长）", "head"),
 		invalidIf(!containsName(m.Members, m.Head), "行政首长须为参会成员", "the head must be a member of the meeting"),
+		r.checkR25Composition(m),
 		r.CheckR24Package(),
 		ruleIf(m.Date.Before(today.AddDays(lead)), EInvalid, "R-24", "会议日期须留出规定的上会材料送达时间",
 			"the meeting day must leave the rulebook's lead time for delivering the package"),
 	)
+}
+
+// meetingLabels name the meetings that may decide, in Chinese.
+var meetingLabels = map[string]string{MeetingExecutive: "常务会议", MeetingPlenary: "全体会议"}
+
+// checkR25Composition: where the rulebook sets who sits on each kind of meeting, every member
+// is named once and holds an office that sits on a meeting of this kind, the head presides in
+// the head's office, and the head does not sit alone.
+func (r *Record) checkR25Composition(m Meeting) error {
+	sits, ok := r.Rulebook.MeetingComposition[m.Kind]
+	if !ok {
+		return nil // a rulebook from before meetings had a composition, or no meeting that may decide
+	}
+	for i, member := range m.Members {
+		if Blank(member) || containsName(m.Members[:i], member) {
+			return ruleError(EInvalid, "R-25", "会议组成人员 %q 为空或重复", "member %q is blank or named twice", member)
+		}
+		office := m.office(member)
+		if !slices.Contains(sits, office) {
+			return ruleError(EInvalid, "R-25", "%[1]s 的职务“%[2]s”不是%[3]s的组成人员（应为 %[4]v 之一）",
+				"%[1]s holds no office that sits on the %[5]s meeting (%[2]q; one of %[4]v)", member, office, meetingLabels[m.Kind], sits, m.Kind)
+		}
+		if office == OfficeHead && !SameName(member, m.Head) {
+			return ruleError(EInvalid, "R-25", "%s 不是主持会议的行政首长", "%s is not the presiding head", member)
+		}
+	}
+	return firstError(
+		ruleIf(m.office(m.Head) != OfficeHead, EInvalid, "R-25", "主持会议者须为行政首长", "the meeting is presided over by the head, in the head's office"),
+		ruleIf(len(m.Members) < 2, EInvalid, "R-25", "行政首长一人不构成会议", "the head alone is no meeting"),
+	)
+}
+
+// office returns member's office in the meeting, keyed as the member is named in Members,
+// "" if none is named.
+func (m Meeting) office(member string) string {
+	if o, ok := m.Offices[member]; ok {
+		return o
+	}
+	if i := slices.IndexFunc(m.Members, func(k string) bool { return SameName(k, member) }); i >= 0 {
+		return m.Offices[m.Members[i]]
+	}
+	return ""
 }
 
 // ApplyScheduleMeeting records the meeting.
@@ -137,6 +200,7 @@ func (r *Record) CheckMinutes(a Actor, m Minutes) error {
 	return firstError(
 		ruleIf(mt.Approved, EConflict, "R-28", "纪要已定稿，不得修改", "the minutes are approved and may not change"),
 		ruleIf(SameName(a.ID, mt.Head), EPermissionDenied, "R-36", "行政首长不得独自记录对其作出评判的纪要", "the head may not record the minutes alone"),
+		r.checkR25Quorum(mt, m),
 		checkR26Views(mt, m),
 		checkR27Decision(m.Decision),
 		checkR26Departure(mt, m),
@@ -145,21 +209,56 @@ func (r *Record) CheckMinutes(a Actor, m Minutes) error {
 	)
 }
 
-func checkR26Views(mt *Meeting, m Minutes) error {
-	if len(m.Views) != len(mt.Members) {
-		return ruleError(EInvalid, "R-26", "纪要须载明每位参会成员的意见（应 %d 条）", "the minutes must hold each member's view (%d expected)", len(mt.Members))
+// checkR25Quorum: where the rulebook sets a quorum, the minutes list who attended — members
+// of the meeting, each once, the head among them and not alone — and they are more than the
+// quorum's share of the members.
+func (r *Record) checkR25Quorum(mt *Meeting, m Minutes) error {
+	if _, ok := r.Rulebook.MeetingComposition[mt.Kind]; !ok {
+		return nil // a rulebook from before meetings had a quorum
 	}
-	seen := map[string]bool{}
-	for _, v := range m.Views {
-		if !slices.Contains(mt.Members, v.Member) || seen[v.Member] {
-			return ruleError(EInvalid, "R-26", "意见人 %s 不是参会成员或重复", "view by %s: not a member, or repeated", v.Member)
+	if len(m.Attended) == 0 {
+		return ruleError(EInvalid, "R-25", "纪要须载明出席会议的组成人员", "the minutes must list who attended")
+	}
+	for i, member := range m.Attended {
+		if !containsName(mt.Members, member) || containsName(m.Attended[:i], member) {
+			return ruleError(EInvalid, "R-25", "出席人 %q 不是会议组成人员或重复", "attendee %q: not a member of the meeting, or named twice", member)
+		}
+	}
+	if err := firstError(
+		ruleIf(!containsName(m.Attended, mt.Head), EInvalid, "R-25", "行政首长未出席，会议不能作出决定", "the head did not attend; the meeting cannot decide"),
+		ruleIf(len(m.Attended) < 2, EInvalid, "R-25", "行政首长一人不构成会议", "the head alone is no meeting"),
+	); err != nil {
+		return err
+	}
+	// More than the share: the next whole number above it (the epsilon absorbs float error).
+	need := int(float64(len(mt.Members))*r.Rulebook.MeetingQuorum+1e-9) + 1
+	if len(m.Attended) < need {
+		return ruleError(EInvalid, "R-25", "出席 %d 人，不足法定人数（%d 名组成人员中须至少 %d 人出席）",
+			"%d attended, below the quorum (at least %[3]d of the %[2]d members)", len(m.Attended), len(mt.Members), need)
+	}
+	return nil
+}
+
+// checkR26Views: the minutes hold one view of each member who attended — of every member,
+// where the minutes list no attendance (decisions from before attendance was recorded) — and
+// the head's view comes last.
+func checkR26Views(mt *Meeting, m Minutes) error {
+	present := m.Attended
+	if len(present) == 0 {
+		present = mt.Members
+	}
+	if len(m.Views) == 0 || len(m.Views) != len(present) {
+		return ruleError(EInvalid, "R-26", "纪要须载明每位出席成员的意见（应 %d 条）", "the minutes must hold each attending member's view (%d expected)", len(present))
+	}
+	for i, v := range m.Views {
+		if !containsName(present, v.Member) || slices.ContainsFunc(m.Views[:i], func(w View) bool { return SameName(w.Member, v.Member) }) {
+			return ruleError(EInvalid, "R-26", "意见人 %s 未出席会议或重复", "view by %s: not an attending member, or repeated", v.Member)
 		}
 		if v.Position != DecisionApprove && v.Position != DecisionReject && v.Position != DecisionRevise {
 			return ruleError(EInvalid, "R-26", "意见须为 approve、reject 或 revise", "a view must be approve, reject or revise")
 		}
-		seen[v.Member] = true
 	}
-	if m.Views[len(m.Views)-1].Member != mt.Head {
+	if !SameName(m.Views[len(m.Views)-1].Member, mt.Head) {
 		return ruleError(EInvalid, "R-26", "行政首长的意见须最后发表", "the head's view comes last")
 	}
 	return nil

@@ -56,6 +56,14 @@ type Rulebook struct {
 	// UnitLegalityOpinionRequired makes the unit's own written legality opinion part of the
 	// submission (R-18, Tianjin).
 	UnitLegalityOpinionRequired bool `json:"unit_legality_opinion_required"`
+	// MeetingComposition lists, for each kind of meeting that may decide, the offices whose
+	// holders sit on it (R-25; Art. 30, and the Local Organic Law, Art. 78): a member holding no
+	// such office is not a member of that meeting. A decision whose rulebook sets none started
+	// before meetings were checked for composition and quorum, and keeps the earlier checks.
+	MeetingComposition map[string][]string `json:"meeting_composition,omitempty"`
+	// MeetingQuorum is the share of a meeting's members that those attending must exceed
+	// (0.5: more than half) for the meeting to decide (R-25).
+	MeetingQuorum float64 `json:"meeting_quorum,omitempty"`
 	// Unverified lists the fields whose values were not verified against the official text.
 	Unverified []string `json:"unverified,omitempty"`
 	// Hash is the SHA-256 of the resolved rulebook, recorded with every decision.
@@ -224,6 +232,33 @@ func (r Rulebook) validate() error {
 		if !slices.Contains(r.RiskGrades, g) {
 			return fmt.Errorf("not_controllable_grades: %q is not a risk grade", g)
 		}
+	}
+	return r.validateMeetings()
+}
+
+// validateMeetings holds a rulebook to the floor of Art. 30: an executive and a plenary
+// meeting, each presided over by the head with other members beside, and a quorum of more than
+// half of the members at least.
+func (r Rulebook) validateMeetings() error {
+	offices := []string{OfficeHead, OfficeDeputyHead, OfficeSecretaryGeneral, OfficeDepartmentHead}
+	for _, kind := range []string{MeetingExecutive, MeetingPlenary} {
+		sits := r.MeetingComposition[kind]
+		if !slices.Contains(sits, OfficeHead) || len(sits) < 2 {
+			return fmt.Errorf("meeting_composition.%s: needs the head and at least one other office", kind)
+		}
+		for _, o := range sits {
+			if !slices.Contains(offices, o) {
+				return fmt.Errorf("meeting_composition.%s: unknown office %q (known: %s)", kind, o, strings.Join(offices, ", "))
+			}
+		}
+	}
+	for kind := range r.MeetingComposition {
+		if kind != MeetingExecutive && kind != MeetingPlenary {
+			return fmt.Errorf("meeting_composition: %q is not a meeting that may decide", kind)
+		}
+	}
+	if r.MeetingQuorum < 0.5 || r.MeetingQuorum >= 1 {
+		return fmt.Errorf("meeting_quorum: %v is below the floor of more than half of the members (0.5) or leaves no meeting possible", r.MeetingQuorum)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package procedure_test
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -27,6 +28,13 @@ func TestLoadRulebooks(t *testing.T) {
 	require.True(t, tianjin.NotControllable("high"))
 	require.False(t, tianjin.NotControllable("medium"))
 
+	require.Equal(t, []string{procedure.OfficeHead, procedure.OfficeDeputyHead, procedure.OfficeSecretaryGeneral},
+		national.MeetingComposition[procedure.MeetingExecutive], "Local Organic Law, Art. 78")
+	require.Contains(t, national.MeetingComposition[procedure.MeetingPlenary], procedure.OfficeDepartmentHead, "all members of the government")
+	require.Equal(t, 0.5, national.MeetingQuorum)
+	require.Equal(t, national.MeetingComposition, tianjin.MeetingComposition, "inherited")
+	require.Contains(t, tianjin.Unverified, "meeting_quorum")
+
 	again, err := procedure.LoadRulebooks(nil)
 	require.NoError(t, err)
 	require.Equal(t, tianjin.Hash, again["tianjin"].Hash, "the hash is stable")
@@ -46,15 +54,25 @@ func TestLoadRulebooks_Operator(t *testing.T) {
 	require.Equal(t, procedure.RulebookRef{ID: "baodi", Version: "2026-1", Hash: baodi.Hash}, baodi.Ref())
 
 	for name, data := range map[string]string{
-		"below the floor": `{"id":"x","inherits":"national-2019","comment_period":{"rule":"R-06","days":20,"unit":"calendar_days"}}`,
-		"unknown parent":  `{"id":"x","inherits":"nowhere"}`,
-		"cycle":           `{"id":"x","inherits":"x"}`,
-		"unknown field":   `{"id":"x","inherits":"national-2019","comment_days":40}`,
-		"bad grade":       `{"id":"x","inherits":"national-2019","not_controllable_grades":["extreme"]}`,
+		"below the floor":   `{"id":"x","inherits":"national-2019","comment_period":{"rule":"R-06","days":20,"unit":"calendar_days"}}`,
+		"unknown parent":    `{"id":"x","inherits":"nowhere"}`,
+		"cycle":             `{"id":"x","inherits":"x"}`,
+		"unknown field":     `{"id":"x","inherits":"national-2019","comment_days":40}`,
+		"bad grade":         `{"id":"x","inherits":"national-2019","not_controllable_grades":["extreme"]}`,
+		"quorum below half": `{"id":"x","inherits":"national-2019","meeting_quorum":0.4}`,
+		"no quorum":         `{"id":"x","inherits":"national-2019","meeting_quorum":0}`,
+		"head alone":        `{"id":"x","inherits":"national-2019","meeting_composition":{"executive":["head"],"plenary":["head","deputy_head"]}}`,
+		"no head":           `{"id":"x","inherits":"national-2019","meeting_composition":{"executive":["deputy_head","secretary_general"],"plenary":["head","deputy_head"]}}`,
+		"no plenary":        `{"id":"x","inherits":"national-2019","meeting_composition":{"executive":["head","deputy_head"]}}`,
+		"unknown office":    `{"id":"x","inherits":"national-2019","meeting_composition":{"executive":["head","mayor_friend"],"plenary":["head","deputy_head"]}}`,
+		"circulated":        `{"id":"x","inherits":"national-2019","meeting_composition":{"executive":["head","deputy_head"],"plenary":["head","deputy_head"],"circulated":["head","deputy_head"]}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := procedure.LoadRulebooks(fstest.MapFS{"x.json": {Data: []byte(data)}})
 			require.Error(t, err)
+			if strings.Contains(data, "meeting_") {
+				require.ErrorContains(t, err, "meeting_", "the field is named")
+			}
 		})
 	}
 }

@@ -73,13 +73,16 @@ func legalOpinion(outcome string) procedure.LegalityOpinion {
 	return procedure.LegalityOpinion{Outcome: outcome, Reasons: "符合上位法", Document: "sha256:legality", Signature: "ed25519:sig"}
 }
 
+// meeting is an executive meeting of the head and two deputy heads.
 func meeting() procedure.Meeting {
-	return procedure.Meeting{Kind: procedure.MeetingExecutive, Date: date("2026-04-20"), Head: head.ID, Members: []string{"deputy1", "deputy2", head.ID}}
+	return procedure.Meeting{Kind: procedure.MeetingExecutive, Date: date("2026-04-20"), Head: head.ID, Members: []string{"deputy1", "deputy2", head.ID},
+		Offices: map[string]string{"deputy1": procedure.OfficeDeputyHead, "deputy2": procedure.OfficeDeputyHead, head.ID: procedure.OfficeHead}}
 }
 
+// minutes of meeting(), every member attending, their views in order, the head's last.
 func minutes(decision string, positions ...string) procedure.Minutes {
-	m := procedure.Minutes{Decision: decision, Document: "sha256:minutes", Signature: "ed25519:sig"}
 	members := []string{"deputy1", "deputy2", head.ID}
+	m := procedure.Minutes{Attended: members, Decision: decision, Document: "sha256:minutes", Signature: "ed25519:sig"}
 	for i, p := range positions {
 		m.Views = append(m.Views, procedure.View{Member: members[i], Position: p, Opinion: "意见"})
 	}

@@ -1,0 +1,91 @@
+package workflows_test
+
+import (
+	"testing"
+
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Gates a caller could once talk past (issue 13): each test tries the unlawful act, which is
+// refused with the rule named and nothing recorded, and then the lawful one.
+
+// refusedBy asserts that the act labelled label was refused citing rule.
+func refusedBy(t *testing.T, h *harness, label, rule string) {
+	t.Helper()
+	require.ErrorContains(t, h.results[label], rule, "act %q", label)
+}
+
+// recorded counts the events of kind the store holds for workflowID.
+func recorded(h *harness, workflowID, kind string) int {
+	n := 0
+	for _, k := range h.kinds(workflowID) {
+		if k == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// council is an executive meeting of the head, three deputy heads and the secretary-general.
+func council() procedure.Meeting {
+	m := meeting()
+	m.Members = []string{"deputy1", "deputy2", "deputy3", "secretary-general", head.ID}
+	m.Offices = map[string]string{"deputy1": procedure.OfficeDeputyHead, "deputy2": procedure.OfficeDeputyHead, "deputy3": procedure.OfficeDeputyHead,
+		"secretary-general": procedure.OfficeSecretaryGeneral, head.ID: procedure.OfficeHead}
+	return m
+}
+
+// attended are minutes of a meeting attended by those named, the head last, every view approve.
+func attended(members ...string) procedure.Minutes {
+	m := procedure.Minutes{Attended: members, Decision: procedure.DecisionApprove, Document: "sha256:minutes", Signature: "ed25519:sig"}
+	for _, id := range members {
+		m.Views = append(m.Views, procedure.View{Member: id, Position: procedure.DecisionApprove, Opinion: "同意"})
+	}
+	return m
+}
+
+// TestR25_MeetingIsAMeeting: the rulebook says who sits on an executive meeting; a head alone,
+// a member in no office that sits on it, a meeting below its quorum or minutes that do not say
+// who attended are refused (Art. 30; Local Organic Law, Art. 78).
+func TestR25_MeetingIsAMeeting(t *testing.T) {
+	h, p := newPath(t, "tianjin")
+	p.reviewed()
+	alone := meeting()
+	alone.Members, alone.Offices = []string{head.ID}, map[string]string{head.ID: procedure.OfficeHead}
+	h.act(p.next(hour), "the head alone", number, workflows.UpdateScheduleMeeting, secretary, alone, invalid)
+	noOffice := council()
+	delete(noOffice.Offices, "deputy3")
+	h.act(p.next(hour), "a member in no office", number, workflows.UpdateScheduleMeeting, secretary, noOffice, invalid)
+	department := council()
+	department.Offices["deputy3"] = procedure.OfficeDepartmentHead
+	h.act(p.next(hour), "a department head at an executive meeting", number, workflows.UpdateScheduleMeeting, secretary, department, invalid)
+	twice := council()
+	twice.Members = append(twice.Members, "deputy1 ")
+	h.act(p.next(hour), "a member named twice", number, workflows.UpdateScheduleMeeting, secretary, twice, invalid)
+	h.act(p.next(hour), "executive meeting", number, workflows.UpdateScheduleMeeting, secretary, council(), "")
+
+	noList := attended("deputy1", "deputy2", "deputy3", head.ID)
+	noList.Attended = nil
+	h.act(p.next(hour), "minutes without attendance", number, workflows.UpdateMinutes, secretary, noList, invalid)
+	h.act(p.next(hour), "the head alone attends", number, workflows.UpdateMinutes, secretary, attended(head.ID), invalid)
+	h.act(p.next(hour), "two of five attend", number, workflows.UpdateMinutes, secretary, attended("deputy1", head.ID), invalid)
+	h.act(p.next(hour), "a stranger attends", number, workflows.UpdateMinutes, secretary, attended("deputy1", "stranger", head.ID), invalid)
+	absent := attended("deputy1", "deputy2", "deputy3")
+	h.act(p.next(hour), "the head absent", number, workflows.UpdateMinutes, secretary, absent, invalid)
+	h.act(p.next(hour), "three of five attend", number, workflows.UpdateMinutes, secretary, attended("deputy1", "deputy2", head.ID), "")
+	var rec procedure.Record
+	h.at(p.next(hour), func() { rec = h.record() })
+	h.run(p.next(hour))
+
+	for _, label := range []string{"the head alone", "a member in no office", "a department head at an executive meeting", "a member named twice",
+		"minutes without attendance", "the head alone attends", "two of five attend", "a stranger attends", "the head absent"} {
+		refusedBy(t, h, label, "R-25")
+	}
+	require.Equal(t, 1, recorded(h, number, "meeting_scheduled"), "only the lawful meeting is on the record")
+	require.Equal(t, 1, recorded(h, number, "minutes"), "only the lawful minutes are on the record")
+	require.Equal(t, []string{"deputy1", "deputy2", head.ID}, rec.Meeting.Minutes.Attended, "the minutes list who attended")
+	require.Equal(t, procedure.OfficeSecretaryGeneral, rec.Meeting.Offices["secretary-general"])
+}
