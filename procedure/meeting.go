@@ -270,21 +270,31 @@ func checkR27Decision(d string) error {
 		"the decision must be approve, reject, revise, defer or rediscuss")
 }
 
-// checkR26Departure requires a reason when the head's decision is not the majority's position.
+// checkR26Departure: the head's own view in the minutes is the decision the head records,
+// where that decision is a position (approve, reject, revise); and a head who decides against
+// the majority — a position held by more than half of the other members' views; a tie is no
+// majority — states the reason.
 func checkR26Departure(mt *Meeting, m Minutes) error {
-	counts := map[string]int{}
+	positions := []string{DecisionApprove, DecisionReject, DecisionRevise}
+	counts, others := map[string]int{}, 0
 	for _, v := range m.Views {
-		if v.Member != mt.Head {
-			counts[v.Position]++
+		if SameName(v.Member, mt.Head) {
+			if slices.Contains(positions, m.Decision) && v.Position != m.Decision {
+				return ruleError(EInvalid, "R-26", "行政首长在纪要中的意见（%s）与其作出的决定（%s）不一致",
+					"the head's view in the minutes (%s) is not the decision the head records (%s)", v.Position, m.Decision)
+			}
+			continue
+		}
+		counts[v.Position]++
+		others++
+	}
+	majority := ""
+	for _, p := range positions {
+		if 2*counts[p] > others {
+			majority = p
 		}
 	}
-	majority, best := "", 0
-	for _, p := range []string{DecisionApprove, DecisionReject, DecisionRevise} {
-		if counts[p] > best {
-			majority, best = p, counts[p]
-		}
-	}
-	departs := majority != "" && m.Decision != majority && (m.Decision == DecisionApprove || m.Decision == DecisionReject || m.Decision == DecisionRevise)
+	departs := majority != "" && m.Decision != majority && slices.Contains(positions, m.Decision)
 	return ruleIf(departs && Blank(m.Reason), EInvalid, "R-26", "行政首长的决定与多数意见不一致，须说明理由",
 		"the head departs from the majority and must state the reason")
 }

@@ -173,7 +173,7 @@ func (r *Record) ApplyProposal(a Actor, p Proposal, at time.Time) {
 // CheckStartDecision allows the start decision with its applicability findings.
 func (r *Record) CheckStartDecision(a Actor, s StartDecision) error {
 	return firstError(
-		requireRole(a, "作出启动决定", RoleHead, RoleOfficial),
+		requireHeadStarts(a),
 		r.requireStage("作出启动决定", StageStart),
 		CheckR01StartDecision(s),
 		CheckApplicability(s.Applicability),

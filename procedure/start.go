@@ -107,6 +107,16 @@ func CheckR01StartDecision(s StartDecision) error {
 	return required(s.Document, "启动决定文书", "start decision document")
 }
 
+// requireHeadStarts: the start decision and its applicability findings are the decision
+// organ's act, made by its head, never by the undertaking unit's officials (R-01; Arts. 10–11).
+func requireHeadStarts(a Actor) error {
+	return firstError(
+		ruleIf(a.ID != "" && !a.Has(RoleHead), EPermissionDenied, "R-01", "启动决定及其适用性认定是决策机关的决定，由行政首长作出，承办人员不得作出",
+			"the start decision and its applicability findings are the decision organ's, made by its head, not by the undertaking unit's officials"),
+		requireRole(a, "作出启动决定", RoleHead),
+	)
+}
+
 // CheckR02Proposal: a proposal from a department or a lower government records problem,
 // basis, preliminary solution, necessity and feasibility.
 func CheckR02Proposal(p Proposal) error {

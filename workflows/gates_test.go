@@ -89,3 +89,67 @@ func TestR25_MeetingIsAMeeting(t *testing.T) {
 	require.Equal(t, []string{"deputy1", "deputy2", head.ID}, rec.Meeting.Minutes.Attended, "the minutes list who attended")
 	require.Equal(t, procedure.OfficeSecretaryGeneral, rec.Meeting.Offices["secretary-general"])
 }
+
+// TestR01_StartIsTheHeads: the start decision and its applicability findings are the decision
+// organ's act, made by its head; the undertaking unit's official cannot make them (Arts. 10–11).
+func TestR01_StartIsTheHeads(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	h.act(p.next(hour), "the official starts", number, workflows.UpdateStartDecision, official, startDecision(), denied)
+	skip := startDecision()
+	skip.Applicability.Risk = procedure.Exemption{Finding: "无不利影响"}
+	h.act(p.next(hour), "the official finds no risk", number, workflows.UpdateStartDecision, official, skip, denied)
+	h.act(p.next(hour), "the head starts", number, workflows.UpdateStartDecision, head, skip, "")
+	var rec procedure.Record
+	h.at(p.next(hour), func() { rec = h.record() })
+	h.run(p.next(hour))
+
+	refusedBy(t, h, "the official starts", "R-01")
+	refusedBy(t, h, "the official finds no risk", "R-01")
+	require.Equal(t, 1, recorded(h, number, "start_decision"), "only the head's start decision is on the record")
+	require.Equal(t, head.ID, lastOf(h, number, "start_decision").Event.Actor)
+	require.False(t, rec.Risk.Required, "the head's finding stands")
+}
+
+// TestR26_HeadsViewAndMajority: the head's view in the minutes is the decision the head
+// records; a majority is more than half of the other members' views, so the head deciding
+// against three of four needs a reason and deciding in a tie does not (Art. 30).
+func TestR26_HeadsViewAndMajority(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.reviewed()
+	h.act(p.next(hour), "meeting", number, workflows.UpdateScheduleMeeting, secretary, council(), "")
+	members := []string{"deputy1", "deputy2", "deputy3", "secretary-general", head.ID}
+	views := func(decision string, positions ...string) procedure.Minutes {
+		m := attended(members...)
+		m.Decision = decision
+		for i, pos := range positions {
+			m.Views[i].Position = pos
+		}
+		return m
+	}
+	h.act(p.next(hour), "the head's view is not the decision", number, workflows.UpdateMinutes, secretary,
+		views(procedure.DecisionApprove, "approve", "approve", "approve", "approve", "reject"), invalid)
+	h.act(p.next(hour), "against three of four, no reason", number, workflows.UpdateMinutes, secretary,
+		views(procedure.DecisionApprove, "reject", "reject", "reject", "approve", "approve"), invalid)
+	h.act(p.next(hour), "a tie, the head rejects", number, workflows.UpdateMinutes, secretary,
+		views(procedure.DecisionReject, "approve", "approve", "reject", "reject", "reject"), "")
+	var rec procedure.Record
+	h.at(p.next(hour), func() { rec = h.record() })
+	h.run(p.next(hour))
+
+	refusedBy(t, h, "the head's view is not the decision", "R-26")
+	refusedBy(t, h, "against three of four, no reason", "R-26")
+	require.Equal(t, 1, recorded(h, number, "minutes"), "only the lawful minutes are on the record")
+	require.Equal(t, procedure.DecisionReject, rec.Meeting.Minutes.Decision)
+	require.Empty(t, rec.Meeting.Minutes.Reason, "a tie is no majority to depart from")
+}
+
+// lastOf returns the last record of kind for workflowID.
+func lastOf(h *harness, workflowID, kind string) procedure.ActRecord {
+	var out procedure.ActRecord
+	for _, a := range h.acts {
+		if a.WorkflowID == workflowID && a.Event.Kind == kind && a.Seq > out.Seq {
+			out = a
+		}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"decisionflow/procedure"
@@ -80,10 +81,15 @@ func meeting() procedure.Meeting {
 }
 
 // minutes of meeting(), every member attending, their views in order, the head's last.
+// The head's own view is the decision the head records where that is a position,
+// whatever positions says for the head.
 func minutes(decision string, positions ...string) procedure.Minutes {
 	members := []string{"deputy1", "deputy2", head.ID}
 	m := procedure.Minutes{Attended: members, Decision: decision, Document: "sha256:minutes", Signature: "ed25519:sig"}
 	for i, p := range positions {
+		if members[i] == head.ID && slices.Contains([]string{procedure.DecisionApprove, procedure.DecisionReject, procedure.DecisionRevise}, decision) {
+			p = decision
+		}
 		m.Views = append(m.Views, procedure.View{Member: members[i], Position: p, Opinion: "意见"})
 	}
 	return m
