@@ -28,6 +28,8 @@ type EvaluationStart struct {
 	Trigger string `json:"trigger"`
 	// Evaluator is the evaluating unit.
 	Evaluator string `json:"evaluator"`
+	// Evaluators are the people who carry out the evaluation (R-33).
+	Evaluators []string `json:"evaluators,omitempty"`
 	// Reason explains the trigger.
 	Reason string `json:"reason"`
 }
@@ -44,8 +46,12 @@ type Adjustment struct {
 type Implementation struct {
 	// ExecutionUnit is the unit that executes the decision (R-32).
 	ExecutionUnit string `json:"execution_unit,omitempty"`
-	// PreDecisionUnits did the main argumentation or assessment and so may not evaluate (R-33).
+	// PreDecisionUnits undertook the decision or did its main argumentation or assessment and
+	// so may not evaluate (R-33).
 	PreDecisionUnits []string `json:"pre_decision_units,omitempty"`
+	// PreDecisionPeople drafted the decision, argued as experts or assessed its risk, and so
+	// may not evaluate (R-33).
+	PreDecisionPeople []string `json:"pre_decision_people,omitempty"`
 	// Reports counts implementation reports received.
 	Reports int `json:"reports"`
 	// Evaluation is the evaluation under way, if any.
@@ -70,16 +76,54 @@ func (m *Implementation) CheckReport(a Actor, r ImplementationReport) error {
 		required(r.Document, "报告文本", "report document"))
 }
 
-// CheckR33Evaluation: evaluation starts on one of the statutory triggers, by an evaluator that
-// did not do the main pre-decision argumentation or assessment.
+// CheckR33Evaluation: evaluation starts on one of the statutory triggers, by an evaluating unit
+// and people that took no part in the decision before it was made: neither a unit nor a person
+// that drafted, assessed the risk, argued as an expert or undertook the decision (Art. 36 ¶2).
 func (m *Implementation) CheckR33Evaluation(a Actor, e EvaluationStart) error {
 	return firstError(requireRole(a, "启动决策后评估", RoleOfficial, RoleHead),
 		conflictIf(m.Evaluation != nil, "已有进行中的评估", "an evaluation is under way"),
 		ruleIf(!slices.Contains([]string{TriggerNotAchieved, TriggerPublicOpinion, TriggerOrgan}, e.Trigger), EInvalid, "R-33",
 			"评估须因实施效果明显未达到预期、公众意见较多或决策机关认为有必要而启动", "evaluation starts only on a statutory trigger"),
 		ruleRequired("R-33", e.Evaluator, "评估机构", "evaluator"),
-		ruleIf(containsName(m.PreDecisionUnits, e.Evaluator), EInvalid, "R-33",
-			"承担决策前主要论证评估工作的单位不得作为评估机构", "a unit that did the main pre-decision argumentation or assessment may not evaluate"))
+		ruleIf(containsName(m.PreDecisionUnits, e.Evaluator) || containsName(m.PreDecisionPeople, e.Evaluator), EInvalid, "R-33",
+			"承办决策或承担决策前起草、论证、评估工作的单位或人员不得作为评估机构",
+			"a unit or person that undertook the decision or did its drafting, argumentation or assessment may not evaluate"),
+		m.checkR33Evaluators(e.Evaluators),
+	)
+}
+
+// checkR33Evaluators: each person named to carry out the evaluation is named, and took no part
+// in the decision before it was made.
+func (m *Implementation) checkR33Evaluators(people []string) error {
+	for _, p := range people {
+		if Blank(p) {
+			return ruleError(EInvalid, "R-33", "评估人员姓名不能为空", "an evaluator's name is blank")
+		}
+		if containsName(m.PreDecisionPeople, p) {
+			return ruleError(EInvalid, "R-33", "%s 曾起草、论证或评估本决策，不得承担评估", "%s drafted, argued or assessed the decision and may not evaluate it", p)
+		}
+	}
+	return nil
+}
+
+// PreDecisionParties are the units and people who may not evaluate the decision (R-33, Art. 36
+// ¶2): the undertaking units and the units that did its main argumentation or assessment, and
+// every drafter, expert and risk assessor.
+func (r *Record) PreDecisionParties() (units, people []string) {
+	add := func(into []string, names ...string) []string {
+		for _, n := range names {
+			if !Blank(n) && !containsName(into, n) {
+				into = append(into, n)
+			}
+		}
+		return into
+	}
+	if r.Start != nil {
+		for _, u := range r.Start.Units {
+			units = add(units, u.Name)
+		}
+	}
+	return add(units, r.PreDecisionUnits...), add(add(people, r.Drafters()...), r.PreDecisionPeople...)
 }
 
 // CheckR34Suspension: only the head may suspend urgently, with a logged reason.

@@ -82,6 +82,9 @@ type Record struct {
 	// PreDecisionUnits did the main argumentation or assessment before the decision and so may
 	// not evaluate it afterwards (R-33).
 	PreDecisionUnits []string `json:"pre_decision_units,omitempty"`
+	// PreDecisionPeople argued as experts or assessed the risk before the decision and so may
+	// not evaluate it afterwards (R-33).
+	PreDecisionPeople []string `json:"pre_decision_people,omitempty"`
 	// Adjustments counts adjustments run through the statutory steps again (R-34).
 	Adjustments int `json:"adjustments"`
 	// Timeline lists every act and transition in order (R-35).
@@ -93,6 +96,15 @@ func (r *Record) AddPreDecisionUnits(units ...string) {
 	for _, u := range units {
 		if !Blank(u) && !containsName(r.PreDecisionUnits, u) {
 			r.PreDecisionUnits = append(r.PreDecisionUnits, u)
+		}
+	}
+}
+
+// AddPreDecisionPeople remembers people who did the main pre-decision work (R-33).
+func (r *Record) AddPreDecisionPeople(people ...string) {
+	for _, p := range people {
+		if !Blank(p) && !containsName(r.PreDecisionPeople, p) {
+			r.PreDecisionPeople = append(r.PreDecisionPeople, p)
 		}
 	}
 }

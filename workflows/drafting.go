@@ -84,6 +84,7 @@ func (w *decision) completeRun(proc string) func(workflow.Context, workflow.Futu
 			} else {
 				w.rec.CompleteRun(proc, res.Outcome, res.Report, workflow.Now(ctx))
 				w.rec.AddPreDecisionUnits(res.Units...)
+				w.rec.AddPreDecisionPeople(res.People...)
 			}
 			return since(w.rec.Timeline, n, w.stage() != before)
 		})
@@ -98,6 +99,8 @@ type Result struct {
 	Report string `json:"report"`
 	// Units are the units that did the round's main work (R-33).
 	Units []string `json:"units,omitempty"`
+	// People are the people who did the round's main work: the experts, the risk assessor (R-33).
+	People []string `json:"people,omitempty"`
 }
 
 func firstErr(errs ...error) error {

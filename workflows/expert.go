@@ -28,7 +28,23 @@ func Expert(ctx workflow.Context, in childInput) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Outcome: "completed", Report: x.state.Report}, nil
+	units, people := x.arguers()
+	return Result{Outcome: "completed", Report: x.state.Report, Units: units, People: people}, nil
+}
+
+// arguers are the expert institutions and the experts of the panel, who argued before the
+// decision and so may not evaluate it.
+func (x *argumentation) arguers() (units, people []string) {
+	if x.state.Panel == nil {
+		return nil, nil
+	}
+	for _, e := range x.state.Panel.Experts {
+		people = append(people, e.ID)
+		if e.Institution {
+			units = append(units, e.Name)
+		}
+	}
+	return units, people
 }
 
 func (x *argumentation) answer() any { return answer(x.ctx, x.in.Clock, x.state, x.state.Tasks()) }

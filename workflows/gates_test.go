@@ -153,3 +153,68 @@ func lastOf(h *harness, workflowID, kind string) procedure.ActRecord {
 	}
 	return out
 }
+
+// implementationState is what the implementation workflow's state query answers with.
+type implementationState struct {
+	State procedure.Implementation `json:"state"`
+}
+
+// TestR33_IndependentByPersonAndUnit: the evaluation goes to neither a unit nor a person that
+// drafted, assessed the risk, argued as an expert or undertook the decision (Art. 36 ¶2).
+func TestR33_IndependentByPersonAndUnit(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.archived()
+	impl := child(workflows.ProcImplementation, 1)
+	h.act(p.next(hour), "execution unit", impl, workflows.UpdateExecutionUnit, official, "区住建委", "")
+	start := func(unit string, people ...string) procedure.EvaluationStart {
+		return procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: unit, Evaluators: people, Reason: "群众反映较多"}
+	}
+	refused := map[string]procedure.EvaluationStart{
+		"the drafter evaluates":              start("第三方评估机构", "陈研究员", official.ID),
+		"an expert evaluates":                start("第三方评估机构", " "+expert(2).ID),
+		"the risk assessor evaluates":        start("第三方评估机构", assessor.ID),
+		"a blank evaluator":                  start("第三方评估机构", "　"),
+		"the lead undertaking unit":          start("区住建委", "陈研究员"),
+		"the other undertaking unit, spaced": start("区财政局 ", "陈研究员"),
+		"the drafter named as the unit":      start(official.ID),
+	}
+	for _, label := range []string{"the drafter evaluates", "an expert evaluates", "the risk assessor evaluates", "a blank evaluator",
+		"the lead undertaking unit", "the other undertaking unit, spaced", "the drafter named as the unit"} {
+		h.act(p.next(hour), label, impl, workflows.UpdateStartEvaluation, official, refused[label], invalid)
+	}
+	h.act(p.next(hour), "independent unit and people", impl, workflows.UpdateStartEvaluation, official, start("第三方评估机构", "陈研究员", "林教授"), "")
+	var state implementationState
+	h.at(p.next(hour), func() { state = childState[implementationState](h, impl) })
+	h.run(p.next(hour))
+
+	for label := range refused {
+		refusedBy(t, h, label, "R-33")
+	}
+	require.Equal(t, 1, recorded(h, impl, "evaluation_started"), "only the independent evaluation is on the record")
+	require.Equal(t, []string{"陈研究员", "林教授"}, state.State.Evaluation.Evaluators)
+	require.Subset(t, state.State.PreDecisionPeople, []string{official.ID, assessor.ID, expert(1).ID, expert(5).ID})
+	require.Subset(t, state.State.PreDecisionUnits, []string{"区住建委", "区财政局", assessor.Unit})
+}
+
+// TestR33_ExpertInstitutionsArePreDecision: an expert institution that argued is a unit the
+// evaluation may not go to; the experts are people it may not go to (Art. 36 ¶2).
+func TestR33_ExpertInstitutionsArePreDecision(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.started()
+	xp := child(workflows.ProcExpert, 1)
+	h.act(p.next(hour), "open", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
+	withInstitution := panel(3)
+	withInstitution.Experts[2].Institution, withInstitution.Experts[2].Name = true, "城市规划设计研究院"
+	h.act(p.next(hour), "panel", xp, workflows.UpdatePanel, official, withInstitution, "")
+	for i := 1; i <= 3; i++ {
+		h.act(p.next(hour), "opinion "+expert(i).ID, xp, workflows.UpdateExpertOpinion, expert(i), opinion(), "")
+	}
+	h.act(p.next(hour), "expert report", xp, workflows.UpdateExpertReport, official, "sha256:expert-report", "")
+	var rec procedure.Record
+	h.at(p.next(hour), func() { rec = h.record() })
+	h.run(p.next(hour))
+	require.Equal(t, []string{"城市规划设计研究院"}, rec.PreDecisionUnits)
+	require.Equal(t, []string{expert(1).ID, expert(2).ID, expert(3).ID}, rec.PreDecisionPeople)
+	units, _ := rec.PreDecisionParties()
+	require.Equal(t, []string{"区住建委", "区财政局", "城市规划设计研究院"}, units, "with the undertaking units")
+}

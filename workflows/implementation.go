@@ -25,7 +25,8 @@ const continueAfter = 2000
 // startImplementation starts the implementation stage; its end is an adjustment.
 func (w *decision) startImplementation(ctx workflow.Context) error {
 	w.implementations++
-	in := implementationInput{childInput: w.childInput(), State: procedure.Implementation{PreDecisionUnits: w.rec.PreDecisionUnits}}
+	units, people := w.rec.PreDecisionParties()
+	in := implementationInput{childInput: w.childInput(), State: procedure.Implementation{PreDecisionUnits: units, PreDecisionPeople: people}}
 	return w.startChild(ctx, ProcImplementation, w.implementations, WorkflowImplementation, in, w.completeImplementation)
 }
 

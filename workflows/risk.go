@@ -12,8 +12,8 @@ type assessment struct {
 	in    childInput
 	state procedure.Assessment
 	r     *recorder
-	// assessorUnit is the unit that assessed the risk.
-	assessorUnit string
+	// assessor and assessorUnit are the person and the unit that assessed the risk.
+	assessor, assessorUnit string
 }
 
 // Risk runs one round of risk assessment on one draft version: the assessor files a signed
@@ -28,7 +28,7 @@ func Risk(ctx workflow.Context, in childInput) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Outcome: k.state.Report.Grade, Report: k.state.Report.Document, Units: []string{k.assessorUnit}}, nil
+	return Result{Outcome: k.state.Report.Grade, Report: k.state.Report.Document, Units: []string{k.assessorUnit}, People: []string{k.assessor}}, nil
 }
 
 func (k *assessment) answer() any { return answer(k.ctx, k.in.Clock, k.state, k.state.Tasks()) }
@@ -40,7 +40,7 @@ func (k *assessment) register(ctx workflow.Context) error {
 		},
 		func(ctx workflow.Context, a procedure.Act[procedure.RiskReport]) (applied, error) {
 			rep := a.Payload
-			k.state.Report, k.assessorUnit = &rep, a.Actor.Unit
+			k.state.Report, k.assessor, k.assessorUnit = &rep, a.Actor.ID, a.Actor.Unit
 			return roundEvent(ctx, k.in, procedure.StageConsultation, "risk_report", a.Actor, false, rep.Grade), nil
 		}, k.answer)
 }
