@@ -81,12 +81,26 @@ type Minutes struct {
 	Decision string `json:"decision"`
 	// Reason is required when the head departs from the majority (R-26).
 	Reason string `json:"reason,omitempty"`
+	// LegalRisks is the meeting's own item on the legal risks an exploratory legality opinion
+	// stated; required when the opinion before the meeting is exploratory (R-22, Art. 25 ¶2).
+	LegalRisks *LegalRisksConsidered `json:"legal_risks,omitempty"`
 	// Document is the SHA-256 of the minutes.
 	Document string `json:"document"`
 	// Signature is the recorder's signature.
 	Signature string `json:"signature"`
 	// Recorder is set from the actor.
 	Recorder string `json:"recorder"`
+}
+
+// LegalRisksConsidered records, as an item of its own, that the meeting considered the legal
+// risks an exploratory legality opinion stated (R-22; Art. 25 ¶2).
+type LegalRisksConsidered struct {
+	// Opinion is the SHA-256 of the legality opinion that stated the risks.
+	Opinion string `json:"opinion"`
+	// Risks are the legal risks as the opinion stated them.
+	Risks string `json:"risks"`
+	// Consideration is how the meeting weighed them.
+	Consideration string `json:"consideration"`
 }
 
 // CheckR24Package: the meeting package holds the draft, the adoption reports, the risk report,
@@ -204,6 +218,7 @@ func (r *Record) CheckMinutes(a Actor, m Minutes) error {
 		checkR26Views(mt, m),
 		checkR27Decision(m.Decision),
 		checkR26Departure(mt, m),
+		r.checkR22LegalRisks(m),
 		required(m.Document, "纪要文本", "minutes document"),
 		required(m.Signature, "签名", "signature"),
 	)
@@ -235,6 +250,25 @@ func (r *Record) checkR25Quorum(mt *Meeting, m Minutes) error {
 	if len(m.Attended) < need {
 		return ruleError(EInvalid, "R-25", "出席 %d 人，不足法定人数（%d 名组成人员中须至少 %d 人出席）",
 			"%d attended, below the quorum (at least %[3]d of the %[2]d members)", len(m.Attended), len(mt.Members), need)
+	}
+	return nil
+}
+
+// checkR22LegalRisks: where the legality opinion before the meeting found an exploratory
+// reform, the minutes hold the legal risks it stated, as their own item naming that opinion,
+// and how the meeting considered them.
+func (r *Record) checkR22LegalRisks(m Minutes) error {
+	if r.Legality.Outcome != OutcomeExploratory {
+		return nil
+	}
+	lr := m.LegalRisks
+	if lr == nil || Blank(lr.Risks) || Blank(lr.Consideration) {
+		return ruleError(EInvalid, "R-22", "探索性改革事项的纪要须单列合法性审查意见明示的法律风险，并载明会议对其的研究",
+			"for an exploratory reform the minutes must hold, as their own item, the legal risks the legality opinion stated and how the meeting considered them")
+	}
+	if NormalName(lr.Opinion) != NormalName(r.Legality.Report) {
+		return ruleError(EInvalid, "R-22", "纪要所列法律风险须出自提交会议的合法性审查意见（%s）",
+			"the legal risks in the minutes must be those of the legality opinion before the meeting (%s)", r.Legality.Report)
 	}
 	return nil
 }

@@ -218,3 +218,42 @@ func TestR33_ExpertInstitutionsArePreDecision(t *testing.T) {
 	units, _ := rec.PreDecisionParties()
 	require.Equal(t, []string{"区住建委", "区财政局", "城市规划设计研究院"}, units, "with the undertaking units")
 }
+
+// TestR22_ExploratoryRisksConsidered: a draft that goes to the meeting as an exploratory reform
+// goes with its legal risks stated; the minutes hold those risks as their own item, naming the
+// opinion that stated them, and how the meeting considered them (Art. 25 ¶2, Art. 28).
+func TestR22_ExploratoryRisksConsidered(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.consulted()
+	rv := child(workflows.ProcLegality, 1)
+	h.act(p.next(hour), "submit", number, workflows.UpdateLegalitySubmission, official, submission(), "")
+	h.act(p.next(hour), "adviser", rv, workflows.UpdateAdviserOpinion, adviser, procedure.AdviserOpinion{Document: "sha256:adv", Signature: "ed25519:sig"}, "")
+	exploratory := legalOpinion(procedure.OutcomeExploratory)
+	exploratory.LegalRisks = "与现行规章存在冲突风险，需试点评估"
+	h.act(p.next(hour), "exploratory opinion", rv, workflows.UpdateLegalityOpinion, counsel, exploratory, "")
+	h.act(p.next(hour), "meeting", number, workflows.UpdateScheduleMeeting, secretary, meeting(), "")
+	considered := procedure.LegalRisksConsidered{Opinion: exploratory.Document, Risks: exploratory.LegalRisks, Consideration: "会议逐项研究，同意先行试点并每半年评估"}
+	silent := minutes(procedure.DecisionApprove, "approve", "approve", "approve")
+	h.act(p.next(hour), "minutes silent on the risks", number, workflows.UpdateMinutes, secretary, silent, invalid)
+	unweighed := minutes(procedure.DecisionApprove, "approve", "approve", "approve")
+	unweighed.LegalRisks = &procedure.LegalRisksConsidered{Opinion: considered.Opinion, Risks: considered.Risks, Consideration: "　"}
+	h.act(p.next(hour), "risks listed, not considered", number, workflows.UpdateMinutes, secretary, unweighed, invalid)
+	elsewhere := minutes(procedure.DecisionApprove, "approve", "approve", "approve")
+	other := considered
+	other.Opinion = "sha256:another-opinion"
+	elsewhere.LegalRisks = &other
+	h.act(p.next(hour), "risks of another opinion", number, workflows.UpdateMinutes, secretary, elsewhere, invalid)
+	lawful := minutes(procedure.DecisionApprove, "approve", "approve", "approve")
+	lawful.LegalRisks = &considered
+	h.act(p.next(hour), "risks considered", number, workflows.UpdateMinutes, secretary, lawful, "")
+	var rec procedure.Record
+	h.at(p.next(hour), func() { rec = h.record() })
+	h.run(p.next(hour))
+
+	for _, label := range []string{"minutes silent on the risks", "risks listed, not considered", "risks of another opinion"} {
+		refusedBy(t, h, label, "R-22")
+	}
+	require.Equal(t, 1, recorded(h, number, "minutes"), "only the minutes that consider the risks are on the record")
+	require.Equal(t, &considered, rec.Meeting.Minutes.LegalRisks, "the minutes' record holds the risks as their own item")
+	require.Contains(t, lastOf(h, number, "minutes").Payload, `"legal_risks":{"opinion":"sha256:legality"`, "and so does the stored act")
+}
