@@ -146,8 +146,10 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 			return nil, err
 		}
 		defer r.mu.Unlock()
-		if err := check(act); err != nil {
-			return nil, Rejection(err)
+		if rechecks(ctx) {
+			if err := check(act); err != nil {
+				return nil, Rejection(err)
+			}
 		}
 		a, err := apply(ctx, act)
 		if err != nil {
@@ -171,6 +173,16 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 	return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{
 		Validator: func(_ workflow.Context, act procedure.Act[T]) error { return Rejection(check(act)) },
 	})
+}
+
+// rechecks reports whether the handler checks an act again under the recorder's lock (another
+// act may have landed since the validator passed it). The handler runs again whenever the
+// workflow replays, the validator never: a check made stricter since an act was taken would
+// refuse on replay what it accepted then. So the handler checks again only in workflows that
+// recorded the rules version the code has now; older ones rely on their validators, which
+// apply today's rules to every new act. Making a check stricter raises RulesVersion.
+func rechecks(ctx workflow.Context) bool {
+	return workflow.GetVersion(ctx, VersionRules, workflow.DefaultVersion, RulesVersion) == RulesVersion
 }
 
 // note records an engine event (a timer, a child's result) under the recorder's lock.

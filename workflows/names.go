@@ -165,4 +165,15 @@ const (
 	// VersionNoticeOnCalendar: the comment period's shortest close is counted on the official
 	// calendar, with the rulebook's roll-over, when the notice is published.
 	VersionNoticeOnCalendar = "notice-on-calendar"
+	// VersionRules records, at a workflow's first act, the version of the rule checks it was
+	// started under (see RulesVersion).
+	VersionRules = "rules"
 )
+
+// RulesVersion is the version of the rule checks. Raise it whenever a check becomes stricter:
+// workflows that recorded an older version keep replaying their past acts as they were taken.
+//
+//	1: blank texts and normalised names; revised drafts after an adverse finding; notices on
+//	   the engine's clock; meeting composition and quorum; the head decides the start;
+//	   evaluators independent by person.
+const RulesVersion = 1
