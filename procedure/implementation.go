@@ -85,6 +85,7 @@ func (m *Implementation) CheckR33Evaluation(a Actor, e EvaluationStart) error {
 		ruleIf(!slices.Contains([]string{TriggerNotAchieved, TriggerPublicOpinion, TriggerOrgan}, e.Trigger), EInvalid, "R-33",
 			"评估须因实施效果明显未达到预期、公众意见较多或决策机关认为有必要而启动", "evaluation starts only on a statutory trigger"),
 		ruleRequired("R-33", e.Evaluator, "评估机构", "evaluator"),
+		ruleIf(len(e.Evaluators) == 0, EInvalid, "R-33", "须载明承担评估的人员", "name the people who carry out the evaluation"),
 		ruleIf(containsName(m.PreDecisionUnits, e.Evaluator) || containsName(m.PreDecisionPeople, e.Evaluator), EInvalid, "R-33",
 			"承办决策或承担决策前起草、论证、评估工作的单位或人员不得作为评估机构",
 			"a unit or person that undertook the decision or did its drafting, argumentation or assessment may not evaluate"),

@@ -257,3 +257,44 @@ func TestR22_ExploratoryRisksConsidered(t *testing.T) {
 	require.Equal(t, &considered, rec.Meeting.Minutes.LegalRisks, "the minutes' record holds the risks as their own item")
 	require.Contains(t, lastOf(h, number, "minutes").Payload, `"legal_risks":{"opinion":"sha256:legality"`, "and so does the stored act")
 }
+
+// TestR30_NonDisclosureDecidedOnce: whether a decision is not disclosable by law is found once,
+// with its legal basis, by the start decision; publication cannot newly declare it
+// (Arts. 14, 32). A decision the start found not disclosable is exempt from publication.
+func TestR30_NonDisclosureDecidedOnce(t *testing.T) {
+	secret := procedure.Publication{NotDisclosableBasis: "《保守国家秘密法》第九条"}
+	t.Run("ErrNewlyDeclared", func(t *testing.T) {
+		h, p := newPath(t, "national-2019")
+		p.decided()
+		h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "sha256:party"}, "")
+		h.act(p.next(hour), "newly not disclosable", number, workflows.UpdatePublication, official, secret, invalid)
+		blank := procedure.Publication{NotDisclosableBasis: "　", Document: "sha256:pub"}
+		h.act(p.next(hour), "a blank basis", number, workflows.UpdatePublication, official, blank, invalid)
+		h.act(p.next(hour), "published", number, workflows.UpdatePublication, official,
+			procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub", OpinionsExplanation: "采纳情况见附件"}, "")
+		h.run(p.next(hour))
+		refusedBy(t, h, "newly not disclosable", "R-30")
+		refusedBy(t, h, "a blank basis", "R-30")
+		require.Equal(t, 1, recorded(h, number, "publication"), "only the publication is on the record")
+	})
+	t.Run("FoundAtStart", func(t *testing.T) {
+		h, p := newPath(t, "national-2019")
+		s := startDecision()
+		s.Applicability.Participation = procedure.Exemption{Finding: "涉及国家秘密，依法不予公开", LegalBasis: "《保守国家秘密法》第九条"}
+		s.Applicability.Expert = procedure.Exemption{Finding: "不具专业性"}
+		s.Applicability.Risk = procedure.Exemption{Finding: "无不利影响"}
+		h.act(p.next(hour), "start", number, workflows.UpdateStartDecision, head, s, "")
+		h.act(p.next(hour), "draft", number, workflows.UpdateDraft, official, draft("sha256:v1", 0), "")
+		h.act(p.next(hour), "submit", number, workflows.UpdateLegalitySubmission, official, submission(), "")
+		rv := child(workflows.ProcLegality, 1)
+		h.act(p.next(hour), "adviser", rv, workflows.UpdateAdviserOpinion, adviser, procedure.AdviserOpinion{Document: "sha256:adv", Signature: "ed25519:sig"}, "")
+		h.act(p.next(hour), "legality opinion", rv, workflows.UpdateLegalityOpinion, counsel, legalOpinion(procedure.OutcomeLawful), "")
+		h.act(p.next(hour), "meeting", number, workflows.UpdateScheduleMeeting, secretary, meeting(), "")
+		h.act(p.next(hour), "minutes", number, workflows.UpdateMinutes, secretary, minutes(procedure.DecisionApprove, "approve", "approve", "approve"), "")
+		h.act(p.next(hour), "approve minutes", number, workflows.UpdateApproveMinutes, head, struct{}{}, "")
+		h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "sha256:party"}, "")
+		h.act(p.next(hour), "not disclosable, as found at start", number, workflows.UpdatePublication, official, secret, "")
+		h.run(p.next(hour))
+		require.Equal(t, 1, recorded(h, number, "publication"))
+	})
+}

@@ -488,7 +488,8 @@ func TestR30_Publication(t *testing.T) {
 	h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "d"}, "")
 	h.act(p.next(hour), "no explanation of opinions", number, workflows.UpdatePublication, official, procedure.Publication{Channels: []string{"公报"}, Document: "d"}, invalid)
 	h.act(p.next(hour), "no channel", number, workflows.UpdatePublication, official, procedure.Publication{Document: "d", OpinionsExplanation: "e"}, invalid)
-	h.act(p.next(hour), "not disclosable", number, workflows.UpdatePublication, official, procedure.Publication{NotDisclosableBasis: "《保守国家秘密法》"}, "")
+	h.act(p.next(hour), "newly not disclosable", number, workflows.UpdatePublication, official, procedure.Publication{NotDisclosableBasis: "《保守国家秘密法》"}, invalid)
+	h.act(p.next(hour), "published", number, workflows.UpdatePublication, official, procedure.Publication{Channels: []string{"公报"}, Document: "d", OpinionsExplanation: "e"}, "")
 	h.run(p.next(hour))
 }
 
@@ -543,7 +544,7 @@ func TestR33_Evaluation(t *testing.T) {
 	h.act(p.next(hour), "assessor's unit with a full-width space", impl, workflows.UpdateStartEvaluation, official,
 		procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: "　" + assessor.Unit}, invalid)
 	h.act(p.next(hour), "independent evaluator", impl, workflows.UpdateStartEvaluation, official,
-		procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: "第三方评估机构"}, "")
+		procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: "第三方评估机构", Evaluators: []string{"陈研究员"}}, "")
 	h.act(p.next(hour), "evaluation report", impl, workflows.UpdateEvaluationReport, official, "sha256:eval", "")
 	h.run(p.next(hour))
 }
