@@ -39,7 +39,7 @@ func (c *child) tryAct(t testing.TB, user, path string, payload any) (int, api.P
 	body, err := json.Marshal(payload)
 	require.NoError(t, err)
 	k := c.signingKey(t, user)
-	msg, err := signature.Canonical(body)
+	msg, err := signature.Message("/api/v1"+path, "", body)
 	require.NoError(t, err)
 	sig, err := signature.Sign(k.priv, msg)
 	require.NoError(t, err)
@@ -129,7 +129,7 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.Contains(t, dev.get(t, "li", "/api/v1/decisions/"+number+"/drafts/1/clauses"), `"heading":"第五条"`, "a text draft is split into clauses")
 	dev.act(t, "li", "/decisions/"+number+"/open-consultation", struct{}{})
 	dev.act(t, "li", round(workflows.ProcParticipation, 1)+"/notice", procedure.Notice{
-		Draft: draftV1, Explanation: "sha256:ex", HowToComment: "网站留言", Channels: []string{"区政府网站"}, Opens: today, Closes: today.AddDays(30)})
+		Draft: draftV1, Explanation: "sha256:ex", HowToComment: "网站留言", Channels: []string{"区政府网站"}})
 	panel := procedure.Panel{Expertise: "规划", Representativeness: "覆盖", Neutrality: "无利害关系"}
 	for i := 1; i <= 5; i++ {
 		panel.Experts = append(panel.Experts, procedure.Expert{ID: fmt.Sprintf("expert%d", i), ConflictChecked: true})
@@ -219,8 +219,10 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.Eventually(t, func() bool { return queryRecord(t, c, number).Decision.Stage == procedure.StageCollectiveDiscussion }, 10*time.Second, 100*time.Millisecond)
 
 	// The head approves against a majority for rejection, with a reason.
-	dev.act(t, "sun", "/decisions/"+number+"/schedule-meeting", procedure.Meeting{Kind: procedure.MeetingExecutive, Date: today.AddDays(40), Head: "head", Members: []string{"d1", "d2", "head"}})
+	dev.act(t, "sun", "/decisions/"+number+"/schedule-meeting", procedure.Meeting{Kind: procedure.MeetingExecutive, Date: today.AddDays(40), Head: "head", Members: []string{"d1", "d2", "head"},
+		Offices: map[string]string{"d1": procedure.OfficeDeputyHead, "d2": procedure.OfficeDeputyHead, "head": procedure.OfficeHead}})
 	dev.act(t, "sun", "/decisions/"+number+"/minutes", procedure.Minutes{Decision: procedure.DecisionApprove, Reason: "资金已落实，风险可控",
+		Attended: []string{"d1", "d2", "head"},
 		Views:    []procedure.View{{Member: "d1", Position: "reject", Opinion: "资金压力大"}, {Member: "d2", Position: "reject", Opinion: "时机不成熟"}, {Member: "head", Position: "approve", Opinion: "同意"}},
 		Document: "sha256:min", Signature: "sig"})
 	dev.act(t, "head", "/decisions/"+number+"/approve-minutes", struct{}{})
