@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"decisionflow/procedure"
+
 	"gorm.io/gorm"
 )
 
@@ -96,9 +98,9 @@ func readBatchComments(db *gorm.DB, batch, first, last int64) ([]storedComment, 
 	return rows, nil
 }
 
-// coverCommentBatch adds to a comment batch's record the tags and digests of its comments as
-// they were stored in this transaction, and returns the record's salt. Reading the rows back
-// makes the record cover exactly what the database holds, as the verification will read it.
+// coverCommentBatch completes a comment batch's record from its comments as this transaction
+// stored them, read back, and returns the record's salt. The intake has its comments at hand
+// and completes the record itself (closeBatch); this is for a record appended without them.
 func coverCommentBatch(tx *gorm.DB, entry map[string]any) (map[string]any, string, error) {
 	batch, _ := entry["batch"].(int64)
 	first, _ := entry["first"].(int64)
@@ -107,6 +109,12 @@ func coverCommentBatch(tx *gorm.DB, entry map[string]any) (map[string]any, strin
 	if err != nil {
 		return nil, "", err
 	}
+	return entry, coverComments(entry, rows), nil
+}
+
+// coverComments adds to a comment batch's record the IDs, tags and digests of its comments,
+// given in ID order as their rows store them, under a fresh salt, and returns the salt.
+func coverComments(entry map[string]any, rows []storedComment) string {
 	salt, _ := saltedHash("")
 	ids := make([]int64, len(rows))
 	for i, c := range rows {
@@ -114,7 +122,15 @@ func coverCommentBatch(tx *gorm.DB, entry map[string]any) (map[string]any, strin
 	}
 	tags, digests := commentCoverage(salt, rows)
 	entry["v"], entry["ids"], entry["tags"], entry["fields"] = ledgerVersion, rangesOf(ids), strings.Join(tags, ""), digests
-	return entry, salt, nil
+	return salt
+}
+
+// storedCommentOf is the row the intake writes for comment c (see commentValues), as the
+// database gives it back: its time is in whole microseconds (Submit truncates it), as the
+// column keeps it.
+func storedCommentOf(c procedure.Comment, id, batch int64) storedComment {
+	return storedComment{ID: id, WorkflowID: c.WorkflowID, Batch: batch, Receipt: c.Receipt, Clause: c.Clause, Body: c.Text,
+		Contact: c.Contact, Publish: c.Publish, Attachments: strings.Join(c.Attachments, ","), ReceivedAt: c.ReceivedAt}
 }
 
 // framed prefixes a value with its length, so that no two sequences of values hash alike.

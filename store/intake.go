@@ -387,7 +387,7 @@ func (s *Store) writeRound(tx *gorm.DB, copier copyFunc, workflowID string, batc
 	if err != nil {
 		return err
 	}
-	ordered := acknowledge(row, batch, idx, inserted, results)
+	ordered := acknowledge(row, batchID, batch, idx, inserted, results)
 	if err := s.answerDuplicates(tx, workflowID, batch, idx, inserted, results); err != nil {
 		return err
 	}
@@ -441,14 +441,14 @@ func openBatch(tx *gorm.DB, workflowID string, at time.Time) (int64, error) {
 	return b.ID, nil
 }
 
-// leaf is a stored comment's ledger leaf, by its row ID.
+// leaf is a stored comment's ledger leaf and its row.
 type leaf struct {
-	id   int64
 	hash [32]byte
+	row  storedComment
 }
 
 // acknowledge gives every inserted comment its receipt and returns their leaves in row order.
-func acknowledge(row consultation, batch []*pendingComment, idx []int, inserted map[string]int64, results []intakeResult) []leaf {
+func acknowledge(row consultation, batchID int64, batch []*pendingComment, idx []int, inserted map[string]int64, results []intakeResult) []leaf {
 	ordered := make([]leaf, 0, len(inserted))
 	for _, i := range idx {
 		c := batch[i].c
@@ -456,19 +456,21 @@ func acknowledge(row consultation, batch []*pendingComment, idx []int, inserted 
 		if !ok {
 			continue
 		}
-		ordered = append(ordered, leaf{id, procedure.CommentLeaf(c)})
+		ordered = append(ordered, leaf{procedure.CommentLeaf(c), storedCommentOf(c, id, batchID)})
 		results[i] = intakeResult{receipt: procedure.Receipt{Receipt: c.Receipt, Decision: row.Decision, Round: row.Round, ReceivedAt: c.ReceivedAt}}
 	}
-	slices.SortFunc(ordered, func(a, b leaf) int { return cmp.Compare(a.id, b.id) })
+	slices.SortFunc(ordered, func(a, b leaf) int { return cmp.Compare(a.row.ID, b.row.ID) })
 	return ordered
 }
 
-// closeBatch stores the batch's count and digest and, if it holds any comment, appends the
-// digest to the ledger.
+// closeBatch stores the batch's count and digest and, if it holds any comment, appends its
+// record to the ledger, covering the comments as written here: the rows are the comments at
+// hand, so the record needs no reading back.
 func (s *Store) closeBatch(tx *gorm.DB, row consultation, workflowID string, batchID int64, ordered []leaf, now time.Time) error {
 	leaves := make([][32]byte, len(ordered))
+	rows := make([]storedComment, len(ordered))
 	for i, l := range ordered {
-		leaves[i] = l.hash
+		leaves[i], rows[i] = l.hash, l.row
 	}
 	digest := procedure.BatchDigest(leaves)
 	if err := tx.Table("comment_batches").Where("id = ?", batchID).Updates(map[string]any{"count": len(leaves), "digest": digest}).Error; err != nil {
@@ -478,8 +480,9 @@ func (s *Store) closeBatch(tx *gorm.DB, row consultation, workflowID string, bat
 		return nil
 	}
 	entry := map[string]any{"decision": row.Decision, "kind": "comment_batch", "workflow": workflowID, "batch": batchID,
-		"count": len(leaves), "first": ordered[0].id, "last": ordered[len(ordered)-1].id, "digest": digest, "at": now}
-	return s.appendRecord(tx, row.Decision, "comment_batch", entry, "", now)
+		"count": len(leaves), "first": rows[0].ID, "last": rows[len(rows)-1].ID, "digest": digest, "at": now}
+	salt := coverComments(entry, rows)
+	return s.appendRecord(tx, row.Decision, "comment_batch", entry, salt, now)
 }
 
 // commentColumns are the columns the intake writes, in order.
