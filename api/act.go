@@ -16,9 +16,6 @@ import (
 // actTimeout bounds one act's round trip through the workflow.
 const actTimeout = 30 * time.Second
 
-// maxIdempotencyKey is the longest Idempotency-Key accepted.
-const maxIdempotencyKey = 200
-
 // act is one act endpoint: the Update it sends, who may send it, and its payload's type.
 type act struct {
 	// path is the last segment of the route, e.g. "start-decision".
@@ -84,9 +81,9 @@ func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) ec
 			}
 			payload = setSignature(payload, recorded(sig))
 		}
-		key := c.Request().Header.Get("Idempotency-Key")
-		if len(key) > maxIdempotencyKey {
-			return procedure.Errorf(procedure.EMalformed, "Idempotency-Key 过长", "Idempotency-Key is too long")
+		key, err := idempotencyKey(c)
+		if err != nil {
+			return err
 		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), actTimeout)
 		defer cancel()

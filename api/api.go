@@ -50,10 +50,7 @@ type Store interface {
 	Documents(ctx context.Context, decision string) ([]procedure.Document, error)
 	// DocumentContent returns one document's type and content.
 	DocumentContent(ctx context.Context, sha string) (string, []byte, error)
-	// Answered returns the first answer to a request with an Idempotency-Key.
-	Answered(ctx context.Context, owner, key string) (store.Answer, bool, error)
-	// SaveAnswer keeps the first answer to a request with an Idempotency-Key.
-	SaveAnswer(ctx context.Context, owner, key string, a store.Answer) error
+	AnswerStore
 	// Ledger reads the tamper-evident ledger.
 	Ledger(ctx context.Context) store.LedgerReader
 }
@@ -124,6 +121,7 @@ type Server struct {
 	dispositions    DispositionStore
 	hearings        HearingStore
 	clauses         ClauseStore
+	running         claims
 }
 
 // New builds the HTTP handler.
@@ -158,7 +156,7 @@ func New(opts Options) http.Handler {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(opts.Metrics, promhttp.HandlerOpts{Registry: opts.Metrics})))
 	if !opts.OpsOnly {
-		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate, rateLimit(opts.RateLimit))
+		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate, rateLimit(opts.RateLimit), s.idempotent)
 		s.routes(v1)
 		s.documentRoutes(e, v1)
 		s.publicRoutes(e, opts.PublicRateLimit)

@@ -21,7 +21,7 @@ var catalogActs = []act{
 func (s *Server) catalogRoutes(v1 *echo.Group) {
 	roles := []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}
 	route := s.spec.add(http.MethodPost, "/api/v1/catalogs", "open a catalog", workflows.CatalogInput{}, roles)
-	v1.POST("/catalogs", s.createCatalog, requireRoles(roles...), validate(route), s.idempotent)
+	v1.POST("/catalogs", s.createCatalog, requireRoles(roles...), validate(route))
 	g := v1.Group("/catalogs/:organ/:year")
 	g.GET("", s.workflowQuery(catalogTarget, workflows.QueryState))
 	s.mountActs(g, "/api/v1/catalogs/:organ/:year", catalogActs, catalogTarget)

@@ -51,7 +51,7 @@ type DecisionResponse struct {
 func (s *Server) decisionRoutes(g *echo.Group) {
 	roles := []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}
 	route := s.spec.add(http.MethodPost, "/api/v1/decisions", "register a decision", CreateDecisionRequest{}, roles)
-	g.POST("/decisions", s.createDecision, requireRoles(roles...), validate(route), s.idempotent)
+	g.POST("/decisions", s.createDecision, requireRoles(roles...), validate(route))
 	g.GET("/decisions/:number", s.decision)
 }
 

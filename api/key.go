@@ -22,10 +22,10 @@ type RegisterKeyRequest struct {
 }
 
 func (s *Server) keyRoutes(v1 *echo.Group) {
-	v1.POST("/keys", s.registerKey, requireRoles(), validate(s.spec.add(http.MethodPost, "/api/v1/keys", "register a signing key", RegisterKeyRequest{}, nil)), s.idempotent)
+	v1.POST("/keys", s.registerKey, requireRoles(), validate(s.spec.add(http.MethodPost, "/api/v1/keys", "register a signing key", RegisterKeyRequest{}, nil)))
 	v1.GET("/keys", s.ownKeys)
 	v1.GET("/keys/:id", s.key)
-	v1.POST("/keys/:id/revoke", s.revokeKey, requireRoles(), s.idempotent)
+	v1.POST("/keys/:id/revoke", s.revokeKey, requireRoles())
 }
 
 // registerKey registers a public key for the caller; acts the rules require signed are then
