@@ -108,12 +108,15 @@ func (s *Server) verifySignature(c echo.Context, body []byte) (*procedure.Signat
 	if err != nil {
 		return nil, err
 	}
-	msg, err := signature.Canonical(body)
+	// The signature covers the body bound to this act of this decision and to the request's
+	// Idempotency-Key: a signed body sent to another decision, round or act does not verify.
+	msg, err := signature.Message(c.Request().URL.Path, c.Request().Header.Get("Idempotency-Key"), body)
 	if err != nil {
 		return nil, procedure.Errorf(procedure.EMalformed, "请求体不是有效的 JSON", "the body is not valid JSON")
 	}
 	if err := pk.Verify(msg, sig); err != nil {
-		return nil, procedure.Errorf(procedure.EInvalid, "签名验证失败：%v", "signature check failed: %v", err)
+		return nil, procedure.Errorf(procedure.EInvalid, "签名验证失败：签名须覆盖本办理行为的路径、Idempotency-Key 与请求体（signature.Message）：%v",
+			"signature check failed: it must cover this act's route, Idempotency-Key and body (signature.Message): %v", err)
 	}
 	return &procedure.Signature{KeyID: keyID, Algorithm: pk.Algorithm, Value: sig, Body: string(msg)}, nil
 }

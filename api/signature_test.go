@@ -36,19 +36,65 @@ func register(t *testing.T, f *fixture, who procedure.Actor, alg string) signer 
 	return signer{priv: priv, keyID: k.ID}
 }
 
-// signedPost sends body signed by s (over signedBody, normally the same).
+// signedPost sends body to path signed by s (over signedBody, normally the same, bound to path).
 func signedPost(t *testing.T, f *fixture, path, body, signedBody string, s signer) (*httptest.ResponseRecorder, string) {
-	msg, err := signature.Canonical([]byte(signedBody))
+	msg, err := signature.Message(path, "", []byte(signedBody))
 	require.NoError(t, err)
 	sig, err := signature.Sign(s.priv, msg)
 	require.NoError(t, err)
+	return postSigned(f, path, body, "", s.keyID, sig), sig
+}
+
+// postSigned sends body to path with a ready Signature header and, if key is set, an
+// Idempotency-Key.
+func postSigned(f *fixture, path, body, key, keyID, sig string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", jsonType)
-	req.Header.Set("Authorization", "Bearer "+token(t, *f.as))
-	req.Header.Set("Signature", `keyId="`+s.keyID+`", signature="`+sig+`"`)
+	req.Header.Set("Authorization", "Bearer "+token(f.t, *f.as))
+	req.Header.Set("Signature", `keyId="`+keyID+`", signature="`+sig+`"`)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
-	return rec, sig
+	return rec
+}
+
+// TestSignatures_Replay: a valid signed body and its Signature header, sent to another
+// decision, another round, with another Idempotency-Key, or signed the old way over the bare
+// body, is refused with 422: the signature binds its act.
+func TestSignatures_Replay(t *testing.T) {
+	f := newFixture(t)
+	wang := register(t, f, counselWang, signature.Ed25519)
+	f.as = &counselWang
+	updateReturns(f, func(o client.UpdateWorkflowOptions) bool { return o.UpdateName == workflows.UpdateLegalityOpinion },
+		workflows.Answer{State: map[string]any{}}, nil)
+	sign := func(path, key string, body []byte) string {
+		msg, err := signature.Message(path, key, body)
+		require.NoError(t, err)
+		sig, err := signature.Sign(wang.priv, msg)
+		require.NoError(t, err)
+		return sig
+	}
+	sig := sign(opinionPath, "k1", []byte(opinionBody))
+	for name, c := range map[string]struct{ path, key string }{
+		"another decision": {"/api/v1/decisions/BD-2026-008/legality/1/legality-opinion", "k1"},
+		"another round":    {"/api/v1/decisions/BD-2026-007/legality/2/legality-opinion", "k1"},
+		"another key":      {opinionPath, "k2"},
+		"no key":           {opinionPath, ""},
+	} {
+		rec := postSigned(f, c.path, opinionBody, c.key, wang.keyID, sig)
+		require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "%s: %s", name, rec.Body.String())
+		require.Contains(t, rec.Body.String(), "signature check failed", name)
+	}
+	bare, _ := signature.Canonical([]byte(opinionBody))
+	old, err := signature.Sign(wang.priv, bare)
+	require.NoError(t, err)
+	rec := postSigned(f, opinionPath, opinionBody, "k1", wang.keyID, old)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "a signature over the bare body: %s", rec.Body.String())
+
+	rec = postSigned(f, opinionPath, opinionBody, "k1", wang.keyID, sig)
+	require.Equal(t, http.StatusOK, rec.Code, "the act it was made for: %s", rec.Body.String())
 }
 
 const opinionPath = "/api/v1/decisions/BD-2026-007/legality/1/legality-opinion"
@@ -70,7 +116,8 @@ func TestSignatures(t *testing.T) {
 			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 			require.Equal(t, alg+":"+s.keyID+":"+sig, sent.Signature, "the verified signature goes on the record")
 			require.NotNil(t, sentSig)
-			require.Equal(t, `{"document":"sha256:l","outcome":"lawful","reasons":"合法"}`, sentSig.Body, "with the canonical body it covers")
+			require.Equal(t, `{"act":"`+opinionPath+`","body":{"document":"sha256:l","outcome":"lawful","reasons":"合法"},"nonce":"","v":2}`, sentSig.Body,
+				"with the canonical message it covers")
 		})
 	}
 

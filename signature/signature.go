@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -28,13 +29,47 @@ const (
 	SM2 = "sm2"
 )
 
-// Canonical returns the RFC 8785 canonical form of a JSON document: what is signed.
+// Version is the version of what an act's signature covers. Version 1 covered the act's body
+// alone, so a signed body could be sent to another decision or act; version 2 covers an
+// envelope that binds the body to its act (see Message). Records keep the exact bytes signed,
+// so signatures of either version verify as recorded; new acts take version 2 only.
+const Version = 2
+
+// Canonical returns the RFC 8785 canonical form of a JSON document.
 func Canonical(doc []byte) ([]byte, error) {
 	out, err := jcs.Transform(doc)
 	if err != nil {
 		return nil, fmt.Errorf("canonicalise JSON: %w", err)
 	}
 	return out, nil
+}
+
+// Envelope is what an act's signature covers: the act's body bound to the act it is for.
+type Envelope struct {
+	// V is the signature format's version, Version.
+	V int `json:"v"`
+	// Act is the act's route, e.g. /api/v1/decisions/BD-2026-007/risk/1/risk-report: it names
+	// the decision, the procedure and round (whose workflow works on one draft version only)
+	// and the act.
+	Act string `json:"act"`
+	// Nonce is the request's Idempotency-Key, so the same signature cannot stand for a second
+	// act of the same kind; empty when the request sends none.
+	Nonce string `json:"nonce"`
+	// Body is the act's JSON body as sent.
+	Body json.RawMessage `json:"body"`
+}
+
+// Message returns the bytes an act's signature covers: the canonical form (RFC 8785) of the
+// envelope binding body to act and nonce. A body that is not JSON is an error.
+func Message(act, nonce string, body []byte) ([]byte, error) {
+	if !json.Valid(body) {
+		return nil, errors.New("the body is not valid JSON")
+	}
+	doc, err := json.Marshal(Envelope{V: Version, Act: act, Nonce: nonce, Body: body})
+	if err != nil {
+		return nil, err
+	}
+	return Canonical(doc)
 }
 
 // PublicKey is a parsed public key.

@@ -38,3 +38,33 @@ func TestSignVerify(t *testing.T) {
 	_, _, err = signature.GenerateKey("rsa")
 	require.Error(t, err)
 }
+
+func TestMessage_BindsTheAct(t *testing.T) {
+	priv, pub, err := signature.GenerateKey(signature.Ed25519)
+	require.NoError(t, err)
+	key, _ := signature.ParsePublicKey(pub)
+	body := []byte(`{"grade":"low", "document":"sha256:r"}`)
+	const act = "/api/v1/decisions/BD-2026-007/risk/1/risk-report"
+	msg, err := signature.Message(act, "k1", body)
+	require.NoError(t, err)
+	require.Equal(t, `{"act":"`+act+`","body":{"document":"sha256:r","grade":"low"},"nonce":"k1","v":2}`, string(msg))
+	sig, err := signature.Sign(priv, msg)
+	require.NoError(t, err)
+	require.NoError(t, key.Verify(msg, sig))
+
+	for name, other := range map[string][3]string{
+		"another decision": {"/api/v1/decisions/BD-2026-008/risk/1/risk-report", "k1", string(body)},
+		"another round":    {"/api/v1/decisions/BD-2026-007/risk/2/risk-report", "k1", string(body)},
+		"another act":      {"/api/v1/decisions/BD-2026-007/expert/1/opinion", "k1", string(body)},
+		"another nonce":    {act, "k2", string(body)},
+		"another body":     {act, "k1", `{"grade":"high","document":"sha256:r"}`},
+	} {
+		m, err := signature.Message(other[0], other[1], []byte(other[2]))
+		require.NoError(t, err)
+		require.Error(t, key.Verify(m, sig), name)
+	}
+	bare, _ := signature.Canonical(body)
+	require.Error(t, key.Verify(bare, sig), "a version 2 signature is not one over the bare body")
+	_, err = signature.Message(act, "", []byte(`{"grade":`))
+	require.Error(t, err, "not JSON")
+}

@@ -39,13 +39,20 @@ func (m *Main) keygen(args []string) error {
 }
 
 // sign prints the Signature header for an act's JSON body (a file, or standard input):
-// keyId="…", signature="…" over the body's canonical form.
+// keyId="…", signature="…" over the body bound to the act's route and Idempotency-Key
+// (signature.Message), so the signature stands for that act of that decision only.
 func (m *Main) sign(args []string, stdin io.Reader) error {
 	fs := flag.NewFlagSet("decisionflow sign", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	keyFile := fs.String("key", "signing.key", "private key file from decisionflow keygen")
 	file := fs.String("file", "-", "the act's JSON body; - for standard input")
+	act := fs.String("act", "", "the act's route, e.g. /api/v1/decisions/BD-2026-007/risk/1/risk-report (required)")
+	nonce := fs.String("idempotency-key", "", "the Idempotency-Key the request will send")
 	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *act == "" {
+		fmt.Fprintln(m.Stderr, "usage: decisionflow sign --key F.key --act /api/v1/decisions/ID/…/ACT [--idempotency-key K] [--file act.json]")
 		return errUsage
 	}
 	priv, err := os.ReadFile(*keyFile)
@@ -65,7 +72,7 @@ func (m *Main) sign(args []string, stdin io.Reader) error {
 	if err != nil {
 		return err
 	}
-	msg, err := signature.Canonical(body)
+	msg, err := signature.Message(*act, *nonce, body)
 	if err != nil {
 		return err
 	}
