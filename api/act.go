@@ -2,9 +2,9 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"reflect"
-	"time"
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
@@ -12,9 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/sdk/client"
 )
-
-// actTimeout bounds one act's round trip through the workflow.
-const actTimeout = 30 * time.Second
 
 // act is one act endpoint: the Update it sends, who may send it, and its payload's type.
 type act struct {
@@ -85,14 +82,25 @@ func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) ec
 		if err != nil {
 			return err
 		}
-		ctx, cancel := context.WithTimeout(c.Request().Context(), actTimeout)
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.actTimeout)
 		defer cancel()
 		resp, err := s.send(ctx, workflowID, a.update, key, procedure.Act[any]{Actor: actorOf(c), Payload: payload, Signature: sig})
 		if err != nil {
-			return fromTemporal(err, workflowID)
+			return actError(ctx, err, workflowID)
 		}
 		return c.JSON(http.StatusOK, resp)
 	}
+}
+
+// actError translates an act's failure; an act still waiting when the request's wait ran
+// out is unavailable for now: the engine may still take it (its record is being written),
+// and a retry with the same Idempotency-Key is answered with its outcome.
+func actError(ctx context.Context, err error, workflowID string) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return procedure.Errorf(procedure.EUnavailable, "办理行为尚未办结（可能正在写入记录），请以同一 Idempotency-Key 重试以获取结果",
+			"the act is not settled yet (its record may be being written); retry with the same Idempotency-Key for its outcome")
+	}
+	return fromTemporal(err, workflowID)
 }
 
 // send delivers an act as an Update, which answers with the state and open tasks. The

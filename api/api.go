@@ -102,6 +102,15 @@ type Options struct {
 	// that is not one of them. Empty means none: the client is the direct peer and
 	// X-Forwarded-For is ignored.
 	TrustedProxies []string
+	// Calendar is the official calendar the due-date calculator counts on; nil serves no
+	// /calendar route.
+	Calendar procedure.Calendar
+	// Records is what the record check reads of the store; nil serves no record check.
+	Records RecordStore
+	// ActTimeout bounds how long an act's request waits for the act's outcome; past it the
+	// API answers 503 and a retry with the same Idempotency-Key gets the outcome. Zero means
+	// 10 s.
+	ActTimeout time.Duration
 }
 
 // Server holds the dependencies the handlers share.
@@ -122,6 +131,9 @@ type Server struct {
 	hearings        HearingStore
 	clauses         ClauseStore
 	running         claims
+	calendar        procedure.Calendar
+	records         RecordStore
+	actTimeout      time.Duration
 }
 
 // New builds the HTTP handler.
@@ -129,12 +141,15 @@ func New(opts Options) http.Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
 		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger,
 		intake: opts.Intake, public: opts.Comments, comments: opts.Comments, dispositions: opts.Comments, hearings: opts.Comments,
-		clauses: opts.Comments}
+		clauses: opts.Comments, calendar: opts.Calendar, records: opts.Records, actTimeout: opts.ActTimeout}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	if s.checkTimeout == 0 {
 		s.checkTimeout = 3 * time.Second
+	}
+	if s.actTimeout == 0 {
+		s.actTimeout = 10 * time.Second
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -187,6 +202,7 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.keyRoutes(v1)
 	s.listRoutes(v1)
 	s.auditRoutes(v1)
+	s.calendarRoutes(v1)
 }
 
 // rateLimit limits each person (by token subject) to perPerson requests a second.

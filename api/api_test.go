@@ -33,6 +33,8 @@ type fakeStore struct {
 	docs      map[string][]byte
 	filed     []procedure.Document
 	answers   map[string]store.Answer
+	// down, if set, is what every read of decisions and acts fails with.
+	down error
 }
 
 func (f *fakeStore) Decisions(_ context.Context, flt store.DecisionFilter, _ store.Page) ([]procedure.Decision, error) {
@@ -132,10 +134,13 @@ func (f *fakeStore) MigrationStatus(context.Context) (store.MigrationStatus, err
 }
 
 func (f *fakeStore) Acts(_ context.Context, number string) ([]procedure.ActRecord, error) {
-	return f.acts[number], nil
+	return f.acts[number], f.down
 }
 
 func (f *fakeStore) Decision(_ context.Context, number string) (procedure.Decision, error) {
+	if f.down != nil {
+		return procedure.Decision{}, f.down
+	}
 	d, ok := f.decisions[number]
 	if !ok {
 		return d, procedure.Errorf(procedure.ENotFound, "决策 %s 不存在", "decision %s not found", number)
@@ -177,13 +182,17 @@ func token(t *testing.T, a procedure.Actor) string {
 	return tok
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, options ...func(*api.Options)) *fixture {
 	f := &fixture{temporal: mocks.NewClient(t), store: &fakeStore{decisions: map[string]procedure.Decision{}}, as: &officialLi}
 	f.t = t
 	books, err := procedure.LoadRulebooks(nil)
 	require.NoError(t, err)
-	f.handler = api.New(api.Options{Temporal: f.temporal, Store: f.store, Metrics: prometheus.NewRegistry(), Rulebooks: books,
-		DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", "")})
+	opts := api.Options{Temporal: f.temporal, Store: f.store, Metrics: prometheus.NewRegistry(), Rulebooks: books,
+		DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", "")}
+	for _, o := range options {
+		o(&opts)
+	}
+	f.handler = api.New(opts)
 	return f
 }
 

@@ -32,6 +32,9 @@ func (s *Server) auditRoutes(v1 *echo.Group) {
 	v1.GET("/decisions/:number/ledger", s.decisionLedger)
 	v1.GET("/decisions/:number/dossier", s.dossier)
 	v1.GET("/decisions/:number/replay", s.replay)
+	if s.records != nil {
+		v1.GET("/audit/record-check", s.recordCheck, requireRoles(procedure.RoleAuditor))
+	}
 }
 
 // auditKey answers the ledger's public key, in note verifier-key form.

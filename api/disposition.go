@@ -87,7 +87,7 @@ func (s *Server) submitAdoptionReport(c echo.Context) error {
 	if _, err := decodePayload(c, nil); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), actTimeout)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.actTimeout)
 	defer cancel()
 	cons, err := s.dispositions.Consultation(ctx, wf)
 	if err != nil {

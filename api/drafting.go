@@ -24,7 +24,8 @@ type ClauseStore interface {
 // Acts of the start and drafting stages, sent to the Decision workflow.
 var draftingActs = []act{
 	{"proposal", workflows.UpdateProposal, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.Proposal{}, false},
-	{"start-decision", workflows.UpdateStartDecision, []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}, procedure.StartDecision{}, false},
+	// The start decision and its applicability findings are the decision organ's (Arts. 10–11).
+	{"start-decision", workflows.UpdateStartDecision, []procedure.Role{procedure.RoleHead}, procedure.StartDecision{}, false},
 	{"fair-competition-review", workflows.UpdateFairCompetition, []procedure.Role{procedure.RoleOfficial}, procedure.FairCompetitionReview{}, false},
 	{"open-consultation", workflows.UpdateOpenConsultation, []procedure.Role{procedure.RoleOfficial}, nil, false},
 }
@@ -50,7 +51,7 @@ func (s *Server) submitDraft(c echo.Context) error {
 	if err := decodeJSON(c, &d); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), actTimeout)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.actTimeout)
 	defer cancel()
 	clauses, err := s.measureRevision(ctx, number, &d)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"decisionflow/procedure"
+	"decisionflow/store"
 
 	"github.com/labstack/echo/v4"
 )
@@ -62,9 +63,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		Detail: pe.Message, DetailEN: pe.MessageEN, Code: pe.Code, Instance: c.Request().URL.Path, Fields: pe.Fields,
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
-	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+	switch status {
+	case http.StatusTooManyRequests:
 		// Nothing of the request was kept; a second is long enough for a batch to commit.
 		c.Response().Header().Set("Retry-After", "1")
+	case http.StatusServiceUnavailable:
+		// An outage or an act still settling: a few seconds, then the same request again.
+		c.Response().Header().Set("Retry-After", "5")
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
@@ -83,6 +88,9 @@ func toProcedureError(err error) *procedure.Error {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return fromHTTPStatus(he.Code)
+	}
+	if store.IsUnavailable(err) {
+		return procedure.Errorf(procedure.EUnavailable, "数据库暂不可用，请稍后重试", "the database is unavailable, retry later")
 	}
 	return procedure.Errorf(procedure.EInternal, "服务器内部错误", "internal server error")
 }

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strings"
@@ -8,13 +9,16 @@ import (
 
 	"decisionflow/api"
 	"decisionflow/audit"
+	"decisionflow/calendar"
 	"decisionflow/procedure"
+	"decisionflow/store"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/mocks"
 )
 
@@ -33,7 +37,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/decisions/:number/timeline":                                     {anyone},
 	"POST /api/v1/decisions":                                                     {"official", "head"},
 	"POST /api/v1/decisions/:number/proposal":                                    {"official", "head"},
-	"POST /api/v1/decisions/:number/start-decision":                              {"head", "official"},
+	"POST /api/v1/decisions/:number/start-decision":                              {"head"},
 	"POST /api/v1/decisions/:number/draft":                                       {"official"},
 	"POST /api/v1/decisions/:number/fair-competition-review":                     {"official"},
 	"POST /api/v1/decisions/:number/open-consultation":                           {"official"},
@@ -90,6 +94,8 @@ var matrix = map[string][]string{
 	"GET /api/v1/audit/checkpoint":                                                       {anyone},
 	"GET /api/v1/audit/records/:index":                                                   {anyone},
 	"GET /api/v1/audit/consistency":                                                      {anyone},
+	"GET /api/v1/audit/record-check":                                                     {"auditor"},
+	"GET /api/v1/calendar/due":                                                           {anyone},
 	"GET /api/v1/decisions/:number/ledger":                                               {anyone},
 	"GET /api/v1/decisions/:number/dossier":                                              {anyone},
 	"GET /api/v1/decisions/:number/replay":                                               {anyone},
@@ -136,6 +142,7 @@ func TestRoleMatrix(t *testing.T) {
 	tc.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, notFound).Maybe()
 	tc.On("QueryWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil, notFound).Maybe()
 	tc.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil, notFound).Maybe()
+	tc.On("ListWorkflow", mock.Anything, mock.Anything).Return(&workflowservice.ListWorkflowExecutionsResponse{}, nil).Maybe()
 	books, err := procedure.LoadRulebooks(nil)
 	require.NoError(t, err)
 	skey, vkey, err := audit.GenerateKey()
@@ -144,7 +151,7 @@ func TestRoleMatrix(t *testing.T) {
 	require.NoError(t, err)
 	h := api.New(api.Options{Temporal: tc, Store: &fakeStore{decisions: map[string]procedure.Decision{}}, Metrics: prometheus.NewRegistry(),
 		Rulebooks: books, DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), RateLimit: 1e6,
-		Ledger: ledger})
+		Ledger: ledger, Calendar: calendar.New(), Records: noRecords{}})
 
 	var routes []string
 	for _, r := range h.(*echo.Echo).Routes() {
@@ -181,4 +188,11 @@ func TestRoleMatrix(t *testing.T) {
 func fill(path string) string {
 	r := strings.NewReplacer(":number", "BD-2026-007", ":round", "1", ":organ", "baodi", ":year", "2026", ":id", "0123456789abcdef", ":sha256", strings.Repeat("a", 64), ":index", "0", ":version", "1", ":hearing", "0", ":receipt", "YJ-0000-0000-0000-0000")
 	return r.Replace(path)
+}
+
+// noRecords is a store that holds no workflow's record.
+type noRecords struct{}
+
+func (noRecords) RecordedWorkflows(context.Context) (map[string]*store.Recorded, error) {
+	return map[string]*store.Recorded{}, nil
 }

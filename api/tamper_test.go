@@ -141,7 +141,7 @@ func TestLegalReplay_DatabaseEdit(t *testing.T) {
 	require.NoError(t, st.CreateDecision(ctx, d))
 	start := `{"units":[{"name":"区住建委"}],"officials":["li"],"document":"d","applicability":{"participation":{"required":true},` +
 		`"expert":{"required":false,"finding":"非专业"},"risk":{"required":false,"finding":"无影响"},"fair_competition":{"required":false,"finding":"无"}}}`
-	notice := `{"draft":"d","explanation":"e","how_to_comment":"网站","opens":"2026-03-02","closes":"2026-04-01"}`
+	notice := `{"draft":"d","explanation":"e","how_to_comment":"网站","channels":["区政府网站"],"opens":"2026-03-02","closes":"2026-04-01"}`
 	for i, a := range []procedure.ActRecord{
 		{WorkflowID: d.Number, Seq: 1, Payload: start, Event: procedure.Event{Kind: "start_decision", Actor: "head"}},
 		{WorkflowID: d.Number, Seq: 2, Payload: `{"document":"d","explanation":"e"}`, Event: procedure.Event{Kind: "draft", Actor: "li"}},

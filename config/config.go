@@ -35,6 +35,9 @@ type Config struct {
 	CalendarDir string `env:"DECISIONFLOW_CALENDAR_DIR"`
 	// ShutdownTimeout bounds a graceful stop on SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration `env:"DECISIONFLOW_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+	// ActTimeout bounds how long an act's request waits for its outcome before 503; the act
+	// is not lost, and a retry with the same Idempotency-Key gets its outcome.
+	ActTimeout time.Duration `env:"DECISIONFLOW_ACT_TIMEOUT" envDefault:"10s"`
 	// RateLimit is how many API requests a second one person may make (bursts of twice as many).
 	RateLimit float64 `env:"DECISIONFLOW_RATE_LIMIT" envDefault:"100"`
 	// PublicRateLimit is how many public requests (comments, notices) a second one client
@@ -167,6 +170,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 		func(v string) error { c.TrustedProxies = list(v); return nil })
 	fs.IntVar(&c.CommentQueue, "comment-queue", c.CommentQueue, "comments waiting to be written before 429 (DECISIONFLOW_COMMENT_QUEUE)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "graceful stop limit (DECISIONFLOW_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&c.ActTimeout, "act-timeout", c.ActTimeout, "how long an act's request waits for its outcome before 503 (DECISIONFLOW_ACT_TIMEOUT)")
 	fs.StringVar(&c.Temporal.Address, "temporal-address", c.Temporal.Address, "Temporal frontend (TEMPORAL_ADDRESS)")
 	fs.StringVar(&c.Temporal.Namespace, "temporal-namespace", c.Temporal.Namespace, "Temporal namespace (TEMPORAL_NAMESPACE)")
 	fs.StringVar(&c.Temporal.TLSCert, "temporal-tls-cert", c.Temporal.TLSCert, "client certificate PEM (TEMPORAL_TLS_CERT)")
@@ -216,6 +220,9 @@ func (c *Config) validate(command string) error {
 		func() error { return c.validateDatabase(command) },
 		func() error {
 			return need("DECISIONFLOW_SHUTDOWN_TIMEOUT (--shutdown-timeout)", c.ShutdownTimeout > 0, "must be positive")
+		},
+		func() error {
+			return need("DECISIONFLOW_ACT_TIMEOUT (--act-timeout)", c.ActTimeout > 0, "must be positive")
 		},
 		func() error {
 			return need("TEMPORAL_NAMESPACE (--temporal-namespace)", c.Temporal.Namespace != "", "must not be empty")

@@ -249,3 +249,17 @@ func joinEN(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
+
+// PeriodOf is the period a person asks about: either workingDays working days or days calendar
+// days (rolled over past non-working days when rollOver is set), not both.
+func PeriodOf(workingDays, days int, rollOver bool) (Period, error) {
+	switch {
+	case (workingDays > 0) == (days > 0):
+		return Period{}, Errorf(EInvalid, "须给出工作日数或日数之一（正整数）", "give either working days or calendar days, a positive number")
+	case workingDays > 3650 || days > 3650:
+		return Period{}, Errorf(EInvalid, "期限不得超过 3650 日", "a period may not exceed 3650 days")
+	case workingDays > 0:
+		return Period{Days: workingDays, Unit: WorkingDays}, nil
+	}
+	return Period{Days: days, Unit: CalendarDays, RollOver: rollOver}, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,8 @@ import (
 )
 
 // openConsultation takes a new decision to its first participation round with the notice
-// published, the period running from today for 30 days; body is the creation request.
+// published: the period runs from the day the engine records it for the rulebook's 30 days;
+// body is the creation request.
 func openConsultation(t testing.TB, dev *child, number, body string) {
 	createDecision(t, dev, body)
 	today := procedure.DateOf(time.Now())
@@ -37,7 +39,7 @@ func openConsultation(t testing.TB, dev *child, number, body string) {
 	dev.act(t, "li", "/decisions/"+number+"/draft", procedure.Draft{Document: "sha256:v1", Explanation: "sha256:ex"})
 	dev.act(t, "li", "/decisions/"+number+"/open-consultation", struct{}{})
 	dev.act(t, "li", "/decisions/"+number+"/participation/1/notice", procedure.Notice{
-		Draft: "sha256:v1", Explanation: "sha256:ex", HowToComment: "网站留言", Channels: []string{"区政府网站"}, Opens: today, Closes: today.AddDays(30)})
+		Draft: "sha256:v1", Explanation: "sha256:ex", HowToComment: "网站留言", Channels: []string{"区政府网站"}})
 	// The notice is recorded, and the round opened to the public, before the act is answered.
 }
 

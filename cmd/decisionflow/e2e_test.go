@@ -260,6 +260,25 @@ func TestMain_Run(t *testing.T) {
 		require.NoError(t, m.Run(context.Background(), []string{"version"}))
 		require.Contains(t, out.String(), "decisionflow")
 	})
+	t.Run("calendar due", func(t *testing.T) {
+		for _, c := range []struct {
+			args []string
+			due  string
+		}{
+			{[]string{"--from", "2026-09-29", "--working-days", "7"}, "2026-10-14"},
+			{[]string{"--from", "2026-01-20", "--days", "30"}, "2026-02-24"},
+			{[]string{"--from", "2026-01-20", "--days", "30", "--roll-over=false"}, "2026-02-19"},
+		} {
+			var out bytes.Buffer
+			m := &Main{Stdout: &out, Stderr: io.Discard, Environ: map[string]string{}}
+			require.NoError(t, m.Run(context.Background(), append([]string{"calendar", "due"}, c.args...)))
+			require.True(t, strings.HasPrefix(out.String(), c.due+"\n"), "%v: %s", c.args, out.String())
+			require.Contains(t, out.String(), "起算日不计")
+		}
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Environ: map[string]string{}}
+		require.ErrorIs(t, m.Run(context.Background(), []string{"calendar", "due", "--from", "2026-09-29", "--days", "3", "--working-days", "7"}), errUsage)
+		require.ErrorIs(t, m.Run(context.Background(), []string{"calendar", "due", "--from", "29/09/2026", "--days", "3"}), errUsage)
+	})
 	t.Run("keygen and sign", func(t *testing.T) {
 		for _, alg := range []string{"ed25519", "sm2"} {
 			prefix := filepath.Join(t.TempDir(), "wang")
@@ -268,14 +287,18 @@ func TestMain_Run(t *testing.T) {
 			require.NoError(t, m.Run(context.Background(), []string{"keygen", "--alg", alg, "--out", prefix}))
 			require.Contains(t, out.String(), alg+" key ")
 			out.Reset()
-			require.NoError(t, m.Run(context.Background(), []string{"sign", "--key", prefix + ".key"}))
+			const act = "/api/v1/decisions/BD-2026-007/legality/1/opinion"
+			require.ErrorIs(t, m.Run(context.Background(), []string{"sign", "--key", prefix + ".key"}), errUsage, "the act is required")
+			require.NoError(t, m.Run(context.Background(), []string{"sign", "--key", prefix + ".key", "--act", act, "--idempotency-key", "k1"}))
 			keyID, sig := parseHeaderForTest(out.String())
 			pub, err := os.ReadFile(prefix + ".pub")
 			require.NoError(t, err)
 			k, err := signature.ParsePublicKey(string(pub))
 			require.NoError(t, err)
 			require.Equal(t, k.ID, keyID)
-			require.NoError(t, k.Verify([]byte(`{"outcome":"lawful"}`), sig), "the signature covers the canonical body")
+			msg, err := signature.Message(act, "k1", []byte(`{"outcome":"lawful"}`))
+			require.NoError(t, err)
+			require.NoError(t, k.Verify(msg, sig), "the signature covers the body bound to its act")
 		}
 	})
 	t.Run("token", func(t *testing.T) {

@@ -38,10 +38,11 @@ Usage:
   decisionflow migrate  up|status      apply or show database migrations
   decisionflow token    --user ID      print a bearer token (demo users: decisionflow token --list)
   decisionflow keygen   [--alg sm2]    make a signing key pair (Ed25519 by default)
-  decisionflow sign     --key F.key    print the Signature header for an act's JSON body
+  decisionflow sign     --key F.key --act ROUTE   print the Signature header binding an act's body to its act
   decisionflow audit    keygen|verify  make the ledger key; check that the ledger only grew
   decisionflow dossier  export|verify  download a decision's dossier; verify one offline
   decisionflow replay   ID | --dossier F   replay a decision's histories against this code
+  decisionflow calendar due --from D (--working-days N | --days N)   a due date with its explanation
   decisionflow version                 print the version
 
 Run "decisionflow COMMAND -h" for a command's flags; every flag has an environment variable.
@@ -102,6 +103,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.dossierCmd(rest)
 	case "replay":
 		return m.replay(rest)
+	case "calendar":
+		return m.calendarCmd(rest)
 	case "sign":
 		return m.sign(rest, m.Stdin)
 	case "version":
