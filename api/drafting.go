@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"decisionflow/procedure"
+	"decisionflow/textsim"
 	"decisionflow/workflows"
 
 	"github.com/labstack/echo/v4"
@@ -109,7 +110,7 @@ func (s *Server) measureRevision(ctx context.Context, number string, d *procedur
 		return nil, err
 	}
 	if len(prev) > 0 {
-		d.ChangedShare = max(d.ChangedShare, procedure.CompareClauses(prev, clauses).ChangedShare)
+		d.ChangedShare = max(d.ChangedShare, procedure.DiffClauses(prev, clauses, textsim.Similarity).ChangedShare)
 	}
 	return clauses, nil
 }

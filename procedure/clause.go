@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
-	"slices"
 	"strings"
-	"unicode"
 )
 
 // Clause is one numbered clause of a draft version.
@@ -209,64 +207,4 @@ func ComposeLinks(ab, bc []ClauseLink) []ClauseLink {
 		out[i] = ClauseLink{From: l.From, To: n.To, Status: status}
 	}
 	return out
-}
-
-// CompareClauses is DiffClauses with the character-pair similarity of package textsim.
-//
-// Deprecated: call DiffClauses(old, new, textsim.Similarity). CompareClauses and the copy of
-// that measure below remain only until the API's revision measurement does so, because
-// this package imports only the standard library.
-func CompareClauses(old, new []Clause) ClauseDiff { return DiffClauses(old, new, pairSimilarity) }
-
-// pairSimilarity is textsim.Similarity, copied for CompareClauses; delete both together.
-func pairSimilarity(a, b string) float64 {
-	x, y := pairShingles(a), pairShingles(b)
-	if len(x) == 0 && len(y) == 0 {
-		return 1
-	}
-	both, i, j := 0, 0, 0
-	for i < len(x) && j < len(y) {
-		switch {
-		case x[i] == y[j]:
-			both++
-			i++
-			j++
-		case x[i] < y[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(both) / float64(len(x)+len(y)-both)
-}
-
-// pairShingles is textsim.Shingles, copied for CompareClauses.
-func pairShingles(text string) []uint64 {
-	var out []uint64
-	var prev rune
-	n := 0
-	for _, r := range text {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			continue
-		}
-		r = unicode.ToLower(r)
-		if n > 0 {
-			out = append(out, mix64(uint64(prev)<<32|uint64(r)))
-		}
-		prev = r
-		n++
-	}
-	if n == 1 {
-		out = append(out, mix64(uint64(prev)))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// mix64 is textsim's SplitMix64 finaliser, copied for CompareClauses.
-func mix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
 }
