@@ -130,7 +130,6 @@ type Server struct {
 	dispositions    DispositionStore
 	hearings        HearingStore
 	clauses         ClauseStore
-	running         claims
 	calendar        procedure.Calendar
 	records         RecordStore
 	actTimeout      time.Duration

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 )
 
 type fakeStore struct {
+	mu        sync.Mutex
 	pingErr   error
 	pending   []string
 	decisions map[string]procedure.Decision
@@ -72,16 +74,37 @@ func (f *fakeStore) DocumentContent(_ context.Context, sha string) (string, []by
 	return "application/pdf", c, nil
 }
 
-func (f *fakeStore) Answered(_ context.Context, owner, key string) (store.Answer, bool, error) {
-	a, ok := f.answers[owner+"\x00"+key]
-	return a, ok, nil
-}
-
-func (f *fakeStore) SaveAnswer(_ context.Context, owner, key string, a store.Answer) error {
+// Claim and the answers follow the store's: one request per key runs, the others see its
+// claim (Status 0) or its answer.
+func (f *fakeStore) Claim(_ context.Context, owner, key string, a store.Answer, _ time.Duration) (store.Answer, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if first, ok := f.answers[owner+"\x00"+key]; ok {
+		return first, false, nil
+	}
 	if f.answers == nil {
 		f.answers = map[string]store.Answer{}
 	}
+	f.answers[owner+"\x00"+key] = store.Answer{Method: a.Method, Path: a.Path}
+	return store.Answer{}, true, nil
+}
+
+func (f *fakeStore) SaveAnswer(_ context.Context, owner, key string, a store.Answer) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if first := f.answers[owner+"\x00"+key]; first.Status != 0 {
+		return nil
+	}
 	f.answers[owner+"\x00"+key] = a
+	return nil
+}
+
+func (f *fakeStore) Release(_ context.Context, owner, key string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.answers[owner+"\x00"+key].Status == 0 {
+		delete(f.answers, owner+"\x00"+key)
+	}
 	return nil
 }
 

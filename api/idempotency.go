@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"sync"
+	"time"
 
 	"decisionflow/procedure"
 	"decisionflow/store"
@@ -17,10 +17,12 @@ const maxIdempotencyKey = 200
 
 // AnswerStore keeps the first answer to each request sent with an Idempotency-Key.
 type AnswerStore interface {
-	// Answered returns the first answer to a request with an Idempotency-Key.
-	Answered(ctx context.Context, owner, key string) (store.Answer, bool, error)
-	// SaveAnswer keeps the first answer to a request with an Idempotency-Key.
+	// SaveAnswer keeps the answer to a claimed request with an Idempotency-Key.
 	SaveAnswer(ctx context.Context, owner, key string, a store.Answer) error
+	// Claim takes a key for a request, or returns its first answer or running claim.
+	Claim(ctx context.Context, owner, key string, a store.Answer, stale time.Duration) (store.Answer, bool, error)
+	// Release gives a failed request's key back.
+	Release(ctx context.Context, owner, key string) error
 }
 
 // idempotencyKey returns the request's Idempotency-Key, "" when it has none.
@@ -32,12 +34,18 @@ func idempotencyKey(c echo.Context) (string, error) {
 	return key, nil
 }
 
+// claimStale is how long a request may hold its key before another may take it over: the
+// holder is taken to have died (a request is answered within the act's wait).
+const claimStale = 2 * time.Minute
+
 // idempotent is the one idempotency layer of the POST routes: a request with an
 // Idempotency-Key its owner (see idempotencyOwner) already sent is answered with the first
 // successful answer, without running the handler again, and one sent while the first is
-// still running is refused with 409. A key is bound to the method and path it was first
-// sent to. Acts also pass the key on as their Update ID, which the workflow engine
-// deduplicates; public comments are deduplicated by the intake instead (see submitComment).
+// still running — on any API process: the key is claimed in the database — is refused with
+// 409. A key is bound to the method and path it was first sent to. A request that fails
+// gives its key back, so a retry runs again. Acts also pass the key on as their Update ID,
+// which the workflow engine deduplicates; public comments are deduplicated by the intake
+// instead (see submitComment).
 func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Request().Method != http.MethodPost {
@@ -51,46 +59,53 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		owner := idempotencyOwner(c)
-		if !s.running.claim(owner, key) {
-			c.Response().Header().Set("Retry-After", "1")
-			return procedure.Errorf(procedure.EConflict, "使用该 Idempotency-Key 的请求正在处理中", "request with this key in progress")
-		}
-		defer s.running.release(owner, key)
-		replayed, err := s.replayAnswer(c, owner, key)
-		if err != nil || replayed {
+		req := store.Answer{Method: c.Request().Method, Path: c.Request().URL.Path}
+		first, claimed, err := s.store.Claim(c.Request().Context(), owner, key, req, claimStale)
+		if err != nil {
 			return err
 		}
-		rec := &recordingWriter{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = rec
-		if err := next(c); err != nil {
-			return err
+		if !claimed {
+			return replay(c, first)
 		}
-		status := c.Response().Status
-		if status < http.StatusOK || status >= http.StatusMultipleChoices {
-			return nil
-		}
-		// The effect has happened: keep its answer even if the client has gone away, so
-		// that its retry is answered rather than run again.
-		ctx := context.WithoutCancel(c.Request().Context())
-		a := store.Answer{Method: c.Request().Method, Path: c.Request().URL.Path, Status: status, Body: rec.body.String()}
-		if err := s.store.SaveAnswer(ctx, owner, key, a); err != nil {
-			s.logger.Error("idempotent answer not kept", "path", a.Path, "err", err)
-		}
-		return nil
+		return s.answerOnce(c, next, owner, key, req)
 	}
 }
 
-// replayAnswer answers the request with the first answer to owner's key, if there is one.
-func (s *Server) replayAnswer(c echo.Context, owner, key string) (bool, error) {
-	first, found, err := s.store.Answered(c.Request().Context(), owner, key)
-	if err != nil || !found {
-		return false, err
+// answerOnce runs the request that holds the key and keeps its answer, or gives the key back
+// when it failed.
+func (s *Server) answerOnce(c echo.Context, next echo.HandlerFunc, owner, key string, req store.Answer) error {
+	// What follows the handler happens even if the client has gone away: an effect that took
+	// place keeps its answer, so that its retry is answered rather than run again.
+	ctx := context.WithoutCancel(c.Request().Context())
+	rec := &recordingWriter{ResponseWriter: c.Response().Writer}
+	c.Response().Writer = rec
+	err := next(c)
+	status := c.Response().Status
+	if err != nil || status < http.StatusOK || status >= http.StatusMultipleChoices {
+		if rerr := s.store.Release(ctx, owner, key); rerr != nil {
+			s.logger.Error("idempotency key not released", "path", req.Path, "err", rerr)
+		}
+		return err
 	}
+	req.Status, req.Body = status, rec.body.String()
+	if err := s.store.SaveAnswer(ctx, owner, key, req); err != nil {
+		s.logger.Error("idempotent answer not kept", "path", req.Path, "err", err)
+	}
+	return nil
+}
+
+// replay answers a request whose key is held: with the first answer, or 409 while the request
+// that holds it is still running.
+func replay(c echo.Context, first store.Answer) error {
 	if first.Method != c.Request().Method || first.Path != c.Request().URL.Path {
-		return false, procedure.Errorf(procedure.EInvalid, "Idempotency-Key 已用于另一个请求", "the Idempotency-Key was used for another request")
+		return procedure.Errorf(procedure.EInvalid, "Idempotency-Key 已用于另一个请求", "the Idempotency-Key was used for another request")
+	}
+	if first.Status == 0 {
+		c.Response().Header().Set("Retry-After", "1")
+		return procedure.Errorf(procedure.EConflict, "使用该 Idempotency-Key 的请求正在处理中", "request with this key in progress")
 	}
 	c.Response().Header().Set("Idempotent-Replayed", "true")
-	return true, c.Blob(first.Status, echo.MIMEApplicationJSON, []byte(first.Body))
+	return c.Blob(first.Status, echo.MIMEApplicationJSON, []byte(first.Body))
 }
 
 // idempotencyOwner is whose keys a request's key is among: the signed-in person's, or, on
@@ -100,35 +115,6 @@ func idempotencyOwner(c echo.Context) string {
 		return a.ID
 	}
 	return "address:" + c.RealIP()
-}
-
-// claims are the owners' keys of the requests being answered now. They are held in this
-// process: the store has no claim of its own, so two API processes each sent the same key at
-// the same moment would both run the request.
-type claims struct {
-	mu   sync.Mutex
-	held map[[2]string]bool
-}
-
-// claim takes owner's key for a request; false if another request holds it.
-func (cl *claims) claim(owner, key string) bool {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	if cl.held[[2]string{owner, key}] {
-		return false
-	}
-	if cl.held == nil {
-		cl.held = map[[2]string]bool{}
-	}
-	cl.held[[2]string{owner, key}] = true
-	return true
-}
-
-// release gives owner's key back once its request is answered.
-func (cl *claims) release(owner, key string) {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	delete(cl.held, [2]string{owner, key})
 }
 
 // recordingWriter keeps a copy of what a handler writes.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"decisionflow/api"
 	"decisionflow/procedure"
@@ -20,8 +21,8 @@ import (
 )
 
 // gatedStore holds the first request whose Idempotency-Key starts with "held-" inside the
-// idempotency layer, at its look-up of the first answer, until the test lets it go; the owner
-// the layer looked the key up for is sent on entered.
+// idempotency layer, right after it claimed its key, until the test lets it go; the owner the
+// layer claimed the key for is sent on entered.
 type gatedStore struct {
 	api.Store
 	entered chan string
@@ -29,12 +30,13 @@ type gatedStore struct {
 	held    sync.Map
 }
 
-func (g *gatedStore) Answered(ctx context.Context, owner, key string) (store.Answer, bool, error) {
-	if _, again := g.held.LoadOrStore(key, true); !again && strings.HasPrefix(key, "held-") {
+func (g *gatedStore) Claim(ctx context.Context, owner, key string, a store.Answer, stale time.Duration) (store.Answer, bool, error) {
+	first, claimed, err := g.Store.Claim(ctx, owner, key, a, stale)
+	if _, again := g.held.LoadOrStore(key, true); !again && claimed && strings.HasPrefix(key, "held-") {
 		g.entered <- owner
 		<-g.release
 	}
-	return g.Store.Answered(ctx, owner, key)
+	return first, claimed, err
 }
 
 // send makes a JSON request as f.as (no token when nil) with key as its Idempotency-Key.
