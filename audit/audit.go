@@ -10,9 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -147,29 +145,4 @@ func PublicKeyOf(skey string) (string, error) {
 	}
 	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
 	return note.NewEd25519VerifierKey(parts[2], pub)
-}
-
-// CheckRecords checks many inclusion proofs against one tree, on every core, and returns how
-// many failed.
-func CheckRecords(proofs []RecordProof, tree tlog.Tree) int {
-	workers := runtime.GOMAXPROCS(0)
-	failed := make([]int, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(proofs); i += workers {
-				if CheckRecord(proofs[i], tree) != nil {
-					failed[w]++
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	total := 0
-	for _, f := range failed {
-		total += f
-	}
-	return total
 }

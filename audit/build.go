@@ -1,9 +1,11 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"decisionflow/procedure"
 	"decisionflow/store"
@@ -40,13 +42,47 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 	l.Seal(&d)
 	// The checkpoint comes first: the dossier holds what the ledger held then, and acts recorded
 	// while it is built wait for the next dossier.
-	if err := l.prove(ctx, src, number, &d); err != nil {
-		return d, err
-	}
-	seqs, docs := ledgered(d.Records)
-	all, err := src.Acts(ctx, number)
+	log := src.Ledger(ctx)
+	checkpoint, tree, err := l.Checkpoint(log)
 	if err != nil {
 		return d, err
+	}
+	d.Checkpoint = checkpoint
+	idx, err := log.DecisionRecords(number)
+	if err != nil {
+		return d, err
+	}
+	records, err := readRecords(log, idx, tree.N)
+	if err != nil {
+		return d, err
+	}
+	if err := d.collect(ctx, src, number, records); err != nil {
+		return d, err
+	}
+	for _, id := range d.signers(ctx, src, history) {
+		keyIdx, err := log.KeyRecords(id)
+		if err != nil {
+			return d, err
+		}
+		keyRecords, err := readRecords(log, keyIdx, tree.N)
+		if err != nil {
+			return d, err
+		}
+		records = append(records, keyRecords...)
+	}
+	slices.SortFunc(records, func(a, b Record) int { return cmp.Compare(a.Index, b.Index) })
+	records = slices.CompactFunc(records, func(a, b Record) bool { return a.Index == b.Index })
+	d.Ledger, err = excerptOf(log, records, tree.N)
+	return d, err
+}
+
+// collect adds the acts and documents the decision's ledger records hold, with the documents'
+// content.
+func (d *Dossier) collect(ctx context.Context, src Source, number string, records []Record) error {
+	seqs, docs := ledgered(records)
+	all, err := src.Acts(ctx, number)
+	if err != nil {
+		return err
 	}
 	for _, a := range all {
 		if seqs[fmt.Sprintf("%s#%d", a.WorkflowID, a.Seq)] {
@@ -55,7 +91,7 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 	}
 	filed, err := src.Documents(ctx, number)
 	if err != nil {
-		return d, err
+		return err
 	}
 	for _, doc := range filed {
 		if docs[doc.SHA256] {
@@ -67,6 +103,13 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 			d.Contents[doc.SHA256] = content
 		}
 	}
+	return nil
+}
+
+// signers adds the keys of everyone who signed an act and the histories of the acts'
+// workflows, and returns the signers' key IDs.
+func (d *Dossier) signers(ctx context.Context, src Source, history HistoryFunc) []string {
+	var ids []string
 	seen := map[string]bool{}
 	for _, a := range d.Acts {
 		if sig := a.Signature; sig != nil && !seen[sig.KeyID] {
@@ -74,9 +117,7 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 			if k, err := src.Key(ctx, sig.KeyID); err == nil {
 				d.Keys = append(d.Keys, k)
 			}
-			if err := l.proveKey(src.Ledger(ctx), sig.KeyID, &d); err != nil {
-				return d, err
-			}
+			ids = append(ids, sig.KeyID)
 		}
 		if !seen["wf:"+a.WorkflowID] {
 			seen["wf:"+a.WorkflowID] = true
@@ -86,20 +127,20 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 			}
 		}
 	}
-	return d, nil
+	return ids
 }
 
-// ledgered reads which acts (workflow#seq) and documents (SHA-256) the proved records hold.
-func ledgered(records []RecordProof) (map[string]bool, map[string]bool) {
+// ledgered reads which acts (workflow#seq) and documents (SHA-256) the records hold.
+func ledgered(records []Record) (map[string]bool, map[string]bool) {
 	seqs, docs := map[string]bool{}, map[string]bool{}
-	for _, p := range records {
+	for _, r := range records {
 		var e struct {
 			Kind     string `json:"kind"`
 			Workflow string `json:"workflow"`
 			Seq      int    `json:"seq"`
 			SHA256   string `json:"sha256"`
 		}
-		if json.Unmarshal([]byte(p.Data), &e) != nil {
+		if json.Unmarshal(r.Data, &e) != nil {
 			continue
 		}
 		if e.Workflow != "" && e.Seq > 0 {
@@ -110,52 +151,4 @@ func ledgered(records []RecordProof) (map[string]bool, map[string]bool) {
 		}
 	}
 	return seqs, docs
-}
-
-// proveKey adds the ledger records of a signer's key, proved against the dossier's checkpoint.
-func (l *Ledger) proveKey(log store.LedgerReader, id string, d *Dossier) error {
-	tree, err := OpenCheckpoint(d.Checkpoint, l.vkey)
-	if err != nil {
-		return err
-	}
-	idx, err := log.KeyRecords(id)
-	if err != nil {
-		return err
-	}
-	for _, i := range idx {
-		if i >= tree.N {
-			continue
-		}
-		p, err := ProveRecord(log, i, tree.N)
-		if err != nil {
-			return err
-		}
-		d.Records = append(d.Records, p)
-	}
-	return nil
-}
-
-// prove adds a signed checkpoint and an inclusion proof for each of the decision's records.
-func (l *Ledger) prove(ctx context.Context, src Source, number string, d *Dossier) error {
-	log := src.Ledger(ctx)
-	checkpoint, tree, err := l.Checkpoint(log)
-	if err != nil {
-		return err
-	}
-	d.Checkpoint = checkpoint
-	idx, err := log.DecisionRecords(number)
-	if err != nil {
-		return err
-	}
-	for _, i := range idx {
-		if i >= tree.N {
-			continue
-		}
-		p, err := ProveRecord(log, i, tree.N)
-		if err != nil {
-			return err
-		}
-		d.Records = append(d.Records, p)
-	}
-	return nil
 }

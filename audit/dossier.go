@@ -10,7 +10,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"decisionflow/procedure"
@@ -20,8 +19,9 @@ import (
 
 // Dossier is everything the archive of one decision holds (Art. 33): the decision, every act
 // and its signature, every document, the signers' public keys, the decision's ledger records
-// with inclusion proofs, the signed checkpoint they are proved against, and the workflow
-// histories. Written as a ZIP with a manifest of SHA-256 hashes, it verifies offline.
+// with what proves them (an Excerpt of the ledger's tree), the signed checkpoint they are
+// proved against, and the workflow histories. Written as a ZIP with a manifest of SHA-256
+// hashes, it verifies offline.
 type Dossier struct {
 	// Decision is the decision as the store knows it.
 	Decision procedure.Decision
@@ -33,9 +33,10 @@ type Dossier struct {
 	Contents map[string][]byte
 	// Keys are the public keys of everyone who signed an act.
 	Keys []procedure.Key
-	// Records are the decision's ledger records, each with its inclusion proof.
-	Records []RecordProof
-	// Checkpoint is the signed tree head the proofs are for.
+	// Ledger holds the decision's ledger records and its signers' key records, proved together
+	// against Checkpoint.
+	Ledger Excerpt
+	// Checkpoint is the signed tree head the records are proved against.
 	Checkpoint []byte
 	// LedgerKey is the ledger's public key, for convenience; verifiers should use their own copy.
 	LedgerKey string
@@ -70,36 +71,19 @@ const (
 const ManifestOrigin = "decisionflow.dossier/v1"
 
 // Write writes the dossier as a ZIP and returns the SHA-256 of its manifest, which names
-// the whole. A sealed dossier (see Seal) also holds the manifest signed.
+// the whole. A sealed dossier (see Seal) also holds the manifest signed. The ledger's files
+// are stored uncompressed, so that a verifier hashes them where they lie in the archive.
 func (d Dossier) Write(w io.Writer) (string, error) {
-	files := map[string][]byte{}
-	add := func(name string, v any) error {
-		b, err := json.MarshalIndent(v, "", "  ")
-		files[name] = b
-		return err
-	}
-	for name, v := range map[string]any{"decision.json": d.Decision, "acts.json": d.Acts, "documents.json": d.Documents,
-		"keys.json": d.Keys, "ledger/records.json": d.Records} {
-		if err := add(name, v); err != nil {
-			return "", err
-		}
-	}
-	files["ledger/checkpoint"] = d.Checkpoint
-	files["ledger/key"] = []byte(d.LedgerKey + "\n")
-	for sha, content := range d.Contents {
-		files["documents/"+sha] = content
-	}
-	for id, h := range d.Histories {
-		files["history/"+strings.ReplaceAll(id, "/", "_")+".json"] = h
+	files, err := d.files()
+	if err != nil {
+		return "", err
 	}
 	m := Manifest{Decision: d.Decision.Number, Files: map[string]string{}}
-	names := make([]string, 0, len(files))
 	for name, b := range files {
 		sum := sha256.Sum256(b)
 		m.Files[name] = hex.EncodeToString(sum[:])
-		names = append(names, name)
 	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(files))
 	manifest, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return "", err
@@ -114,22 +98,57 @@ func (d Dossier) Write(w io.Writer) (string, error) {
 		files[SignedManifestFile] = signed
 		names = append(names, SignedManifestFile)
 	}
-	z := zip.NewWriter(w)
-	for _, name := range names {
-		content := files[name]
-		f, err := z.Create(name)
-		if err != nil {
-			return "", err
-		}
-		if _, err := f.Write(content); err != nil {
-			return "", err
-		}
-	}
-	if err := z.Close(); err != nil {
+	if err := writeZip(w, names, files); err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256(manifest)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// files are the dossier's files by name, but for the manifest.
+func (d Dossier) files() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for name, v := range map[string]any{"decision.json": d.Decision, "acts.json": d.Acts, "documents.json": d.Documents,
+		"keys.json": d.Keys} {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		files[name] = b
+	}
+	var err error
+	if files[RecordsFile], files[LeavesFile], files[SubtreesFile], err = d.Ledger.files(); err != nil {
+		return nil, err
+	}
+	files["ledger/checkpoint"] = d.Checkpoint
+	files["ledger/key"] = []byte(d.LedgerKey + "\n")
+	for sha, content := range d.Contents {
+		files["documents/"+sha] = content
+	}
+	for id, h := range d.Histories {
+		files["history/"+strings.ReplaceAll(id, "/", "_")+".json"] = h
+	}
+	return files, nil
+}
+
+// writeZip writes files in the order of names, the ledger's uncompressed and the others
+// deflated.
+func writeZip(w io.Writer, names []string, files map[string][]byte) error {
+	z := zip.NewWriter(w)
+	for _, name := range names {
+		method := zip.Deflate
+		if name == RecordsFile || name == LeavesFile || name == SubtreesFile {
+			method = zip.Store
+		}
+		f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: method})
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(files[name]); err != nil {
+			return err
+		}
+	}
+	return z.Close()
 }
 
 // text is the manifest as the signed note holds it: ManifestOrigin, the decision number, then

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"decisionflow/store"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 func dossierFixture(t *testing.T) (audit.Dossier, string) {
@@ -55,14 +57,14 @@ func dossierFixture(t *testing.T) (audit.Dossier, string) {
 	log.append(docEntry)
 	checkpoint, tree, err := l.Checkpoint(log)
 	require.NoError(t, err)
-	var proofs []audit.RecordProof
-	for idx := int64(1); idx < tree.N; idx++ {
-		p, err := audit.ProveRecord(log, idx, tree.N)
-		require.NoError(t, err)
-		proofs = append(proofs, p)
+	var idx []int64
+	for i := int64(1); i < tree.N; i++ {
+		idx = append(idx, i)
 	}
+	excerpt, err := audit.ExcerptOf(log, idx, tree.N)
+	require.NoError(t, err)
 	d := audit.Dossier{
-		Decision: decision, Acts: acts, Records: proofs, Checkpoint: checkpoint, LedgerKey: vkey,
+		Decision: decision, Acts: acts, Ledger: excerpt, Checkpoint: checkpoint, LedgerKey: vkey,
 		Keys:      []procedure.Key{key},
 		Documents: []procedure.Document{document},
 		Contents:  map[string][]byte{document.SHA256: doc},
@@ -192,4 +194,101 @@ func rewrite(t *testing.T, zipData []byte, name string, content []byte) []byte {
 	}
 	require.NoError(t, w.Close())
 	return out.Bytes()
+}
+
+// TestDossier_Ledger shows what the dossier's ledger files prove, and that a change is named.
+func TestDossier_Ledger(t *testing.T) {
+	d, vkey := dossierFixture(t)
+	var buf bytes.Buffer
+	_, err := d.Write(&buf)
+	require.NoError(t, err)
+
+	t.Run("NoOtherDecision", func(t *testing.T) {
+		z, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		require.NoError(t, err)
+		for _, f := range z.File {
+			b, err := audit.ReadFile(buf.Bytes(), f.Name)
+			require.NoError(t, err)
+			require.NotContains(t, string(b), "OTHER-2026-1", "%s discloses another decision's record", f.Name)
+		}
+		require.Len(t, d.Ledger.Subtrees, 1, "the other decision's record is one subtree's hash")
+	})
+	// The stored record edited before the export: the server seals what it was given, and the
+	// leaf the ledger stored for it names the record.
+	t.Run("ErrRecordEditedBeforeExport", func(t *testing.T) {
+		edited := d
+		edited.Ledger.Records = append([]audit.Record{}, d.Ledger.Records...)
+		edited.Ledger.Records[0].Data = []byte(strings.Replace(string(d.Ledger.Records[0].Data), "start_decision", "forged", 1))
+		var b bytes.Buffer
+		_, err := edited.Write(&b)
+		require.NoError(t, err)
+		checks, err := audit.VerifyDossier(b.Bytes(), vkey)
+		require.NoError(t, err)
+		require.Contains(t, failed(checks), "ledger record 1 (does not hash to its leaf in ledger/leaves)")
+	})
+	t.Run("ErrLeafEditedBeforeExport", func(t *testing.T) {
+		edited := d
+		edited.Ledger.Leaves = append([]tlog.Hash{}, d.Ledger.Leaves...)
+		edited.Ledger.Leaves[1] = tlog.RecordHash([]byte("forged"))
+		var b bytes.Buffer
+		_, err := edited.Write(&b)
+		require.NoError(t, err)
+		checks, err := audit.VerifyDossier(b.Bytes(), vkey)
+		require.NoError(t, err)
+		require.Contains(t, failed(checks), "ledger/leaves, ledger/subtrees (they do not make the checkpoint's root)")
+	})
+	t.Run("ErrRecordRemoved", func(t *testing.T) {
+		removed := rewrite(t, buf.Bytes(), audit.RecordsFile, []byte(strings.SplitAfterN(string(mustRead(t, buf.Bytes(), audit.RecordsFile)), "\n", 2)[1]))
+		checks, err := audit.VerifyDossier(removed, vkey)
+		require.NoError(t, err)
+		require.Contains(t, failed(checks), "ledger/records.jsonl (hash differs from the manifest)")
+		require.Contains(t, failed(checks), "ledger/leaves (128 bytes for 3 records)")
+	})
+	t.Run("ErrCorruptStoredEntry", func(t *testing.T) {
+		data := append([]byte{}, buf.Bytes()...)
+		z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		require.NoError(t, err)
+		for _, f := range z.File {
+			if f.Name == audit.RecordsFile {
+				off, err := f.DataOffset()
+				require.NoError(t, err)
+				data[off+int64(f.CompressedSize64)/2] ^= 0xff
+			}
+		}
+		checks, err := audit.VerifyDossier(data, vkey)
+		require.NoError(t, err)
+		require.Contains(t, failed(checks), "the ZIP read intact; failed: ledger/records.jsonl (zip: checksum error)")
+		require.Contains(t, failed(checks), "ledger/records.jsonl (unreadable)")
+	})
+}
+
+func mustRead(t *testing.T, zipData []byte, name string) []byte {
+	b, err := audit.ReadFile(zipData, name)
+	require.NoError(t, err)
+	return b
+}
+
+// TestDossier_Format1 verifies a dossier written before the excerpt, whose records each carry
+// their inclusion proof (testdata/dossier-v1.zip, as the code of then wrote it).
+func TestDossier_Format1(t *testing.T) {
+	data, err := os.ReadFile("testdata/dossier-v1.zip")
+	require.NoError(t, err)
+	key, err := os.ReadFile("testdata/dossier-v1.pub")
+	require.NoError(t, err)
+	vkey := strings.TrimSpace(string(key))
+	checks, err := audit.VerifyDossier(data, vkey)
+	require.NoError(t, err)
+	require.True(t, allOK(checks), "%s", failed(checks))
+	require.Contains(t, checks[5].MessageEN, "ledger/records.json: inclusion proofs of 4 ledger records")
+
+	t.Run("ErrForgedProof", func(t *testing.T) {
+		var proofs []audit.RecordProof
+		require.NoError(t, json.Unmarshal(mustRead(t, data, audit.LegacyRecordsFile), &proofs))
+		proofs[1].Data = strings.Replace(proofs[1].Data, "legality_opinion", "forged", 1)
+		b, err := json.MarshalIndent(proofs, "", "  ")
+		require.NoError(t, err)
+		checks, err := audit.VerifyDossier(rewrite(t, data, audit.LegacyRecordsFile, b), vkey)
+		require.NoError(t, err)
+		require.Contains(t, failed(checks), "inclusion proofs of 4 ledger records; failed: ledger record 2")
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -15,9 +14,6 @@ import (
 	"decisionflow/procedure"
 	"decisionflow/signature"
 	"decisionflow/store"
-
-	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Check is one line of a verification report.
@@ -32,7 +28,8 @@ type Check struct {
 
 // VerifyDossier checks a dossier with nothing but its content and the ledger's public key:
 // that every file reads intact; the manifest's signature and every file's hash against it; the
-// checkpoint's signature; every record's inclusion proof; that decision.json, every act,
+// checkpoint's signature; that the dossier's ledger records are in the checkpoint's tree (see
+// Excerpt; a dossier of format 1 proves each record on its own); that decision.json, every act,
 // document and signer's key agrees with its ledger record and that the ledger's acts are all
 // there; and every signature. It returns one check per step, each failure naming the file and
 // the record concerned; the dossier is sound only if all pass.
@@ -41,11 +38,31 @@ func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open dossier: %w", err)
 	}
-	v := &verifier{files: map[string][]byte{}, unreadable: map[string]bool{}}
-	v.read(z)
+	v := &verifier{files: map[string][]byte{}, unreadable: map[string]error{}}
+	stored := v.read(z, zipData)
+	tree, treeErr := OpenCheckpoint(v.files["ledger/checkpoint"], ledgerKey)
+	// Hashing the files and proving the records are nearly all the work: both at once.
+	var ledger provedLedger
+	var corrupt []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		v.sums, corrupt = v.sumFiles(stored)
+	}()
+	if treeErr == nil {
+		ledger = v.proveLedger(tree)
+	}
+	<-done
+	for _, name := range corrupt {
+		v.unreadable[name] = zip.ErrChecksum
+		delete(v.files, name)
+		delete(v.sums, name)
+	}
+	v.reportRead(len(z.File))
 	v.manifest(ledgerKey)
-	if tree, ok := v.checkpoint(ledgerKey); ok {
-		v.records(tree)
+	v.add(treeErr == nil, "检查点签名（账本公钥）"+errSuffix(treeErr), "the checkpoint's signature (ledger public key)"+errSuffix(treeErr))
+	if treeErr == nil {
+		v.records(ledger)
 		v.acts()
 		v.decision()
 		v.documents()
@@ -58,9 +75,10 @@ func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
 
 type verifier struct {
 	files      map[string][]byte
-	unreadable map[string]bool
+	unreadable map[string]error
+	sums       map[string]string
 	checks     []Check
-	// The proved records, by index, and the acts among them by workflow#seq.
+	// The proved records that the checks read, by index, and the acts among them by workflow#seq.
 	proved     map[int64]string
 	ledgerActs map[string]int64
 	order      []int64
@@ -74,132 +92,6 @@ func (v *verifier) add(ok bool, zh, en string) {
 func (v *verifier) report(bad []string, zh, en string) {
 	slices.Sort(bad)
 	v.add(len(bad) == 0, zh+failList(bad), en+failListEN(bad))
-}
-
-// read takes every file of the ZIP; an entry that does not read back intact is named.
-func (v *verifier) read(z *zip.Reader) {
-	var bad []string
-	for _, f := range z.File {
-		b, err := readEntry(f)
-		if err != nil {
-			bad = append(bad, f.Name+" ("+err.Error()+")")
-			v.unreadable[f.Name] = true
-			continue
-		}
-		v.files[f.Name] = b
-	}
-	v.report(bad, fmt.Sprintf("压缩包中 %d 个文件完整可读", len(z.File)), fmt.Sprintf("the %d files of the ZIP read intact", len(z.File)))
-}
-
-func readEntry(f *zip.File) ([]byte, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	return io.ReadAll(rc)
-}
-
-// manifest checks the signed manifest, then every file's hash against it (against
-// manifest.json when it is not signed, which fails on its own).
-func (v *verifier) manifest(key string) {
-	signed, err := openManifest(v.files[SignedManifestFile], key)
-	v.add(err == nil, "清单经账本密钥签名（"+SignedManifestFile+"）"+errSuffix(err),
-		"the manifest is signed by the ledger key ("+SignedManifestFile+")"+errSuffix(err))
-	var plain Manifest
-	if json.Unmarshal(v.files[ManifestFile], &plain) != nil {
-		plain = Manifest{}
-		v.add(false, ManifestFile+" 缺失或无法读取", ManifestFile+" is missing or unreadable")
-	}
-	want := plain
-	if err == nil {
-		want = signed
-		var differ []string
-		for name, sum := range signed.Files {
-			if plain.Files[name] != sum {
-				differ = append(differ, name)
-			}
-		}
-		for name := range plain.Files {
-			if _, ok := signed.Files[name]; !ok {
-				differ = append(differ, name)
-			}
-		}
-		v.report(differ, ManifestFile+" 与签名清单一致", ManifestFile+" agrees with the signed manifest")
-	}
-	var bad []string
-	for name, sum := range want.Files {
-		got, present := v.files[name]
-		h := sha256.Sum256(got)
-		switch {
-		case v.unreadable[name]:
-			bad = append(bad, name+" (unreadable)")
-		case !present:
-			bad = append(bad, name+" (missing)")
-		case hex.EncodeToString(h[:]) != sum:
-			bad = append(bad, name+" (hash differs from the manifest)")
-		}
-	}
-	for name := range v.files {
-		if _, listed := want.Files[name]; !listed && name != ManifestFile && name != SignedManifestFile {
-			bad = append(bad, name+" (not listed)")
-		}
-	}
-	v.report(bad, fmt.Sprintf("清单中 %d 个文件的哈希", len(want.Files)), fmt.Sprintf("hashes of the %d files in the manifest", len(want.Files)))
-}
-
-func openManifest(signed []byte, key string) (Manifest, error) {
-	if signed == nil {
-		return Manifest{}, fmt.Errorf("%s is missing", SignedManifestFile)
-	}
-	verifier, err := note.NewVerifier(key)
-	if err != nil {
-		return Manifest{}, fmt.Errorf("public key: %w", err)
-	}
-	n, err := note.Open(signed, note.VerifierList(verifier))
-	if err != nil {
-		return Manifest{}, err
-	}
-	return parseManifest(n.Text)
-}
-
-func errSuffix(err error) string {
-	if err == nil {
-		return ""
-	}
-	return ": " + err.Error()
-}
-
-func (v *verifier) checkpoint(key string) (tlog.Tree, bool) {
-	tree, err := OpenCheckpoint(v.files["ledger/checkpoint"], key)
-	v.add(err == nil, "检查点签名（账本公钥）"+errSuffix(err), "the checkpoint's signature (ledger public key)"+errSuffix(err))
-	return tree, err == nil
-}
-
-// records checks every inclusion proof and keeps the records that pass, by index.
-func (v *verifier) records(tree tlog.Tree) {
-	var proofs []RecordProof
-	_ = json.Unmarshal(v.files["ledger/records.json"], &proofs)
-	v.proved, v.ledgerActs = map[int64]string{}, map[string]int64{}
-	var bad []string
-	for _, p := range proofs {
-		if err := CheckRecord(p, tree); err != nil {
-			bad = append(bad, fmt.Sprintf("ledger record %d", p.Index))
-			continue
-		}
-		v.proved[p.Index] = p.Data
-		v.order = append(v.order, p.Index)
-		var e store.LedgerEntry
-		if json.Unmarshal([]byte(p.Data), &e) == nil && e.Workflow != "" && e.Seq > 0 && e.Kind != "document" {
-			v.ledgerActs[fmt.Sprintf("%s#%d", e.Workflow, e.Seq)] = p.Index // acts are numbered from 1; batches are not acts
-		}
-	}
-	slices.Sort(v.order)
-	if len(proofs) == 0 {
-		bad = append(bad, "ledger/records.json holds none")
-	}
-	v.report(bad, fmt.Sprintf("ledger/records.json：%d 条账本记录的包含性证明", len(proofs)),
-		fmt.Sprintf("ledger/records.json: inclusion proofs of %d ledger records", len(proofs)))
 }
 
 func (v *verifier) entry(idx int64, e any) { _ = json.Unmarshal([]byte(v.proved[idx]), e) }
