@@ -135,8 +135,10 @@ type replay struct {
 	meeting  *Meeting
 	advisers map[string]bool // legality workflow → has an adviser opinion
 	approved map[string]bool // meeting approved, by decision
-	// adverse is the draft version a legality opinion of revise or unlawful concerned.
-	adverse int
+	// adverse is the last legality opinion of revise or unlawful: the draft version it
+	// concerned and where it is in its workflow's record (acts come ordered by time, and a
+	// drill's statutory times run ahead of real ones, so order within a workflow is by seq).
+	adverse struct{ draft, seq int }
 	// furthest is the index in stageOrder of the furthest stage the decision reached.
 	furthest int
 	// closed is set when the decision was closed.
@@ -214,9 +216,9 @@ func (r *replay) act(a ActRecord) {
 	case "participation_completed":
 		r.check("R-05", a, nil)
 	case "legality_revise", "legality_unlawful":
-		r.adverse = a.Event.DraftVersion
+		r.adverse.draft, r.adverse.seq = a.Event.DraftVersion, a.Seq
 	case "legality_submission":
-		r.check("R-22", a, ruleIf(r.adverse != 0 && a.Event.DraftVersion == r.adverse, EFailedPrecondition, "R-22",
+		r.check("R-22", a, ruleIf(r.adverse.draft != 0 && a.Seq > r.adverse.seq && a.Event.DraftVersion == r.adverse.draft, EFailedPrecondition, "R-22",
 			"以被认定须修改或不合法的同一草案再次提请审查", "the draft found to need revision or unlawful was submitted again unrevised"))
 		s, err := decode[LegalitySubmission](a)
 		r.check("R-18", a, firstError(err, required(s.LegalBasis, "制定依据", "legal basis"),

@@ -109,3 +109,20 @@ func TestLegalReplay_Reach(t *testing.T) {
 		in(act("BD-2026-1", 2, "withdrawn", "head", struct{}{}), procedure.StageClosed))
 	require.Equal(t, procedure.VerdictNotApplicable, v["R-18"].Outcome, "closed before the review")
 }
+
+// TestLegalReplay_DrillTimes: in a drill the submission's time is statutory and runs ahead of
+// the opinion's real time; an earlier submission listed after the opinion is no resubmission.
+func TestLegalReplay_DrillTimes(t *testing.T) {
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	at := func(a procedure.ActRecord, draft int) procedure.ActRecord { a.Event.DraftVersion = draft; return a }
+	acts := []procedure.ActRecord{
+		at(act("BD-2026-1", 2, "legality_revise", "", struct{}{}), 1),
+		at(act("BD-2026-1", 1, "legality_submission", "li", procedure.LegalitySubmission{LegalBasis: "b"}), 1),
+	}
+	for _, v := range procedure.LegalReplay(books["national-2019"], acts) {
+		if v.Rule == "R-22" {
+			require.NotEqual(t, procedure.VerdictViolated, v.Outcome, "%v", v.Evidence)
+		}
+	}
+}

@@ -128,7 +128,6 @@ func TestDev_StoreOutage(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&before))
 	resp.Body.Close()
 
-	proxy.cut()
 	unavailable := func(resp *http.Response, what string) {
 		t.Helper()
 		defer resp.Body.Close()
@@ -138,27 +137,32 @@ func TestDev_StoreOutage(t *testing.T) {
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&p), what)
 		require.Equal(t, procedure.EUnavailable, p.Code, what)
 	}
-	draft := `{"document":"sha256:v2","explanation":"sha256:ex2","changed_share":0.1}`
-	unavailable(dev.requestAs(t, "li", http.MethodPost, "/api/v1/decisions/"+number+"/draft", draft, "Idempotency-Key", "draft-2"), "an act")
+	// The act: the official extends the comment period by five days.
+	round := "/api/v1/decisions/" + number + "/participation/1"
+	var state procedure.Participation
+	require.NoError(t, json.Unmarshal([]byte(dev.get(t, "li", round)), &state))
+	extend := `"` + state.Notice.Closes.AddDays(5).String() + `"`
+	proxy.cut()
+	unavailable(dev.requestAs(t, "li", http.MethodPost, round+"/extend-period", extend, "Idempotency-Key", "extend-1"), "an act")
 	unavailable(dev.requestAs(t, "li", http.MethodGet, "/api/v1/decisions/"+number, ""), "a read")
 	unavailable(comment("c-during"), "a comment")
 
 	proxy.restore()
 	require.Eventually(t, func() bool {
-		resp := dev.requestAs(t, "li", http.MethodPost, "/api/v1/decisions/"+number+"/draft", draft, "Idempotency-Key", "draft-2")
+		resp := dev.requestAs(t, "li", http.MethodPost, round+"/extend-period", extend, "Idempotency-Key", "extend-1")
 		defer resp.Body.Close()
 		require.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, resp.StatusCode, "a retry is answered or still waits, never fails")
 		return resp.StatusCode == http.StatusOK
 	}, 3*time.Minute, time.Second, "the act's final answer reaches a retry with the same key")
 	var timeline []api.TimelineEntry
 	require.NoError(t, json.Unmarshal([]byte(dev.get(t, "wu", "/api/v1/decisions/"+number+"/timeline")), &timeline))
-	drafts := 0
+	extended := 0
 	for _, e := range timeline {
-		if e.Kind == "draft" {
-			drafts++
+		if e.Kind == "comment_period_extended" {
+			extended++
 		}
 	}
-	require.Equal(t, 2, drafts, "the act taken during the outage is recorded exactly once")
+	require.Equal(t, 1, extended, "the act taken during the outage is recorded exactly once")
 
 	resp = comment("c-during")
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, "the refused comment is taken when sent again")
