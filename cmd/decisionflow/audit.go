@@ -56,12 +56,15 @@ func ledger(cmd string, cfg config.Config) (*audit.Ledger, error) {
 	return audit.New(skey, vkey)
 }
 
-// auditCmd runs `decisionflow audit keygen` and `decisionflow audit verify`.
+// auditCmd runs `decisionflow audit keygen`, `audit verify` and `audit check-consistency`.
 func (m *Main) auditCmd(args []string) error {
-	if len(args) == 0 || (args[0] != "keygen" && args[0] != "verify") {
+	if len(args) == 0 || (args[0] != "keygen" && args[0] != "verify" && args[0] != "check-consistency") {
 		fmt.Fprintln(m.Stderr, "usage: decisionflow audit keygen | audit verify [--database-url URL | --data-dir DIR] [--checkpoint OLD --key VKEY] | "+
-			"audit verify --url URL --checkpoint OLD --key VKEY [--token T]")
+			"audit verify --url URL --checkpoint OLD --key VKEY [--token T] | audit check-consistency [--url URL] [--token T]")
 		return errUsage
+	}
+	if args[0] == "check-consistency" {
+		return m.checkConsistency(args[1:])
 	}
 	if args[0] == "keygen" {
 		skey, vkey, err := audit.GenerateKey()
@@ -261,4 +264,34 @@ func (c *auditClient) get(path string) ([]byte, error) {
 		return nil, fmt.Errorf("GET %s: %s: %s", path, resp.Status, strings.TrimSpace(string(b)))
 	}
 	return b, nil
+}
+
+// checkConsistency asks the server to compare every workflow's durable record with the
+// store's acts and the ledger (R-35), prints each difference, and fails if there is any.
+func (m *Main) checkConsistency(args []string) error {
+	fs := flag.NewFlagSet("decisionflow audit check-consistency", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	base := fs.String("url", "http://localhost:8080", "the server")
+	tok := fs.String("token", m.Environ["DECISIONFLOW_TOKEN"], "an auditor's bearer token (default $DECISIONFLOW_TOKEN)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	c := &auditClient{base: strings.TrimRight(*base, "/"), token: *tok}
+	b, err := c.get("/api/v1/audit/record-check")
+	if err != nil {
+		return err
+	}
+	var report api.ConsistencyReport
+	if err := json.Unmarshal(b, &report); err != nil {
+		return fmt.Errorf("read the record check: %w", err)
+	}
+	for _, d := range report.Differences {
+		fmt.Fprintf(m.Stdout, "[不一致 DIFFERS] %s %s: %s / %s\n", d.Workflow, d.Where, d.Detail, d.DetailEN)
+	}
+	if len(report.Differences) > 0 {
+		return fmt.Errorf("%d differences between the workflows' records and the store", len(report.Differences))
+	}
+	fmt.Fprintf(m.Stdout, "[一致 CONSISTENT] %d 个流程的记录与存储、账本一致 / the records of %d workflows agree with the store and the ledger\n",
+		report.Workflows, report.Workflows)
+	return nil
 }
