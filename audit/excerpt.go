@@ -10,30 +10,32 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// A dossier proves its ledger records together, against the checkpoint it carries, by
-// carrying the part of the checkpoint's tree they stand in — an Excerpt:
+// A dossier proves its ledger records together, against the checkpoint it carries, with the
+// part of the checkpoint's tree they stand in — an Excerpt, in three files:
 //
-//   - ledger/records.jsonl: the records, in index order, one line each: [index,record];
+//   - ledger/records.jsonl: the records, in index order, one line each, [index,record] (a
+//     record is JSON without a newline, as the ledger writes it, so each line is JSON too);
 //   - ledger/leaves: the leaf hash the ledger stores for each of them, 32 bytes each, in the
 //     same order;
 //   - ledger/subtrees: the hash of every largest subtree of the tree that holds none of
 //     them, 32 bytes each, left to right.
 //
-// The verifier rebuilds the tree's root from the leaves and subtrees in one pass — the nodes
-// above the dossier's records, O(n) hashes for n records, on every core — and compares it with
-// the signed checkpoint; then each record must hash to its leaf, so a record that does not is
-// named by its index. A record disclosed alone (GET /api/v1/audit/records/{index}) keeps its
-// own inclusion proof (RecordProof).
+// The verifier rebuilds the tree's root from the leaves and subtrees in one pass, on every
+// core — a hash for each node above the records: n−1 for a dossier holding all the tree's n
+// records, about n·log₂(N/n) for n records scattered among N — and compares it with the signed
+// checkpoint; then each record must hash to its leaf. The leaves are carried although the
+// records give them, so that a record changed in the database behind the ledger, whose stored
+// leaf stays, is named by its index. These files are stored uncompressed: the verifier hashes
+// them where they lie in the archive. A record disclosed alone (GET
+// /api/v1/audit/records/{index}) keeps its own inclusion proof (RecordProof), and dossiers of
+// format 1, with a proof per record in ledger/records.json, still verify.
 //
 // The ledger is shared by every decision, and the tree covers all their records; of another
-// decision's records a dossier holds only subtree hashes. Those are exactly the hashes that
-// the per-record inclusion proofs of its records held, which is what dossiers carried before
-// (format 1, ledger/records.json, still verified): an inclusion proof is the set of largest
-// subtrees beside a record's path, and a largest subtree free of the dossier's records is
-// beside the path of a record in its sibling. So no other decision's content is disclosed, not
-// even as a leaf hash that proofs did not already show; a decision with many records in a
-// shared ledger carries far fewer hashes than it has records, and the rest of the tree only as
-// large subtrees.
+// decision's records a dossier holds only subtree hashes, and each of them is one that the
+// inclusion proof of one of its records holds: a largest subtree free of the dossier's records
+// is the sibling of a subtree holding one, so it lies beside that record's path. A dossier
+// thus discloses no more of other decisions than the proofs dossiers carried before — their
+// content never, and fewer hashes.
 
 // Record is one ledger record.
 type Record struct {

@@ -95,17 +95,21 @@ func checkExcerpt(f excerptFiles, tree tlog.Tree) provedLedger {
 	}
 	parallel(len(chunks), func(i int) { chunks[i].hashRecords(f.records, f.leaves) })
 	own, out := indexes(chunks, tree.N)
-	n := subtreeCount(0, tree.N, own)
-	switch {
-	case len(out.bad) > 0:
+	if len(out.bad) > 0 {
 		return out
-	case len(f.subtrees) != hashSize*n:
+	}
+	var parts []*part
+	top := plan(0, tree.N, own, 0, &parts)
+	parallel(len(parts), func(i int) { parts[i].subtrees = subtreeCount(parts[i].lo, parts[i].hi, parts[i].own) })
+	n := 0
+	for _, p := range parts {
+		p.sub, n = n, n+p.subtrees
+	}
+	if len(f.subtrees) != hashSize*n {
 		return provedLedger{count: lines, bad: []string{fmt.Sprintf("%s (%d bytes, not the %d subtrees beside %d records in a tree of %d)",
 			SubtreesFile, len(f.subtrees), n, lines, tree.N)}}
 	}
 	t := treeCheck{leaves: f.leaves, subtrees: f.subtrees}
-	var parts []*part
-	top := t.plan(0, tree.N, own, 0, 0, &parts)
 	parallel(len(parts), func(i int) {
 		parts[i].hash, _ = t.hash(parts[i].lo, parts[i].hi, parts[i].own, parts[i].leaf, parts[i].sub)
 	})
@@ -266,25 +270,25 @@ const rootPart = 1 << 15
 
 // part is a subtree hashed on one core, or, with left and right, joins two.
 type part struct {
-	lo, hi      int64
-	own         []int64
-	leaf, sub   int
-	hash        tlog.Hash
-	left, right *part
+	lo, hi int64
+	own    []int64
+	// leaf and sub are the first leaf and subtree it uses, and subtrees how many.
+	leaf, sub, subtrees int
+	hash                tlog.Hash
+	left, right         *part
 }
 
 // plan splits the tree [lo, hi) as RFC 6962 does into parts of at most rootPart leaves, or
-// holding none of own, listed in parts; leaf and sub are the first leaf and subtree it uses.
-func (t treeCheck) plan(lo, hi int64, own []int64, leaf, sub int, parts *[]*part) *part {
-	p := &part{lo: lo, hi: hi, own: own, leaf: leaf, sub: sub}
+// holding none of own, and lists them in parts, left to right.
+func plan(lo, hi int64, own []int64, leaf int, parts *[]*part) *part {
+	p := &part{lo: lo, hi: hi, own: own, leaf: leaf}
 	if hi-lo <= rootPart || len(own) == 0 {
 		*parts = append(*parts, p)
 		return p
 	}
 	mid := lo + split(hi-lo)
 	k := cut(own, mid)
-	p.left = t.plan(lo, mid, own[:k], leaf, sub, parts)
-	p.right = t.plan(mid, hi, own[k:], leaf+k, sub+subtreeCount(lo, mid, own[:k]), parts)
+	p.left, p.right = plan(lo, mid, own[:k], leaf, parts), plan(mid, hi, own[k:], leaf+k, parts)
 	return p
 }
 
