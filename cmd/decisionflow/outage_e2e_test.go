@@ -150,6 +150,10 @@ func TestDev_StoreOutage(t *testing.T) {
 	unavailable(dev.requestAs(t, "li", http.MethodPost, round+"/extend-period", second, "Idempotency-Key", "extend-2"), "an act with a key")
 	unavailable(dev.requestAs(t, "li", http.MethodGet, "/api/v1/decisions/"+number, ""), "a read")
 	unavailable(comment("c-during"), "a comment")
+	// The store stays away longer than a record write's whole retry once lasted (30 s), after
+	// which an applied act used to be left unrecorded for good.
+	time.Sleep(35 * time.Second)
+	unavailable(dev.requestAs(t, "li", http.MethodGet, "/api/v1/decisions/"+number, ""), "a read, later")
 
 	proxy.restore()
 	extensions := func() int {
