@@ -244,6 +244,21 @@ func TestDossier_Ledger(t *testing.T) {
 		require.Contains(t, failed(checks), "ledger/records.jsonl (hash differs from the manifest)")
 		require.Contains(t, failed(checks), "ledger/leaves (128 bytes for 3 records)")
 	})
+	t.Run("ErrRecordEditedAfterExport", func(t *testing.T) {
+		records := strings.Replace(string(mustRead(t, buf.Bytes(), audit.RecordsFile)), "start_decision", "forged", 1)
+		checks, err := audit.VerifyDossier(rewrite(t, buf.Bytes(), audit.RecordsFile, []byte(records)), vkey)
+		require.NoError(t, err)
+		require.Contains(t, failed(checks), "ledger/records.jsonl (hash differs from the manifest)")
+		require.Contains(t, failed(checks), "ledger record 1 (does not hash to its leaf in ledger/leaves)")
+	})
+	t.Run("ErrLeafEditedAfterExport", func(t *testing.T) {
+		leaves := mustRead(t, buf.Bytes(), audit.LeavesFile)
+		leaves[0]++
+		checks, err := audit.VerifyDossier(rewrite(t, buf.Bytes(), audit.LeavesFile, leaves), vkey)
+		require.NoError(t, err)
+		require.Contains(t, failed(checks), "hashes of the 11 files in the manifest; failed: ledger/leaves (hash differs from the manifest)\n")
+		require.Contains(t, failed(checks), "ledger/leaves, ledger/subtrees (they do not make the checkpoint's root)")
+	})
 	t.Run("ErrCorruptStoredEntry", func(t *testing.T) {
 		data := append([]byte{}, buf.Bytes()...)
 		z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))

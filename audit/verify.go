@@ -58,6 +58,7 @@ func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
 		delete(v.files, name)
 		delete(v.sums, name)
 	}
+	v.proofBinds = treeErr == nil && v.format() == 2 && len(ledger.bad) == 0 && v.unreadable[RecordsFile] == nil
 	v.reportRead(len(z.File))
 	v.manifest(ledgerKey)
 	v.add(treeErr == nil, "检查点签名（账本公钥）"+errSuffix(treeErr), "the checkpoint's signature (ledger public key)"+errSuffix(treeErr))
@@ -77,6 +78,13 @@ type verifier struct {
 	files      map[string][]byte
 	unreadable map[string]error
 	sums       map[string]string
+	// proofBinds says that the excerpt's records are proved: each hashes to its leaf, in
+	// ledger/leaves, at the place in the checkpoint's tree its index gives, and every byte of
+	// ledger/records.jsonl is one of those records or indexes, as written. With ledger/leaves
+	// and ledger/subtrees of the hashes the signed manifest lists, the file is then the one it
+	// lists, and hashing it again — the dossier's largest file, a third of the verification's
+	// work — would find nothing more; it is hashed only when its proof fails.
+	proofBinds bool
 	checks     []Check
 	// The proved records that the checks read, by index, and the acts among them by workflow#seq.
 	proved     map[int64]string

@@ -46,9 +46,9 @@ func storedEntry(f *zip.File, zipData []byte) ([]byte, bool) {
 	return zipData[off : off+int64(f.CompressedSize64)], true
 }
 
-// sumFiles hashes every file with SHA-256 and checks the CRC-32 of those stored, on every
-// core. It returns the hashes and the stored files whose CRC-32 differs: unreadable, as a
-// compressed one would be.
+// sumFiles hashes every file with SHA-256, but an excerpt's records (see proofBinds), and
+// checks the CRC-32 of those stored, on every core. It returns the hashes and the stored files
+// whose CRC-32 differs: unreadable, as a compressed one would be.
 func (v *verifier) sumFiles(stored map[string]uint32) (map[string]string, []string) {
 	names := slices.Collect(maps.Keys(v.files))
 	slices.SortFunc(names, func(a, b string) int { return len(v.files[b]) - len(v.files[a]) })
@@ -57,8 +57,10 @@ func (v *verifier) sumFiles(stored map[string]uint32) (map[string]string, []stri
 	parallel(2*len(names), func(i int) {
 		name := names[i/2]
 		if i%2 == 0 {
-			h := sha256.Sum256(v.files[name])
-			sums[i/2] = hex.EncodeToString(h[:])
+			if name != RecordsFile {
+				h := sha256.Sum256(v.files[name])
+				sums[i/2] = hex.EncodeToString(h[:])
+			}
 			return
 		}
 		crc, isStored := stored[name]
@@ -67,7 +69,9 @@ func (v *verifier) sumFiles(stored map[string]uint32) (map[string]string, []stri
 	out := make(map[string]string, len(names))
 	var corrupt []string
 	for i, name := range names {
-		out[name] = sums[i]
+		if sums[i] != "" {
+			out[name] = sums[i]
+		}
 		if !crcOK[i] {
 			corrupt = append(corrupt, name)
 		}
@@ -120,24 +124,53 @@ func (v *verifier) manifest(key string) {
 		}
 		v.report(differ, ManifestFile+" 与签名清单一致", ManifestFile+" agrees with the signed manifest")
 	}
+	v.fileHashes(want, err == nil)
+}
+
+// fileHashes checks every file against the manifest want (signed or not), and that it lists
+// every file.
+func (v *verifier) fileHashes(want Manifest, signed bool) {
 	var bad []string
-	for name, sum := range want.Files {
-		got, present := v.sums[name]
-		switch {
-		case v.unreadable[name] != nil:
-			bad = append(bad, name+" (unreadable)")
-		case !present:
-			bad = append(bad, name+" (missing)")
-		case got != sum:
-			bad = append(bad, name+" (hash differs from the manifest)")
-		}
-	}
 	for name := range v.files {
 		if _, listed := want.Files[name]; !listed && name != ManifestFile && name != SignedManifestFile {
 			bad = append(bad, name+" (not listed)")
 		}
 	}
+	for name, sum := range want.Files {
+		if name == RecordsFile {
+			continue
+		}
+		bad = append(bad, v.fileDiffers(name, sum)...)
+	}
+	if sum, listed := want.Files[RecordsFile]; listed {
+		// See proofBinds: the proved records are the file the signed manifest lists.
+		_, leaves := want.Files[LeavesFile]
+		_, subtrees := want.Files[SubtreesFile]
+		if !(signed && v.proofBinds && leaves && subtrees && len(bad) == 0) {
+			bad = append(bad, v.fileDiffers(RecordsFile, sum)...)
+		}
+	}
 	v.report(bad, fmt.Sprintf("清单中 %d 个文件的哈希", len(want.Files)), fmt.Sprintf("hashes of the %d files in the manifest", len(want.Files)))
+}
+
+// fileDiffers names a file that is unreadable, missing or not of the hash sum, hashing it if
+// it was not.
+func (v *verifier) fileDiffers(name, sum string) []string {
+	got, hashed := v.sums[name]
+	content, present := v.files[name]
+	if !hashed && present {
+		h := sha256.Sum256(content)
+		got = hex.EncodeToString(h[:])
+	}
+	switch {
+	case v.unreadable[name] != nil:
+		return []string{name + " (unreadable)"}
+	case !present:
+		return []string{name + " (missing)"}
+	case got != sum:
+		return []string{name + " (hash differs from the manifest)"}
+	}
+	return nil
 }
 
 func openManifest(signed []byte, key string) (Manifest, error) {
