@@ -59,21 +59,32 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 	if err := d.collect(ctx, src, number, records); err != nil {
 		return d, err
 	}
-	for _, id := range d.signers(ctx, src, history) {
-		keyIdx, err := log.KeyRecords(id)
-		if err != nil {
-			return d, err
-		}
-		keyRecords, err := readRecords(log, keyIdx, tree.N)
-		if err != nil {
-			return d, err
-		}
-		records = append(records, keyRecords...)
+	keys, err := keyRecords(log, d.signers(ctx, src, history), tree.N)
+	if err != nil {
+		return d, err
 	}
+	records = append(records, keys...)
 	slices.SortFunc(records, func(a, b Record) int { return cmp.Compare(a.Index, b.Index) })
 	records = slices.CompactFunc(records, func(a, b Record) bool { return a.Index == b.Index })
 	d.Ledger, err = excerptOf(log, records, tree.N)
 	return d, err
+}
+
+// keyRecords reads the records of the signers' keys in the tree of size n.
+func keyRecords(log store.LedgerReader, ids []string, n int64) ([]Record, error) {
+	var out []Record
+	for _, id := range ids {
+		idx, err := log.KeyRecords(id)
+		if err != nil {
+			return nil, err
+		}
+		records, err := readRecords(log, idx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, records...)
+	}
+	return out, nil
 }
 
 // collect adds the acts and documents the decision's ledger records hold, with the documents'

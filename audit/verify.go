@@ -14,6 +14,8 @@ import (
 	"decisionflow/procedure"
 	"decisionflow/signature"
 	"decisionflow/store"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Check is one line of a verification report.
@@ -41,7 +43,24 @@ func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
 	v := &verifier{files: map[string][]byte{}, unreadable: map[string]error{}}
 	stored := v.read(z, zipData)
 	tree, treeErr := OpenCheckpoint(v.files["ledger/checkpoint"], ledgerKey)
-	// Hashing the files and proving the records are nearly all the work: both at once.
+	ledger := v.prove(stored, tree, treeErr)
+	v.reportRead(len(z.File))
+	v.manifest(ledgerKey)
+	v.add(treeErr == nil, "检查点签名（账本公钥）"+errSuffix(treeErr), "the checkpoint's signature (ledger public key)"+errSuffix(treeErr))
+	if treeErr == nil {
+		v.records(ledger)
+		v.acts()
+		v.decision()
+		v.documents()
+		v.keys()
+		v.histories()
+	}
+	v.signatures()
+	return v.checks, nil
+}
+
+// prove hashes the files and proves the ledger's records — nearly all the work — at once.
+func (v *verifier) prove(stored map[string]uint32, tree tlog.Tree, treeErr error) provedLedger {
 	var ledger provedLedger
 	var corrupt []string
 	done := make(chan struct{})
@@ -59,19 +78,7 @@ func VerifyDossier(zipData []byte, ledgerKey string) ([]Check, error) {
 		delete(v.sums, name)
 	}
 	v.proofBinds = treeErr == nil && v.format() == 2 && len(ledger.bad) == 0 && v.unreadable[RecordsFile] == nil
-	v.reportRead(len(z.File))
-	v.manifest(ledgerKey)
-	v.add(treeErr == nil, "检查点签名（账本公钥）"+errSuffix(treeErr), "the checkpoint's signature (ledger public key)"+errSuffix(treeErr))
-	if treeErr == nil {
-		v.records(ledger)
-		v.acts()
-		v.decision()
-		v.documents()
-		v.keys()
-		v.histories()
-	}
-	v.signatures()
-	return v.checks, nil
+	return ledger
 }
 
 type verifier struct {
