@@ -23,7 +23,8 @@ func (r *Record) CheckFairCompetition(a Actor, f FairCompetitionReview) error {
 
 // ApplyFairCompetition records the review on the current draft.
 func (r *Record) ApplyFairCompetition(a Actor, f FairCompetitionReview, at time.Time) {
-	r.FairCompetition.Done, r.FairCompetition.Report, r.FairCompetition.DraftVersion = true, f.Document, r.DraftVersion()
 	r.FairCompetition.Round++
+	r.FairCompetition.DraftVersion = r.DraftVersion()
+	r.complete(ProcFairCompetition, "completed", f.Document)
 	r.Note(at, "fair_competition_review", a.ID, false, f.Conclusion)
 }

@@ -105,13 +105,13 @@ func (r *Record) CheckLegalitySubmission(a Actor, s LegalitySubmission) error {
 		requireRole(a, "提请合法性审查", RoleOfficial),
 		r.requireStage("提请合法性审查", StageDrafting),
 		failedIf(r.DraftVersion() == 0, "尚无决策草案", "there is no draft yet"),
-		ruleIf(r.Participation.Required && !r.Participation.Done, EFailedPrecondition, "R-10",
+		ruleIf(!r.Satisfied(ProcParticipation), EFailedPrecondition, "R-10",
 			"公众参与及意见采纳情况报告完成前不得提请合法性审查", "public participation and its adoption report must be complete before legality review"),
-		ruleIf(r.Expert.Required && !r.Expert.Done, EFailedPrecondition, "R-12",
+		ruleIf(!r.Satisfied(ProcExpert), EFailedPrecondition, "R-12",
 			"专家论证完成前不得提请合法性审查", "expert argumentation must be complete before legality review"),
-		ruleIf(r.Risk.Required && !r.Risk.Done, EFailedPrecondition, "R-16",
+		ruleIf(r.Risk.Required && !r.standing(ProcRisk), EFailedPrecondition, "R-16",
 			"风险评估完成前不得提请合法性审查", "the risk assessment must be complete before legality review"),
-		ruleIf(r.Risk.Required && r.Rulebook.NotControllable(r.Risk.Outcome), EFailedPrecondition, "R-17",
+		ruleIf(r.Risk.Required && r.standing(ProcRisk) && !r.Satisfied(ProcRisk), EFailedPrecondition, "R-17",
 			"风险评估结论为不可控，须修改草案并重新评估", "the risk was assessed as not controllable: revise the draft and reassess"),
 		ruleIf(r.opinionStands(), EFailedPrecondition, "R-22",
 			"合法性审查意见为须修改或不合法，须以修改后的新草案重新提请审查，不得以原草案再次提请",
@@ -137,10 +137,10 @@ func (r *Record) ApplyLegalitySubmission(a Actor, s LegalitySubmission, at time.
 	if s.ProcedureStatement == "" {
 		s.ProcedureStatement = r.ProcedureStatement()
 	}
-	if r.Participation.Required && r.Participation.Done {
-		s.AdoptionReport = r.Participation.Report
+	if res, ok := r.Standing(ProcParticipation); ok && r.Participation.Required {
+		s.AdoptionReport = res.Report
 	}
-	r.Legality.Running, r.Legality.Done, r.Legality.Round, r.Legality.DraftVersion = true, false, r.Legality.Round+1, s.DraftVersion
+	r.Legality.Running, r.Legality.Round, r.Legality.DraftVersion = true, r.Legality.Round+1, s.DraftVersion
 	_ = r.moveTo(StageLegalityReview)
 	r.Note(at, "legality_submission", a.ID, false, "")
 	return Legality{Submission: s, Drafters: r.Drafters()}
@@ -149,12 +149,10 @@ func (r *Record) ApplyLegalitySubmission(a Actor, s LegalitySubmission, at time.
 // CompleteLegality routes the decision on the review's outcome: lawful and exploratory
 // go to the meeting, anything else back to drafting.
 func (r *Record) CompleteLegality(outcome, report string, at time.Time) {
-	r.Legality.Running, r.Legality.Done, r.Legality.Outcome, r.Legality.Report = false, true, outcome, report
+	r.complete(ProcLegality, outcome, report)
 	next := StageDrafting
-	if outcome == OutcomeLawful || outcome == OutcomeExploratory {
+	if r.allows(ProcLegality, outcome) {
 		next = StageCollectiveDiscussion
-	} else {
-		r.Legality.Done = false
 	}
 	_ = r.moveTo(next)
 	r.Note(at, "legality_"+outcome, "", false, "")
@@ -166,7 +164,7 @@ func (r *Record) ProcedureStatement() string {
 		switch {
 		case !run.Required:
 			return name + "：依法不适用"
-		case run.Done:
+		case run.Done: // derived from the standing results (Satisfied)
 			return name + "：已完成（草案第 " + strconv.Itoa(run.DraftVersion) + " 稿，第 " + strconv.Itoa(run.Round) + " 轮，结论 " + run.Outcome + "）"
 		}
 		return name + "：未完成"

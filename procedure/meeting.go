@@ -110,20 +110,13 @@ func (r *Record) CheckR24Package() error {
 	if r.DraftVersion() == 0 {
 		missing = append(missing, "决策草案")
 	}
-	if r.Participation.Required && r.Participation.Report == "" {
-		missing = append(missing, "公众意见采纳情况报告")
-	}
-	if r.Expert.Required && r.Expert.Report == "" {
-		missing = append(missing, "专家论证意见采纳情况报告")
-	}
-	if r.Risk.Required && r.Risk.Report == "" {
-		missing = append(missing, "风险评估报告")
-	}
-	if !r.Legality.Done || r.Legality.DraftVersion != r.DraftVersion() {
-		missing = append(missing, "合法性审查意见")
-	}
-	if r.FairCompetition.Required && !r.FairCompetition.Done {
-		missing = append(missing, "公平竞争审查意见")
+	for _, p := range []struct{ proc, item string }{
+		{ProcParticipation, "公众意见采纳情况报告"}, {ProcExpert, "专家论证意见采纳情况报告"}, {ProcRisk, "风险评估报告"},
+		{ProcLegality, "合法性审查意见"}, {ProcFairCompetition, "公平竞争审查意见"},
+	} {
+		if !r.Satisfied(p.proc) {
+			missing = append(missing, p.item)
+		}
 	}
 	if len(missing) > 0 {
 		return ruleError(EFailedPrecondition, "R-24", "上会材料不全：%v", "the meeting package is incomplete: %v", missing)
@@ -360,7 +353,8 @@ func (r *Record) ApplyApproveMinutes(a Actor, at time.Time) {
 	case DecisionReject:
 		_ = r.moveTo(StageClosed)
 	case DecisionRevise:
-		r.Legality.Done = false
+		// The draft goes back for revision: its legality opinion no longer carries it.
+		r.void(ProcLegality)
 		_ = r.moveTo(StageDrafting)
 	}
 	r.Note(at, "minutes_approved", a.ID, false, r.Meeting.Minutes.Decision)

@@ -34,12 +34,18 @@ type Run struct {
 	Running bool `json:"running"`
 	// DraftVersion is the draft the latest round concerned.
 	DraftVersion int `json:"draft_version,omitempty"`
-	// Done is true when the latest round completed.
+	// Done shows whether the procedure is satisfied for the current draft, derived from
+	// Results (see Record.Satisfied, which the rules ask); it decides nothing itself.
 	Done bool `json:"done"`
 	// Outcome is the latest round's result (e.g. a risk grade or a legality outcome).
 	Outcome string `json:"outcome,omitempty"`
 	// Report is the SHA-256 of the round's report (adoption report, risk report, opinion).
 	Report string `json:"report,omitempty"`
+	// Results are the completed rounds, oldest first.
+	Results []RoundResult `json:"results,omitempty"`
+	// VoidThrough is the last round whose result no longer counts: an adjustment or a
+	// meeting's decision to revise made the procedure run anew.
+	VoidThrough int `json:"void_through,omitempty"`
 }
 
 // Record is the procedural record of one decision as its workflow keeps it: what was decided,
@@ -114,8 +120,8 @@ func (r *Record) AddPreDecisionPeople(people ...string) {
 // publication and archive.
 func (r *Record) ApplyAdjustment(adj Adjustment, at time.Time) {
 	r.Adjustments++
-	for _, run := range []*Run{&r.Participation, &r.Expert, &r.Risk, &r.FairCompetition, &r.Legality} {
-		run.Done, run.Outcome = false, ""
+	for _, proc := range []string{ProcParticipation, ProcExpert, ProcRisk, ProcFairCompetition, ProcLegality} {
+		r.void(proc)
 	}
 	r.Meeting, r.PartyReport, r.Publication, r.Archive, r.ArchiveDue = nil, nil, nil, nil, nil
 	_ = r.moveTo(StageDrafting)
@@ -130,6 +136,7 @@ func NewRecord(d Decision, rb Rulebook, drill *Drill) *Record {
 // Note appends an event to the timeline.
 func (r *Record) Note(at time.Time, kind, actor string, late bool, note string) {
 	r.Timeline = append(r.Timeline, Event{At: at, Kind: kind, Actor: actor, DraftVersion: r.DraftVersion(), Stage: r.Decision.Stage, Late: late, Note: note})
+	r.refreshDone()
 }
 
 // DraftVersion is the latest draft's version, 0 before the first draft.
@@ -227,7 +234,7 @@ func (r *Record) checkRevised(d Draft) error {
 	}
 	return firstError(
 		ruleIf(r.opinionStands(), EInvalid, "R-22", "修改稿与被审查的草案相同，须实际修改", "the revised draft is the same text as the draft reviewed"),
-		ruleIf(r.Risk.Done && r.Risk.DraftVersion == n && r.Rulebook.NotControllable(r.Risk.Outcome), EInvalid, "R-17",
+		ruleIf(r.riskUncontrolledOn(n), EInvalid, "R-17",
 			"修改稿与风险不可控的草案相同，须实际修改", "the revised draft is the same text as the draft whose risk was not controllable"),
 	)
 }
@@ -238,15 +245,12 @@ func (r *Record) checkRevised(d Draft) error {
 func (r *Record) ApplyDraft(a Actor, d Draft, at time.Time) {
 	d.Version = r.DraftVersion() + 1
 	d.SubmittedBy, d.SubmittedAt = a.ID, at
+	consulted := r.Participation.Required && r.Satisfied(ProcParticipation)
 	r.Drafts = append(r.Drafts, d)
-	if r.Participation.Done && d.ChangedShare >= r.Rulebook.MajorRevisionShare {
-		r.Participation.Done = false
+	if consulted && !r.Satisfied(ProcParticipation) {
 		r.Note(at, "reconsultation_required", "", false, "R-11")
 	}
-	if r.Risk.Done && r.Rulebook.NotControllable(r.Risk.Outcome) {
-		r.Risk.Done = false
-	}
-	r.Legality.Done, r.Legality.Outcome = false, ""
+	r.Legality.Outcome = ""
 	r.Note(at, "draft", a.ID, false, "")
 }
 
@@ -258,7 +262,7 @@ func (r *Record) Pending() []string {
 		name string
 		run  Run
 	}{{"participation", r.Participation}, {"expert", r.Expert}, {"risk", r.Risk}} {
-		if p.run.Required && !p.run.Done && !p.run.Running {
+		if _, standing := r.Standing(p.name); p.run.Required && !standing && !p.run.Running {
 			out = append(out, p.name)
 		}
 	}
@@ -291,11 +295,7 @@ func (r *Record) ApplyOpenConsultation(a Actor, at time.Time) []string {
 // CompleteRun records the result of a procedure round and, when nothing runs any more,
 // returns the decision to drafting for the unit to revise and submit for legality review.
 func (r *Record) CompleteRun(name, outcome, report string, at time.Time) {
-	run := r.run(name)
-	run.Running, run.Done, run.Outcome, run.Report = false, true, outcome, report
-	if name == "risk" && r.Rulebook.NotControllable(outcome) {
-		run.Done = true // done, but R-17 blocks the decision until a revised draft is reassessed
-	}
+	r.complete(name, outcome, report)
 	r.Note(at, name+"_completed", "", false, outcome)
 	if !r.Participation.Running && !r.Expert.Running && !r.Risk.Running && r.Decision.Stage == StageConsultation {
 		_ = r.moveTo(StageDrafting)
@@ -306,8 +306,7 @@ func (r *Record) CompleteRun(name, outcome, report string, at time.Time) {
 // AbortRun records that a procedure round ended without a result (its workflow was cancelled
 // or terminated by an operator): the procedure is pending again on the current draft.
 func (r *Record) AbortRun(name string, at time.Time) {
-	run := r.run(name)
-	run.Running, run.Done = false, false
+	r.run(name).Running = false
 	r.Note(at, name+"_aborted", "", false, "")
 	if !r.Participation.Running && !r.Expert.Running && !r.Risk.Running && r.Decision.Stage == StageConsultation {
 		_ = r.moveTo(StageDrafting)

@@ -54,7 +54,7 @@ func (r *Record) draftingTasks() []Task {
 	if len(r.Pending()) > 0 {
 		tasks = append(tasks, Task{Act: "open_consultation", Role: RoleOfficial, Assignees: officials})
 	}
-	if r.FairCompetition.Required && !r.FairCompetition.Done {
+	if !r.Satisfied(ProcFairCompetition) {
 		tasks = append(tasks, Task{Act: "fair_competition_review", Role: RoleOfficial, Assignees: officials})
 	}
 	if len(r.Pending()) == 0 {
