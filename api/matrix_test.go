@@ -51,6 +51,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/decisions/:number/participation/:round":                         {anyone},
 	"GET /api/v1/decisions/:number/participation/:round/tasks":                   {anyone},
 	"POST /api/v1/decisions/:number/participation/:round/notice":                 {"official"},
+	"POST /api/v1/decisions/:number/participation/:round/hearing-materials":      {"official"},
 	"POST /api/v1/decisions/:number/participation/:round/extend-period":          {"official"},
 	"POST /api/v1/decisions/:number/participation/:round/hearing":                {"official"},
 	"POST /api/v1/decisions/:number/participation/:round/confirm-hearing":        {anyButAudit},

@@ -194,9 +194,10 @@ func (r *replay) act(a ActRecord) {
 		n, err := decode[Notice](a)
 		r.check("R-07", a, firstError(err, CheckR07Notice(n)))
 		r.check("R-06", a, firstError(err, CheckR06Period(r.rb, n)))
-	case "hearing_scheduled":
+	case "hearing_scheduled", "hearing_materials_delivered":
 		h, err := decode[Hearing](a)
-		r.check("R-08", a, firstError(err, CheckR08Hearing(r.rb, h)))
+		r.check("R-08", a, firstError(err, CheckR08Hearing(r.rb, h),
+			invalidIf(h.Declared && Blank(h.DeliveryEvidence), "申报的材料送达没有凭证", "a declared delivery without its evidence")))
 	case "adoption_report":
 		rep, err := decode[AdoptionReport](a)
 		r.check("R-10", a, firstError(err,

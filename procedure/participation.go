@@ -39,10 +39,19 @@ type Hearing struct {
 	SelectionMethod string `json:"selection_method"`
 	// Participants are the participants' IDs; published before the hearing.
 	Participants []string `json:"participants"`
-	// PublishedOn is when the selection method and list were published.
+	// PublishedOn is when the selection method and list were published: the day the engine
+	// recorded the hearing, whatever the caller sends.
 	PublishedOn Date `json:"published_on"`
-	// MaterialsDeliveredOn is when materials reached the participants.
+	// MaterialsDeliveredOn is when materials reached the participants: the day the engine
+	// recorded their delivery (HearingMaterials), or, for a delivery made on paper before,
+	// the day declared with its evidence.
 	MaterialsDeliveredOn Date `json:"materials_delivered_on"`
+	// DeliveryEvidence is the SHA-256 of the document proving a delivery (a signed receipt);
+	// required for a declared one.
+	DeliveryEvidence string `json:"delivery_evidence,omitempty"`
+	// Declared marks a delivery date declared, not observed by the engine: the record and the
+	// dossier show it as declared.
+	Declared bool `json:"declared,omitempty"`
 	// Confirmed lists the participants who confirmed and signed the record.
 	Confirmed []string `json:"confirmed,omitempty"`
 	// Record is the SHA-256 of the hearing record.
@@ -193,23 +202,71 @@ func CheckR08Hearing(rb Rulebook, h Hearing) error {
 	)
 }
 
-// CheckHearing allows a hearing to be scheduled during the round.
-func (p *Participation) CheckHearing(a Actor, rb Rulebook, h Hearing) error {
+// CheckHearing allows a hearing to be scheduled during the round: its selection method and
+// participant list are published today, when the engine records them (Art. 16). Materials
+// already delivered on paper may be declared with their delivery date, never a future one,
+// and the evidence of the delivery.
+func (p *Participation) CheckHearing(a Actor, rb Rulebook, h Hearing, today Date) error {
+	declared := h.MaterialsDeliveredOn != (Date{})
 	return firstError(
 		requireRole(a, "组织听证", RoleOfficial),
 		failedIf(p.Report != nil, "采纳情况报告已提交", "the adoption report is already in"),
+		ruleIf(declared && h.MaterialsDeliveredOn.After(today), EInvalid, "R-08",
+			"材料送达日期不得晚于今日；尚未送达的，送达时另行记录", "materials cannot be declared delivered in the future: record the delivery when it happens"),
+		ruleIf(declared && Blank(h.DeliveryEvidence), EInvalid, "R-08",
+			"自行申报的材料送达须附送达凭证", "a declared delivery needs its evidence"),
+		CheckR08Hearing(rb, h.Scheduled(today)),
+	)
+}
+
+// Scheduled is the hearing as recorded on today: published today, a delivery date it names
+// marked declared.
+func (h Hearing) Scheduled(today Date) Hearing {
+	h.PublishedOn, h.Confirmed = today, nil
+	h.Declared = h.MaterialsDeliveredOn != (Date{})
+	return h
+}
+
+// HearingMaterials records that the hearing's materials reached its participants today.
+type HearingMaterials struct {
+	// Hearing is the hearing's index in the round, from 0.
+	Hearing int `json:"hearing"`
+	// Evidence is the SHA-256 of the delivery's proof, if any (a signed receipt).
+	Evidence string `json:"evidence,omitempty"`
+}
+
+// CheckMaterials allows the delivery of a hearing's materials to be recorded today, at least
+// the rulebook's lead time before the hearing (R-08, Art. 16: 7 days).
+func (p *Participation) CheckMaterials(a Actor, rb Rulebook, m HearingMaterials, today Date) error {
+	if m.Hearing < 0 || m.Hearing >= len(p.Hearings) {
+		return Errorf(ENotFound, "听证会 %d 不存在", "hearing %d not found", m.Hearing)
+	}
+	h := p.Hearings[m.Hearing]
+	h.MaterialsDeliveredOn = today
+	return firstError(
+		requireRole(a, "送达听证材料", RoleOfficial),
+		conflictIf(p.Hearings[m.Hearing].MaterialsDeliveredOn != (Date{}), "听证材料已送达", "the materials were delivered already"),
 		CheckR08Hearing(rb, h),
 	)
 }
 
+// ApplyMaterials records the delivery today and returns the hearing as it now stands.
+func (p *Participation) ApplyMaterials(m HearingMaterials, today Date) Hearing {
+	h := &p.Hearings[m.Hearing]
+	h.MaterialsDeliveredOn, h.DeliveryEvidence, h.Declared = today, m.Evidence, false
+	return *h
+}
+
 // CheckConfirmHearing lets a participant confirm and sign the hearing record (R-09).
-func (p *Participation) CheckConfirmHearing(a Actor, index int, signature string) error {
+func (p *Participation) CheckConfirmHearing(a Actor, index int, signature string, today Date) error {
 	if index < 0 || index >= len(p.Hearings) {
 		return Errorf(ENotFound, "听证会 %d 不存在", "hearing %d not found", index)
 	}
 	h := p.Hearings[index]
 	return firstError(
 		ruleIf(!slices.Contains(h.Participants, a.ID), EPermissionDenied, "R-09", "只有听证参加人可以确认笔录", "only a participant may confirm the record"),
+		ruleIf(h.MaterialsDeliveredOn == (Date{}), EFailedPrecondition, "R-08", "听证材料尚未送达，听证会不能举行", "the materials have not been delivered: the hearing cannot be held"),
+		ruleIf(today.Before(h.Date), EFailedPrecondition, "R-09", "听证会尚未举行", "the hearing has not been held yet"),
 		conflictIf(slices.Contains(h.Confirmed, a.ID), "已确认", "already confirmed"),
 		ruleIf(Blank(signature), EInvalid, "R-09", "确认须签名", "the confirmation must be signed"),
 	)

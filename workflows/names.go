@@ -107,6 +107,8 @@ const (
 	UpdateExtendPeriod = "extend_period"
 	// UpdateHearing schedules a hearing.
 	UpdateHearing = "hearing"
+	// UpdateHearingMaterials records that a hearing's materials reached its participants.
+	UpdateHearingMaterials = "hearing_materials"
 	// UpdateConfirmHearing confirms and signs a hearing record.
 	UpdateConfirmHearing = "confirm_hearing"
 	// UpdateAdoptionReport files the adoption report of public comments.

@@ -71,18 +71,29 @@ func (p *participation) register(ctx workflow.Context) error {
 				return p.event(ctx, "comment_period_extended", a.Actor, false, a.Payload.String())
 			}, p.answer),
 		onAct(ctx, p.r, UpdateHearing,
-			func(a procedure.Act[procedure.Hearing]) error { return p.state.CheckHearing(a.Actor, rb, a.Payload) },
+			func(a procedure.Act[procedure.Hearing]) error {
+				return p.state.CheckHearing(a.Actor, rb, a.Payload, p.in.Clock.today(p.ctx))
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.Hearing]) (applied, error) {
-				h := a.Payload
-				h.Confirmed = nil
+				h := a.Payload.Scheduled(p.in.Clock.today(ctx))
 				p.state.Hearings = append(p.state.Hearings, h)
-				lead := int(h.Date.Time().Sub(h.MaterialsDeliveredOn.Time()).Hours()/24 + 0.5)
-				return p.event(ctx, "hearing_scheduled", a.Actor, false,
-					fmt.Sprintf("%s；材料提前 %d 日送达 / materials delivered %d days before", h.Date, lead, lead))
+				ev, err := p.event(ctx, "hearing_scheduled", a.Actor, false, hearingNote(h))
+				ev.recorded = h
+				return ev, err
+			}, p.answer),
+		onAct(ctx, p.r, UpdateHearingMaterials,
+			func(a procedure.Act[procedure.HearingMaterials]) error {
+				return p.state.CheckMaterials(a.Actor, rb, a.Payload, p.in.Clock.today(p.ctx))
+			},
+			func(ctx workflow.Context, a procedure.Act[procedure.HearingMaterials]) (applied, error) {
+				h := p.state.ApplyMaterials(a.Payload, p.in.Clock.today(ctx))
+				ev, err := p.event(ctx, "hearing_materials_delivered", a.Actor, false, hearingNote(h))
+				ev.recorded = h
+				return ev, err
 			}, p.answer),
 		onAct(ctx, p.r, UpdateConfirmHearing,
 			func(a procedure.Act[HearingConfirmation]) error {
-				return p.state.CheckConfirmHearing(a.Actor, a.Payload.Hearing, a.Payload.Signature)
+				return p.state.CheckConfirmHearing(a.Actor, a.Payload.Hearing, a.Payload.Signature, p.in.Clock.today(p.ctx))
 			},
 			func(ctx workflow.Context, a procedure.Act[HearingConfirmation]) (applied, error) {
 				h := &p.state.Hearings[a.Payload.Hearing]
@@ -119,6 +130,20 @@ func (p *participation) publish(ctx workflow.Context, n procedure.Notice) (proce
 		return n, err
 	}
 	return n.Closing(least), procedure.CheckR06Close(n, least)
+}
+
+// hearingNote says when a hearing is and how long before it its materials arrived, and
+// whether that date was declared rather than recorded.
+func hearingNote(h procedure.Hearing) string {
+	if h.MaterialsDeliveredOn == (procedure.Date{}) {
+		return fmt.Sprintf("%s；材料尚未送达 / materials not delivered yet", h.Date)
+	}
+	lead := int(h.Date.Time().Sub(h.MaterialsDeliveredOn.Time()).Hours()/24 + 0.5)
+	note := fmt.Sprintf("%s；材料提前 %d 日送达 / materials delivered %d days before", h.Date, lead, lead)
+	if h.Declared {
+		note += "（申报，附凭证 / declared, with evidence）"
+	}
+	return note
 }
 
 // HearingConfirmation is a participant's confirmation of a hearing record.

@@ -102,23 +102,45 @@ func TestR07_Notice(t *testing.T) {
 	h.run(p.next(hour))
 }
 
-func hearing(delivered string) procedure.Hearing {
-	return procedure.Hearing{Date: date("2026-03-20"), SelectionMethod: "自愿报名、随机抽取", Participants: []string{"resident1", "resident2"},
-		PublishedOn: date("2026-03-05"), MaterialsDeliveredOn: date(delivered)}
+// hearing is a hearing on day, its materials not delivered yet.
+func hearing(day string) procedure.Hearing {
+	return procedure.Hearing{Date: date(day), SelectionMethod: "自愿报名、随机抽取", Participants: []string{"resident1", "resident2"}}
 }
 
 func resident(id string) procedure.Actor { return procedure.Actor{ID: id, Roles: []procedure.Role{}} }
 
+// TestR08_Hearing: the selection method and list are published when the hearing is recorded,
+// before its day; the materials' delivery is recorded when it happens, at least 7 days before
+// the hearing; a delivery made on paper before is declared with its evidence, never in the
+// future, and shown as declared (Art. 16).
 func TestR08_Hearing(t *testing.T) {
 	h, p := newPath(t, "national-2019")
 	p.started()
+	part := child(workflows.ProcParticipation, 1)
 	h.act(p.next(hour), "open", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
-	h.act(p.next(hour), "materials 3 days before", child(workflows.ProcParticipation, 1), workflows.UpdateHearing, official, hearing("2026-03-17"), invalid)
-	late := hearing("2026-03-10")
-	late.PublishedOn = date("2026-03-20")
-	h.act(p.next(hour), "list published on the day", child(workflows.ProcParticipation, 1), workflows.UpdateHearing, official, late, invalid)
-	h.act(p.next(hour), "materials 7 days before", child(workflows.ProcParticipation, 1), workflows.UpdateHearing, official, hearing("2026-03-13"), "")
+	h.act(p.next(hour), "list published on the day", part, workflows.UpdateHearing, official, hearing("2026-03-02"), invalid)
+	h.act(p.next(hour), "hearing 0 on 03-12", part, workflows.UpdateHearing, official, hearing("2026-03-12"), "")
+	h.act(p.next(hour), "hearing 1 on 03-25", part, workflows.UpdateHearing, official, hearing("2026-03-25"), "")
+	future := hearing("2026-03-30")
+	future.MaterialsDeliveredOn, future.DeliveryEvidence = date("2026-03-10"), "sha256:receipt"
+	h.act(p.next(hour), "delivery declared in the future", part, workflows.UpdateHearing, official, future, invalid)
+	unproved := hearing("2026-03-30")
+	unproved.MaterialsDeliveredOn, unproved.DeliveryEvidence = date("2026-03-01"), "　"
+	h.act(p.next(hour), "delivery declared without evidence", part, workflows.UpdateHearing, official, unproved, invalid)
+	unproved.DeliveryEvidence = "sha256:receipt"
+	h.act(p.next(hour), "delivery declared with evidence", part, workflows.UpdateHearing, official, unproved, "")
+	p.offset = 6 * day // 03-08
+	h.act(p.next(hour), "materials 4 days before", part, workflows.UpdateHearingMaterials, official, procedure.HearingMaterials{Hearing: 0}, invalid)
+	h.act(p.next(hour), "materials 17 days before", part, workflows.UpdateHearingMaterials, official, procedure.HearingMaterials{Hearing: 1}, "")
+	h.act(p.next(hour), "delivered twice", part, workflows.UpdateHearingMaterials, official, procedure.HearingMaterials{Hearing: 1}, conflict)
+	var state procedure.Participation
+	h.at(p.next(hour), func() { state = childState[procedure.Participation](h, part) })
 	h.run(p.next(hour))
+	require.Equal(t, "2026-03-02", state.Hearings[1].PublishedOn.String(), "published when recorded")
+	require.Equal(t, "2026-03-08", state.Hearings[1].MaterialsDeliveredOn.String(), "delivered when recorded")
+	require.False(t, state.Hearings[1].Declared)
+	require.True(t, state.Hearings[2].Declared, "a declared delivery is shown as declared")
+	require.Zero(t, state.Hearings[0].MaterialsDeliveredOn, "the refused delivery left nothing")
 }
 
 func TestR09_HearingRecordConfirmed(t *testing.T) {
@@ -128,7 +150,11 @@ func TestR09_HearingRecordConfirmed(t *testing.T) {
 	part := child(workflows.ProcParticipation, 1)
 	h.act(p.next(hour), "open", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
 	h.act(p.next(hour), "notice", part, workflows.UpdateNotice, official, notice("2026-03-02", "2026-04-01"), "")
-	h.act(p.next(hour), "hearing", part, workflows.UpdateHearing, official, hearing("2026-03-10"), "")
+	held := hearing("2026-03-12")
+	held.MaterialsDeliveredOn, held.DeliveryEvidence = date("2026-03-01"), "sha256:receipt"
+	h.act(p.next(hour), "hearing", part, workflows.UpdateHearing, official, held, "")
+	h.act(p.next(hour), "confirmed before it is held", part, workflows.UpdateConfirmHearing, resident("resident1"), workflows.HearingConfirmation{Signature: "sig"}, precondition)
+	p.offset = 10 * day // the hearing was held on 03-12
 	h.act(p.next(hour), "outsider confirms", part, workflows.UpdateConfirmHearing, resident("stranger"), workflows.HearingConfirmation{Signature: "sig"}, denied)
 	h.act(p.next(hour), "resident1 unsigned", part, workflows.UpdateConfirmHearing, resident("resident1"), workflows.HearingConfirmation{}, invalid)
 	h.act(p.next(hour), "resident1 confirms", part, workflows.UpdateConfirmHearing, resident("resident1"), workflows.HearingConfirmation{Signature: "sig"}, "")
