@@ -147,15 +147,48 @@ func (r *Record) ApplyLegalitySubmission(a Actor, s LegalitySubmission, at time.
 }
 
 // CompleteLegality routes the decision on the review's outcome (R-22): lawful and exploratory
-// go to the meeting, anything else back to drafting.
-func (r *Record) CompleteLegality(outcome, report string, at time.Time) {
+// go to the meeting, anything else back to drafting. The legal risks an exploratory opinion
+// stated are kept as the note of its event, whence they go to the meeting (StatedLegalRisks).
+func (r *Record) CompleteLegality(outcome, report, risks string, at time.Time) {
 	r.complete(ProcLegality, outcome, report)
 	next := StageDrafting
 	if r.allows(ProcLegality, outcome) {
 		next = StageCollectiveDiscussion
 	}
 	_ = r.moveTo(next)
-	r.Note(at, "legality_"+outcome, "", false, "")
+	note := ""
+	if outcome == OutcomeExploratory {
+		note = risks
+	}
+	r.Note(at, "legality_"+outcome, "", false, note)
+}
+
+// StatedRisks are the legal risks an exploratory legality opinion stated, as the meeting
+// package carries them: an item of their own, beside the opinion (R-22, R-24; Art. 25 ¶2).
+type StatedRisks struct {
+	// Opinion is the SHA-256 of the legality opinion that stated them.
+	Opinion string `json:"opinion"`
+	// Risks are the legal risks in the opinion's words.
+	Risks string `json:"risks"`
+}
+
+// StatedLegalRisks returns the legal risks the standing legality opinion stated, when it found
+// an exploratory reform; nil otherwise, and for an opinion completed before the risks were
+// carried to the decision (its event has no note).
+func (r *Record) StatedLegalRisks() *StatedRisks {
+	res, ok := r.Standing(ProcLegality)
+	if !ok || res.Outcome != OutcomeExploratory {
+		return nil
+	}
+	for i := len(r.Timeline) - 1; i >= 0; i-- {
+		if e := r.Timeline[i]; e.Kind == "legality_"+OutcomeExploratory {
+			if Blank(e.Note) {
+				return nil
+			}
+			return &StatedRisks{Opinion: res.Report, Risks: e.Note}
+		}
+	}
+	return nil
 }
 
 // ProcedureStatement writes how each procedure was performed, from the record (R-18).

@@ -58,6 +58,10 @@ type Meeting struct {
 	Minutes *Minutes `json:"minutes,omitempty"`
 	// Approved is set when the head approves the minutes; they are immutable from then on (R-28).
 	Approved bool `json:"approved"`
+	// StatedRisks are the legal risks an exploratory legality opinion stated, carried in the
+	// meeting package as an item of their own; the engine sets them when the meeting is
+	// scheduled (R-22, R-24).
+	StatedRisks *StatedRisks `json:"stated_risks,omitempty"`
 }
 
 // View is one member's view in the minutes (R-26, R-28).
@@ -187,7 +191,7 @@ func (m Meeting) office(member string) string {
 
 // ApplyScheduleMeeting records the meeting.
 func (r *Record) ApplyScheduleMeeting(a Actor, m Meeting, at time.Time) {
-	m.Minutes, m.Approved = nil, false
+	m.Minutes, m.Approved, m.StatedRisks = nil, false, r.StatedLegalRisks()
 	r.Meeting = &m
 	r.Note(at, "meeting_scheduled", a.ID, false, m.Kind)
 }
@@ -262,6 +266,12 @@ func (r *Record) checkR22LegalRisks(m Minutes) error {
 	if NormalName(lr.Opinion) != NormalName(r.Legality.Report) {
 		return ruleError(EInvalid, "R-22", "纪要所列法律风险须出自提交会议的合法性审查意见（%s）",
 			"the legal risks in the minutes must be those of the legality opinion before the meeting (%s)", r.Legality.Report)
+	}
+	// The risks as the package carried them, in the opinion's words (white space aside);
+	// a meeting scheduled before the package carried them is held to the opinion's name only.
+	if stated := r.Meeting.StatedRisks; stated != nil && NormalName(lr.Risks) != NormalName(stated.Risks) {
+		return ruleError(EInvalid, "R-22", "纪要所列法律风险须与合法性审查意见明示、随上会材料提交的法律风险一致：%s",
+			"the legal risks in the minutes must be those the legality opinion stated, as the meeting package carried them: %s", stated.Risks)
 	}
 	return nil
 }

@@ -101,6 +101,9 @@ type Result struct {
 	Units []string `json:"units,omitempty"`
 	// People are the people who did the round's main work: the experts, the risk assessor (R-33).
 	People []string `json:"people,omitempty"`
+	// LegalRisks are the legal risks an exploratory legality opinion stated, which go to the
+	// meeting (R-22); empty for any other result.
+	LegalRisks string `json:"legal_risks,omitempty"`
 }
 
 func firstErr(errs ...error) error {

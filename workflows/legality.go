@@ -31,7 +31,7 @@ func (w *decision) completeLegality(ctx workflow.Context, fut workflow.Future) {
 		res = Result{Outcome: procedure.OutcomeReturned}
 	}
 	_ = w.r.change(ctx, func() applied {
-		w.rec.CompleteLegality(res.Outcome, res.Report, workflow.Now(ctx))
+		w.rec.CompleteLegality(res.Outcome, res.Report, res.LegalRisks, workflow.Now(ctx))
 		return applied{event: lastEvent(w.rec.Timeline), movesStage: true}
 	})
 }
@@ -71,7 +71,7 @@ func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
 	if v.state.Returned != nil {
 		return Result{Outcome: procedure.OutcomeReturned}, nil
 	}
-	return Result{Outcome: v.state.Opinion.Outcome, Report: v.state.Opinion.Document}, nil
+	return Result{Outcome: v.state.Opinion.Outcome, Report: v.state.Opinion.Document, LegalRisks: v.state.Opinion.LegalRisks}, nil
 }
 
 // schedule counts the review's due date from the submission day, leaving out clock-stops, and

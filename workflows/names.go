@@ -178,4 +178,6 @@ const (
 //	1: blank texts and normalised names; revised drafts after an adverse finding; notices on
 //	   the engine's clock; meeting composition and quorum; the head decides the start;
 //	   evaluators independent by person.
-const RulesVersion = 1
+//	2: the minutes of an exploratory reform hold the legal risks in the words the legality
+//	   opinion stated them, as the meeting package carried them.
+const RulesVersion = 2

@@ -158,3 +158,16 @@ func (p *path) archived() *path {
 	h.act(p.next(hour), "archive", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{Dossier: "sha256:dossier", ReceivedBy: "区档案馆"}, "")
 	return p
 }
+
+// exploratory takes the final draft through a legality review that finds an exploratory
+// reform and states its legal risks.
+func (p *path) exploratory(risks string) *path {
+	h := p.h
+	rv := child(workflows.ProcLegality, 1)
+	h.act(p.next(hour), "submit for review", number, workflows.UpdateLegalitySubmission, official, submission(), "")
+	h.act(p.next(hour), "adviser", rv, workflows.UpdateAdviserOpinion, adviser, procedure.AdviserOpinion{Document: "sha256:adv", Signature: "ed25519:sig"}, "")
+	o := legalOpinion(procedure.OutcomeExploratory)
+	o.LegalRisks = risks
+	h.act(p.next(hour), "exploratory opinion", rv, workflows.UpdateLegalityOpinion, counsel, o, "")
+	return p
+}
