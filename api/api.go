@@ -81,8 +81,11 @@ type Options struct {
 	CheckTimeout time.Duration
 	// Rulebooks are the rulebooks a new decision may start under.
 	Rulebooks procedure.Rulebooks
-	// DefaultRulebook is the rulebook of a decision that names none.
+	// DefaultRulebook is the rulebook of a decision that names no organ.
 	DefaultRulebook string
+	// Jurisdictions decide a decision's rulebook from its organ; nil binds every organ to
+	// DefaultRulebook.
+	Jurisdictions procedure.Jurisdictions
 	// Verifier checks the bearer tokens of /api/v1.
 	Verifier *Verifier
 	// RateLimit is how many requests a second one person may make, with bursts of twice as
@@ -133,6 +136,7 @@ type Server struct {
 	calendar        procedure.Calendar
 	records         RecordStore
 	actTimeout      time.Duration
+	jurisdictions   procedure.Jurisdictions
 }
 
 // New builds the HTTP handler.
@@ -140,7 +144,8 @@ func New(opts Options) http.Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
 		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger,
 		intake: opts.Intake, public: opts.Comments, comments: opts.Comments, dispositions: opts.Comments, hearings: opts.Comments,
-		clauses: opts.Comments, calendar: opts.Calendar, records: opts.Records, actTimeout: opts.ActTimeout}
+		clauses: opts.Comments, calendar: opts.Calendar, records: opts.Records, actTimeout: opts.ActTimeout,
+		jurisdictions: opts.Jurisdictions}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}

@@ -238,16 +238,29 @@ func (f *fixture) do(method, path, contentType, body string) (*httptest.Response
 
 const jsonType = "application/json"
 
+// withJurisdictions gives the fixture the built-in map of organs to rulebooks.
+func withJurisdictions(t *testing.T) func(*api.Options) {
+	return func(o *api.Options) {
+		js, err := procedure.LoadJurisdictions(nil, o.Rulebooks)
+		require.NoError(t, err)
+		o.Jurisdictions = js
+	}
+}
+
 func TestCreateDecision(t *testing.T) {
-	f := newFixture(t)
+	f := newFixture(t, withJurisdictions(t))
 	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.MatchedBy(func(o client.StartWorkflowOptions) bool {
 		return o.ID == "BD-2026-007" && o.TaskQueue == workflows.TaskQueue && o.WorkflowExecutionErrorWhenAlreadyStarted
 	}), workflows.WorkflowDecision, mock.MatchedBy(func(in workflows.DecisionInput) bool {
-		return in.Number == "BD-2026-007" && in.Title == "老旧小区改造" && in.Rulebook.ID == "tianjin" && in.Drill == nil
+		return in.Number == "BD-2026-007" && in.Title == "老旧小区改造" && in.Rulebook.ID == "tianjin" && in.Drill == nil &&
+			in.Organ == "天津市宝坻区人民政府"
 	})).
 		Return(&mocks.WorkflowRun{}, nil).Once()
 
-	rec, _ := f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":" 老旧小区改造 ","rulebook":"tianjin"}`)
+	rec, p := f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":"老旧小区改造","organ":"天津市宝坻区人民政府","rulebook":"national-2019"}`)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "a creator cannot choose a laxer rulebook than the organ's")
+	require.Contains(t, p.Detail, "tianjin")
+	rec, _ = f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":" 老旧小区改造 ","organ":"天津市宝坻区人民政府"}`)
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	require.Equal(t, "/api/v1/decisions/BD-2026-007", rec.Header().Get("Location"))
 	var got api.DecisionResponse
@@ -257,7 +270,7 @@ func TestCreateDecision(t *testing.T) {
 }
 
 func TestCreateDecision_Errors(t *testing.T) {
-	f := newFixture(t)
+	f := newFixture(t, withJurisdictions(t))
 	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).
 		Return(nil, serviceerror.NewWorkflowExecutionAlreadyStarted("started", "", "")).Once()
 	tests := []struct {
@@ -268,6 +281,7 @@ func TestCreateDecision_Errors(t *testing.T) {
 		{"ErrDuplicate", jsonType, `{"number":"BD-2026-007","title":"t"}`, 409, procedure.EConflict},
 		{"ErrInvalidNumber", jsonType, `{"number":"2026-7","title":"t"}`, 422, procedure.EInvalid},
 		{"ErrUnknownRulebook", jsonType, `{"number":"BD-2026-7","title":"t","rulebook":"atlantis"}`, 422, procedure.EInvalid},
+		{"ErrChosenRulebook", jsonType, `{"number":"BD-2026-7","title":"t","rulebook":"tianjin"}`, 422, procedure.EInvalid},
 		{"ErrDrillScale", jsonType, `{"number":"BD-2026-7","title":"t","drill":{"seconds_per_day":0}}`, 422, procedure.EInvalid},
 		{"ErrEmptyTitle", jsonType, `{"number":"BD-2026-7","title":""}`, 422, procedure.EInvalid},
 		{"ErrSyntax", jsonType, `{"number":`, 400, procedure.EMalformed},

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"decisionflow/procedure"
@@ -22,7 +23,10 @@ type CreateDecisionRequest struct {
 	Number string `json:"number"`
 	// Title is the decision's subject.
 	Title string `json:"title"`
-	// Rulebook names the rulebook to start under; empty uses the server's default.
+	// Organ is the decision organ (决策机关), e.g. 天津市宝坻区人民政府: its jurisdiction
+	// decides the rulebook. Without it the server's default rulebook applies.
+	Organ string `json:"organ,omitempty"`
+	// Rulebook, if given, must be the rulebook that binds the organ: a creator cannot choose.
 	Rulebook string `json:"rulebook,omitempty"`
 	// Drill, if set, makes the decision a rehearsal (演练) with sped-up statutory time.
 	Drill *procedure.Drill `json:"drill,omitempty"`
@@ -46,6 +50,8 @@ type DecisionResponse struct {
 	Rulebook procedure.RulebookRef `json:"rulebook"`
 	// Drill is true for a rehearsal; drills never count in real figures.
 	Drill bool `json:"drill"`
+	// Organ is the decision organ, whose jurisdiction decided the rulebook.
+	Organ string `json:"organ,omitempty"`
 }
 
 func (s *Server) decisionRoutes(g *echo.Group) {
@@ -66,10 +72,11 @@ func (s *Server) createDecision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rb, err := s.rulebook(req.Rulebook)
+	rb, err := s.bindingRulebook(req.Organ, req.Rulebook, procedure.DateOf(d.OpenedAt))
 	if err != nil {
 		return err
 	}
+	d.Organ = strings.TrimSpace(req.Organ)
 	if req.Drill != nil && (req.Drill.SecondsPerDay < 1 || req.Drill.SecondsPerDay > 86400) {
 		return procedure.Errorf(procedure.EInvalid, "演练每个法定日须为 1 至 86400 秒", "a drill day must last 1 to 86400 seconds")
 	}
@@ -81,7 +88,7 @@ func (s *Server) createDecision(c echo.Context) error {
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		// Without this the client hands back the running workflow instead of reporting the duplicate.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.WorkflowDecision, workflows.DecisionInput{Number: d.Number, Title: d.Title, Rulebook: rb, Drill: req.Drill})
+	}, workflows.WorkflowDecision, workflows.DecisionInput{Number: d.Number, Title: d.Title, Rulebook: rb, Drill: req.Drill, Organ: d.Organ})
 	if err != nil {
 		return fromTemporal(err, d.Number)
 	}
@@ -115,17 +122,38 @@ func (s *Server) decision(c echo.Context) error {
 	return c.JSON(http.StatusOK, toResponse(d, true))
 }
 
-// rulebook returns the named rulebook, or the default one.
-func (s *Server) rulebook(id string) (procedure.Rulebook, error) {
-	if id == "" {
-		id = s.defaultRulebook
+// bindingRulebook returns the rulebook that binds organ on day (the default one without an
+// organ). A creator who names another is refused: the organ's jurisdiction decides, not the
+// creator (Arts. 2, 43).
+func (s *Server) bindingRulebook(organ, named string, day procedure.Date) (procedure.Rulebook, error) {
+	id, source := s.defaultRulebook, "默认规则集 / the default rulebook"
+	if !procedure.Blank(organ) && s.jurisdictions != nil {
+		var err error
+		if id, source, err = s.jurisdictions.RulebookFor(organ, day); err != nil {
+			return procedure.Rulebook{}, err
+		}
+	}
+	if named != "" && named != id {
+		if _, err := s.rulebooks.Get(named); err != nil {
+			return procedure.Rulebook{}, err
+		}
+		return procedure.Rulebook{}, procedure.Errorf(procedure.EInvalid, "规则集由决策机关的管辖决定，不由创建人选择：%s 适用 %s（%s）",
+			"the rulebook is decided by the organ's jurisdiction, not by the creator: %s is bound by %s (%s)", orDefault(organ), id, source)
 	}
 	return s.rulebooks.Get(id)
 }
 
+// orDefault names an organ, or says that none was named.
+func orDefault(organ string) string {
+	if procedure.Blank(organ) {
+		return "未载明决策机关的决策 / a decision naming no organ"
+	}
+	return organ
+}
+
 func toResponse(d procedure.Decision, recorded bool) DecisionResponse {
 	r := DecisionResponse{Number: d.Number, Title: d.Title, Stage: d.Stage, StageLabel: d.Stage.Label(), StageLabelEN: d.Stage.LabelEN(),
-		Rulebook: d.Rulebook, Drill: d.Drill}
+		Rulebook: d.Rulebook, Drill: d.Drill, Organ: d.Organ}
 	if recorded {
 		t := d.OpenedAt
 		r.OpenedAt = &t

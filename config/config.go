@@ -31,6 +31,9 @@ type Config struct {
 	Rulebook string `env:"DECISIONFLOW_RULEBOOK" envDefault:"national-2019"`
 	// RulebookDir holds an operator's rulebook files (*.json), added to the built-in ones.
 	RulebookDir string `env:"DECISIONFLOW_RULEBOOK_DIR"`
+	// Jurisdictions is a file mapping decision organs to the rulebook that binds them; empty
+	// uses the built-in map (Tianjin's governments under tianjin, every other organ national).
+	Jurisdictions string `env:"DECISIONFLOW_JURISDICTIONS"`
 	// CalendarDir holds calendar override files (*.json), e.g. next year's official calendar.
 	CalendarDir string `env:"DECISIONFLOW_CALENDAR_DIR"`
 	// ShutdownTimeout bounds a graceful stop on SIGINT or SIGTERM.
@@ -158,6 +161,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "Postgres URL (DATABASE_URL)")
 	fs.StringVar(&c.Rulebook, "rulebook", c.Rulebook, "default rulebook of new decisions (DECISIONFLOW_RULEBOOK)")
 	fs.StringVar(&c.RulebookDir, "rulebook-dir", c.RulebookDir, "directory of extra rulebook files (DECISIONFLOW_RULEBOOK_DIR)")
+	fs.StringVar(&c.Jurisdictions, "jurisdictions", c.Jurisdictions, "file mapping decision organs to rulebooks (DECISIONFLOW_JURISDICTIONS)")
 	fs.StringVar(&c.CalendarDir, "calendar-dir", c.CalendarDir, "directory of calendar override files (DECISIONFLOW_CALENDAR_DIR)")
 	fs.StringVar(&c.Auth.Secret, "jwt-secret", c.Auth.Secret, "HMAC secret of bearer tokens (DECISIONFLOW_JWT_SECRET)")
 	fs.StringVar(&c.Auth.PublicKeys, "jwt-public-keys", c.Auth.PublicKeys, "PEM file of token public keys (DECISIONFLOW_JWT_PUBLIC_KEYS)")

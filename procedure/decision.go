@@ -31,6 +31,9 @@ type Decision struct {
 	Drill bool `json:"drill,omitempty"`
 	// Unit is the lead undertaking unit, once the start decision names it.
 	Unit string `json:"unit,omitempty"`
+	// Organ is the decision organ (决策机关) whose decision it is; its jurisdiction decided
+	// the rulebook (Arts. 2, 43).
+	Organ string `json:"organ,omitempty"`
 }
 
 // NewDecision validates a number and a title and returns a decision waiting in StageStart.

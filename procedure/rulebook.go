@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -28,6 +29,11 @@ type Rulebook struct {
 	Name string `json:"name"`
 	// Notes explain the rulebook.
 	Notes string `json:"notes,omitempty"`
+	// EffectiveFrom is the day the rulebook's legal source took effect: no decision opened
+	// before it runs under it.
+	EffectiveFrom Date `json:"effective_from"`
+	// Sources cite the texts the rulebook's values come from (instrument, article).
+	Sources []string `json:"sources"`
 	// CommentPeriod is the public comment period (R-06).
 	CommentPeriod Period `json:"comment_period"`
 	// HearingMaterialsLead is how long before a hearing its materials must be delivered (R-08).
@@ -68,6 +74,29 @@ type Rulebook struct {
 	Unverified []string `json:"unverified,omitempty"`
 	// Hash is the SHA-256 of the resolved rulebook, recorded with every decision.
 	Hash string `json:"hash,omitempty"`
+}
+
+// floor is a statutory minimum of a period.
+type floor struct {
+	Period
+	field, source string
+}
+
+// decreeFloor are the periods Decree 713 fixes, which no rulebook may shorten.
+var decreeFloor = []floor{
+	{Period{Days: 30, Unit: CalendarDays}, "comment_period", "Art. 15: 一般不少于30日"},
+	{Period{Days: 7, Unit: CalendarDays}, "hearing_materials_lead", "Art. 16: 听证会材料应当于召开听证会7日前送达"},
+	{Period{Days: 7, Unit: WorkingDays}, "legality_review", "Art. 26: 一般不少于7个工作日"},
+}
+
+// metBy reports whether period p is at least the floor: a floor of calendar days is met by as
+// many days of either unit (working days are never fewer), a floor of working days only by
+// working days.
+func (f floor) metBy(p Period) bool {
+	if f.Unit == WorkingDays && p.Unit != WorkingDays {
+		return false
+	}
+	return p.Days >= f.Days
 }
 
 // PanelRules set an expert panel's size and composition (R-15).
@@ -217,13 +246,19 @@ func (r Rulebook) validate() error {
 		"meeting_materials_lead": r.MeetingMaterialsLead, "archive_handover": r.ArchiveHandover,
 		"implementation_report_every": r.ImplementationReportEvery,
 	}
-	for name, p := range periods {
+	for _, name := range slices.Sorted(maps.Keys(periods)) {
+		p := periods[name]
 		if p.Days <= 0 || (p.Unit != CalendarDays && p.Unit != WorkingDays) {
 			return fmt.Errorf("%s: needs days > 0 and unit calendar_days or working_days", name)
 		}
 	}
-	if r.CommentPeriod.Days < 30 || r.LegalityReview.Days < 7 {
-		return fmt.Errorf("comment_period and legality_review may not fall below the Decree 713 floor (30 days, 7 working days)")
+	for _, f := range decreeFloor {
+		if p := periods[f.field]; !f.metBy(p) {
+			return fmt.Errorf("%s: %d %s falls below the Decree 713 floor of %d %s (%s)", f.field, p.Days, p.Unit, f.Days, f.Unit, f.source)
+		}
+	}
+	if r.EffectiveFrom == (Date{}) || len(r.Sources) == 0 || slices.ContainsFunc(r.Sources, Blank) {
+		return fmt.Errorf("effective_from and sources: a rulebook names the day its source took effect and cites its texts")
 	}
 	if len(r.RiskGrades) == 0 || len(r.NotControllableGrades) == 0 {
 		return fmt.Errorf("risk_grades and not_controllable_grades must not be empty")

@@ -76,3 +76,54 @@ func TestLoadRulebooks_Operator(t *testing.T) {
 		})
 	}
 }
+
+// TestRulebook_Floor: a rulebook below a statutory minimum fails to load with the field named;
+// units count: 7 calendar days are not 7 working days.
+func TestRulebook_Floor(t *testing.T) {
+	for field, body := range map[string]string{
+		"comment_period":         `"comment_period":{"rule":"R-06","days":20,"unit":"calendar_days"}`,
+		"hearing_materials_lead": `"hearing_materials_lead":{"rule":"R-08","days":5,"unit":"calendar_days"}`,
+		"legality_review":        `"legality_review":{"rule":"R-20","days":7,"unit":"calendar_days"}`,
+		"sources":                `"sources":[]`,
+	} {
+		_, err := procedure.LoadRulebooks(fstest.MapFS{
+			"lax.json": {Data: []byte(`{"id":"lax","version":"1","inherits":"national-2019","name":"宽松规则",` + body + `}`)},
+		})
+		require.ErrorContains(t, err, field, field)
+	}
+	books, err := procedure.LoadRulebooks(fstest.MapFS{
+		"strict.json": {Data: []byte(`{"id":"strict","version":"1","inherits":"national-2019","name":"从严规则","comment_period":{"rule":"R-06","days":30,"unit":"working_days"}}`)},
+	})
+	require.NoError(t, err, "30 working days are more than 30 days")
+	require.Equal(t, "2019-09-01", books["strict"].EffectiveFrom.String(), "inherited")
+}
+
+// TestJurisdictions: the organ decides the rulebook, from the day it binds.
+func TestJurisdictions(t *testing.T) {
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	js, err := procedure.LoadJurisdictions(nil, books)
+	require.NoError(t, err)
+	day := func(s string) procedure.Date { d, _ := procedure.ParseDate(s); return d }
+	for organ, want := range map[string]string{
+		"天津市宝坻区人民政府": "tianjin",
+		"宝坻区人民政府 ":    "tianjin",
+		"天津市人民政府":     "tianjin",
+		"北京市朝阳区人民政府":  "national-2019",
+	} {
+		got, source, err := js.RulebookFor(organ, day("2026-03-02"))
+		require.NoError(t, err)
+		require.Equal(t, want, got, organ)
+		require.NotEmpty(t, source)
+	}
+	got, _, err := js.RulebookFor("天津市宝坻区人民政府", day("2020-06-01"))
+	require.NoError(t, err)
+	require.Equal(t, "national-2019", got, "before Tianjin's rules took effect")
+	_, _, err = js.RulebookFor("宝坻区人民政府", day("2019-01-01"))
+	require.Error(t, err, "before the Decree")
+
+	_, err = procedure.LoadJurisdictions([]byte(`[{"rulebook":"tianjin","from":"2019-01-01","prefixes":["天津市"],"source":"x"}]`), books)
+	require.ErrorContains(t, err, "before rulebook tianjin takes effect")
+	_, err = procedure.LoadJurisdictions([]byte(`[{"rulebook":"atlantis","from":"2021-01-01","prefixes":[""],"source":"x"}]`), books)
+	require.ErrorContains(t, err, "atlantis")
+}

@@ -31,11 +31,13 @@ type Subject struct {
 	Drill bool `json:"drill"`
 	// OpenedAt is when the decision was registered.
 	OpenedAt time.Time `json:"opened_at"`
+	// Organ is the decision organ, whose jurisdiction decided the rulebook.
+	Organ string `json:"organ,omitempty"`
 }
 
 func subjectOfRow(d decision) *Subject {
 	return &Subject{Title: d.Title, RulebookID: d.RulebookID, RulebookVersion: d.RulebookVersion, RulebookHash: d.RulebookHash,
-		Drill: d.Drill, OpenedAt: d.OpenedAt.UTC()}
+		Drill: d.Drill, OpenedAt: d.OpenedAt.UTC(), Organ: d.Organ}
 }
 
 // subjectOf reads the decision an act concerns; catalog acts have none.

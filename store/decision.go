@@ -19,16 +19,18 @@ type decision struct {
 	RulebookHash    string
 	Drill           bool
 	Unit            string
+	Organ           string
 }
 
 func toDBDecision(d procedure.Decision) decision {
 	return decision{Number: d.Number, Title: d.Title, Stage: string(d.Stage), OpenedAt: d.OpenedAt.UTC(),
-		RulebookID: d.Rulebook.ID, RulebookVersion: d.Rulebook.Version, RulebookHash: d.Rulebook.Hash, Drill: d.Drill}
+		RulebookID: d.Rulebook.ID, RulebookVersion: d.Rulebook.Version, RulebookHash: d.Rulebook.Hash, Drill: d.Drill, Organ: d.Organ}
 }
 
 func toDomainDecision(r decision) procedure.Decision {
 	return procedure.Decision{Number: r.Number, Title: r.Title, Stage: procedure.Stage(r.Stage), OpenedAt: r.OpenedAt.UTC(),
-		Rulebook: procedure.RulebookRef{ID: r.RulebookID, Version: r.RulebookVersion, Hash: r.RulebookHash}, Drill: r.Drill, Unit: r.Unit}
+		Rulebook: procedure.RulebookRef{ID: r.RulebookID, Version: r.RulebookVersion, Hash: r.RulebookHash}, Drill: r.Drill, Unit: r.Unit,
+		Organ: r.Organ}
 }
 
 // CreateDecision records a new decision; an existing number is an EConflict error.

@@ -132,6 +132,7 @@ func (v *rowChecker) decision(d decision, want subjectRecord) {
 	v.changed(got.RulebookHash == s.RulebookHash, "decisions", key, "rulebook_hash", want.idx)
 	v.changed(got.Drill == s.Drill, "decisions", key, "drill", want.idx)
 	v.changed(sameTime(got.OpenedAt, s.OpenedAt), "decisions", key, "opened_at", want.idx)
+	v.changed(got.Organ == s.Organ, "decisions", key, "organ", want.idx)
 }
 
 type keyRecord struct {

@@ -30,6 +30,7 @@ func recordedDecision(t *testing.T, st *store.Store) {
 	d, err := procedure.NewDecision(tamperNumber, "宝坻区停车管理办法", now)
 	require.NoError(t, err)
 	d.Rulebook, d.Drill = procedure.RulebookRef{ID: "tianjin-2024", Version: "1", Hash: strings.Repeat("b", 64)}, true
+	d.Organ = "天津市宝坻区人民政府"
 	require.NoError(t, st.CreateDecision(ctx, d))
 
 	priv, pub, err := signature.GenerateKey(signature.Ed25519)
@@ -101,6 +102,7 @@ var tampers = []tamper{
 	{"decisions", "rulebook_id", tamperNumber, `UPDATE decisions SET rulebook_id = 'national-2019' WHERE number = '{key}'`},
 	{"decisions", "rulebook_hash", tamperNumber, `UPDATE decisions SET rulebook_hash = 'c' WHERE number = '{key}'`},
 	{"decisions", "drill", tamperNumber, `UPDATE decisions SET drill = FALSE WHERE number = '{key}'`},
+	{"decisions", "organ", tamperNumber, `UPDATE decisions SET organ = '北京市朝阳区人民政府' WHERE number = '{key}'`},
 	{"decisions", "row", tamperNumber, `DELETE FROM decisions WHERE number = '{key}'`},
 	{"acts", "payload", "SELECT id FROM acts WHERE kind = 'start_decision'", `UPDATE acts SET payload = '{"units":[]}' WHERE id = {key}`},
 	{"acts", "note", "SELECT id FROM acts WHERE kind = 'legality_opinion'", `UPDATE acts SET note = '经审查不合法' WHERE id = {key}`},

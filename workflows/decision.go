@@ -20,6 +20,8 @@ type DecisionInput struct {
 	Rulebook procedure.Rulebook `json:"rulebook"`
 	// Drill, if set, makes the decision a rehearsal with sped-up statutory time.
 	Drill *procedure.Drill `json:"drill,omitempty"`
+	// Organ is the decision organ, whose jurisdiction decided the rulebook.
+	Organ string `json:"organ,omitempty"`
 }
 
 // activityOptions retries infrastructure failures with backoff for as long as it takes; business
@@ -59,7 +61,7 @@ func Decision(ctx workflow.Context, in DecisionInput) error {
 	if err != nil {
 		return Rejection(err)
 	}
-	d.Rulebook, d.Drill = in.Rulebook.Ref(), in.Drill != nil
+	d.Rulebook, d.Drill, d.Organ = in.Rulebook.Ref(), in.Drill != nil, in.Organ
 	w := &decision{ctx: ctx, rec: procedure.NewRecord(d, in.Rulebook, in.Drill), clock: clock{Origin: d.OpenedAt, Drill: in.Drill}, r: newRecorder(ctx, d.Number)}
 	w.r.tasks = w.rec.Tasks
 	w.r.unit = func() string {

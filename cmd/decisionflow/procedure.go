@@ -28,6 +28,22 @@ func loadRulebooks(cfg config.Config) (procedure.Rulebooks, error) {
 	return books, nil
 }
 
+// loadJurisdictions reads the operator's map of decision organs to rulebooks, or the built-in one.
+func loadJurisdictions(cfg config.Config, books procedure.Rulebooks) (procedure.Jurisdictions, error) {
+	var data []byte
+	if cfg.Jurisdictions != "" {
+		var err error
+		if data, err = os.ReadFile(cfg.Jurisdictions); err != nil {
+			return nil, &config.Error{Setting: "DECISIONFLOW_JURISDICTIONS (--jurisdictions)", Problem: err.Error()}
+		}
+	}
+	js, err := procedure.LoadJurisdictions(data, books)
+	if err != nil {
+		return nil, &config.Error{Setting: "DECISIONFLOW_JURISDICTIONS (--jurisdictions)", Problem: err.Error()}
+	}
+	return js, nil
+}
+
 // loadCalendar builds the official calendar with the operator's override files, in name order.
 func loadCalendar(cfg config.Config) (*calendar.China, error) {
 	if cfg.CalendarDir == "" {

@@ -113,7 +113,7 @@ func TestDev_WholeProcedure(t *testing.T) {
 	c := dialChild(t, dev.temporalAddr)
 	defer c.Close()
 	const number = "TJ-2026-101"
-	createDecision(t, dev, `{"number":"`+number+`","title":"老旧小区改造实施方案（演练）","rulebook":"tianjin","drill":{"seconds_per_day":1}}`)
+	createDecision(t, dev, `{"number":"`+number+`","title":"老旧小区改造实施方案（演练）","organ":"天津市宝坻区人民政府","rulebook":"tianjin","drill":{"seconds_per_day":1}}`)
 	today := procedure.DateOf(time.Now())
 	id := func(proc string, round int) string { return workflows.ChildID(number, proc, round) }
 	round := func(proc string, n int) string { return "/decisions/" + number + "/" + proc + "/" + strconv.Itoa(n) }

@@ -118,10 +118,11 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 
 // settings are what a process reads from files and keys before it starts anything.
 type settings struct {
-	rulebooks procedure.Rulebooks
-	calendar  *calendar.China
-	verifier  *api.Verifier
-	ledger    *audit.Ledger
+	rulebooks     procedure.Rulebooks
+	jurisdictions procedure.Jurisdictions
+	calendar      *calendar.China
+	verifier      *api.Verifier
+	ledger        *audit.Ledger
 }
 
 // loadSettings reads the rulebooks, the calendar, the token keys and the ledger key.
@@ -129,6 +130,9 @@ func loadSettings(cmd string, cfg config.Config) (settings, error) {
 	var set settings
 	var err error
 	if set.rulebooks, err = loadRulebooks(cfg); err != nil {
+		return set, err
+	}
+	if set.jurisdictions, err = loadJurisdictions(cfg, set.rulebooks); err != nil {
 		return set, err
 	}
 	if set.calendar, err = loadCalendar(cfg); err != nil {
@@ -180,7 +184,7 @@ func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st
 	opts := api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
 		Rulebooks: set.rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: set.verifier, RateLimit: cfg.RateLimit, Ledger: set.ledger,
 		Comments: st, PublicRateLimit: cfg.PublicRateLimit, TrustedProxies: cfg.TrustedProxies,
-		Calendar: set.calendar, Records: st, ActTimeout: cfg.ActTimeout}
+		Calendar: set.calendar, Records: st, ActTimeout: cfg.ActTimeout, Jurisdictions: set.jurisdictions}
 	if cmd != "worker" {
 		// Stopped after the HTTP server (stops run in reverse order), so every comment a
 		// request is waiting on is written before the store closes.
