@@ -107,9 +107,9 @@ func TestJurisdictions(t *testing.T) {
 	day := func(s string) procedure.Date { d, _ := procedure.ParseDate(s); return d }
 	for organ, want := range map[string]string{
 		"天津市宝坻区人民政府": "tianjin",
-		"宝坻区人民政府 ":    "tianjin",
-		"天津市人民政府":     "tianjin",
-		"北京市朝阳区人民政府":  "national-2019",
+		"宝坻区人民政府 ":   "tianjin",
+		"天津市人民政府":    "tianjin",
+		"北京市朝阳区人民政府": "national-2019",
 	} {
 		got, source, err := js.RulebookFor(organ, day("2026-03-02"))
 		require.NoError(t, err)
