@@ -56,7 +56,7 @@ func TestRecord_Satisfied(t *testing.T) {
 	require.Empty(t, r.Pending())
 
 	r.ApplyLegalitySubmission(li, procedure.LegalitySubmission{LegalBasis: "b"}, at)
-	r.CompleteLegality(procedure.OutcomeLawful, "l", at)
+	r.CompleteLegality(procedure.OutcomeLawful, "l", "", at)
 	require.True(t, r.Satisfied(procedure.ProcLegality))
 	require.True(t, r.Legality.Done, "Done shows what Satisfied derives")
 
