@@ -46,6 +46,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/decisions/:number/minutes":                                     {"meeting_secretary"},
 	"POST /api/v1/decisions/:number/approve-minutes":                             {"head"},
 	"POST /api/v1/decisions/:number/party-report":                                {"party_liaison"},
+	"POST /api/v1/decisions/:number/party-answer":                                {"party_liaison"},
 	"POST /api/v1/decisions/:number/publication":                                 {"official"},
 	"POST /api/v1/decisions/:number/archive-handover":                            {"official"},
 	"GET /api/v1/decisions/:number/participation/:round":                         {anyone},

@@ -7,9 +7,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Acts of the Party-committee report and publication.
+// Acts of the Party-committee report, the committee's answer and publication.
 var publicationActs = []act{
 	{"party-report", workflows.UpdatePartyReport, []procedure.Role{procedure.RolePartyLiaison}, procedure.PartyReport{}, false},
+	{"party-answer", workflows.UpdatePartyAnswer, []procedure.Role{procedure.RolePartyLiaison}, procedure.PartyAnswer{}, false},
 	{"publication", workflows.UpdatePublication, []procedure.Role{procedure.RoleOfficial}, procedure.Publication{}, false},
 }
 

@@ -73,7 +73,9 @@ func ParseStage(s string) (Stage, error) {
 //	collective_discussion → drafting               head decides "revise"
 //	collective_discussion → party_report           head decides "approve"
 //	collective_discussion → closed                 head decides "reject"
-//	party_report          → publication            the report is recorded
+//	party_report          → publication            the committee's answer agrees; before
+//	                                               the answer was an act, the report itself
+//	party_report          → collective_discussion  the committee does not agree (R-29, Art. 31)
 //	publication           → archive                published
 //	archive               → implementation         the archive is handed over
 //	implementation        → drafting               an adjustment re-runs the statutory steps
@@ -84,7 +86,7 @@ var transitions = map[Stage][]Stage{
 	StageConsultation:         {StageDrafting},
 	StageLegalityReview:       {StageDrafting, StageCollectiveDiscussion},
 	StageCollectiveDiscussion: {StageDrafting, StagePartyReport, StageClosed},
-	StagePartyReport:          {StagePublication},
+	StagePartyReport:          {StagePublication, StageCollectiveDiscussion},
 	StagePublication:          {StageArchive},
 	StageArchive:              {StageImplementation},
 	StageImplementation:       {StageDrafting, StageClosed},

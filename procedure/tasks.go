@@ -33,6 +33,9 @@ func (r *Record) Tasks() []Task {
 	case StageCollectiveDiscussion:
 		return r.meetingTasks()
 	case StagePartyReport:
+		if r.PartyReport != nil && r.PartyReport.Answer == nil {
+			return []Task{{Act: "party_answer", Role: RolePartyLiaison}}
+		}
 		return []Task{{Act: "party_report", Role: RolePartyLiaison}}
 	case StagePublication:
 		return []Task{{Act: "publication", Role: RoleOfficial}}

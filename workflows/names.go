@@ -93,6 +93,8 @@ const (
 	UpdateApproveMinutes = "approve_minutes"
 	// UpdatePartyReport records the report to the Party committee.
 	UpdatePartyReport = "party_report"
+	// UpdatePartyAnswer records the Party committee's answer to the report.
+	UpdatePartyAnswer = "party_answer"
 	// UpdatePublication records the publication.
 	UpdatePublication = "publication"
 	// UpdateArchive records the archive handover.
@@ -170,6 +172,10 @@ const (
 	// VersionRules records, at a workflow's first act, the version of the rule checks it was
 	// started under (see RulesVersion).
 	VersionRules = "rules"
+	// VersionPartyAnswer: the report to the Party committee is a request, and the decision
+	// waits for the committee's recorded answer before publication; before, the report
+	// opened publication at once.
+	VersionPartyAnswer = "party-answer"
 )
 
 // RulesVersion is the version of the rule checks. Raise it whenever a check becomes stricter:
@@ -180,4 +186,6 @@ const (
 //	   evaluators independent by person.
 //	2: the minutes of an exploratory reform hold the legal risks in the words the legality
 //	   opinion stated them, as the meeting package carried them.
-const RulesVersion = 2
+//	3: nothing is published before the Party committee's recorded answer agrees, and an
+//	   answer with changes is taken up in the publication.
+const RulesVersion = 3

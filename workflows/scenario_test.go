@@ -148,11 +148,17 @@ func (p *path) decided() *path {
 	return p
 }
 
-// archived reports, publishes and archives the decision.
+// agreed is the Party committee's answer agreeing to the decision.
+func agreed() procedure.PartyAnswer {
+	return procedure.PartyAnswer{Outcome: procedure.PartyAgreed, Document: "sha256:party-answer"}
+}
+
+// archived reports the decision to the Party committee, which agrees, publishes and archives it.
 func (p *path) archived() *path {
 	p.decided()
 	h := p.h
 	h.act(p.next(hour), "party report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{ReportedOn: date("2026-04-21"), Document: "sha256:party"}, "")
+	h.act(p.next(hour), "party answer", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
 	h.act(p.next(hour), "publication", number, workflows.UpdatePublication, official,
 		procedure.Publication{Channels: []string{"区政府公报", "区政府网站"}, PublishedOn: date("2026-04-22"), Document: "sha256:pub", OpinionsExplanation: "采纳情况见附件"}, "")
 	h.act(p.next(hour), "archive", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{Dossier: "sha256:dossier", ReceivedBy: "区档案馆"}, "")
