@@ -99,7 +99,7 @@ func CheckR15Selection(rb Rulebook, p Panel) error {
 // CheckPanel allows the unit to form the panel once per round.
 func (x *Argumentation) CheckPanel(a Actor, rb Rulebook, p Panel) error {
 	return firstError(
-		requireRole(a, "组建专家论证组", RoleOfficial),
+		requireAssigned(a, "组建专家论证组", x.Drafters),
 		conflictIf(x.Panel != nil, "本轮专家论证组已组建", "the panel of this round is formed"),
 		invalidIf(len(p.Experts) == 0, "专家论证组不能为空", "the panel is empty"),
 		CheckR14Conflicts(p, x.Drafters),
@@ -126,7 +126,7 @@ func (x *Argumentation) CheckOpinion(a Actor, o ExpertOpinion) error {
 // CheckReport accepts the adoption report of expert opinions once every expert has answered.
 func (x *Argumentation) CheckReport(a Actor, document string) error {
 	return firstError(
-		requireRole(a, "提交专家意见采纳情况", RoleOfficial),
+		requireAssigned(a, "提交专家意见采纳情况", x.Drafters),
 		failedIf(x.Panel == nil || len(x.Opinions) < len(x.Panel.Experts), "尚有专家未提交意见", "not every expert has given an opinion"),
 		conflictIf(x.Report != "", "已提交", "already submitted"),
 		required(document, "采纳情况报告", "report document"),

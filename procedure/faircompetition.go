@@ -13,7 +13,7 @@ type FairCompetitionReview struct {
 // CheckFairCompetition accepts the fair-competition review while the draft is being prepared.
 func (r *Record) CheckFairCompetition(a Actor, f FairCompetitionReview) error {
 	return firstError(
-		requireRole(a, "记录公平竞争审查", RoleOfficial),
+		requireAssigned(a, "记录公平竞争审查", r.officials()),
 		r.requireStage("记录公平竞争审查", StageDrafting, StageConsultation),
 		failedIf(!r.FairCompetition.Required, "本决策依法不需要公平竞争审查", "this decision needs no fair-competition review"),
 		failedIf(r.DraftVersion() == 0, "尚无决策草案", "there is no draft yet"),

@@ -102,7 +102,7 @@ type Legality struct {
 // procedure the law requires done first, and its content.
 func (r *Record) CheckLegalitySubmission(a Actor, s LegalitySubmission) error {
 	return firstError(
-		requireRole(a, "提请合法性审查", RoleOfficial),
+		requireAssigned(a, "提请合法性审查", r.officials()),
 		r.requireStage("提请合法性审查", StageDrafting),
 		failedIf(r.DraftVersion() == 0, "尚无决策草案", "there is no draft yet"),
 		ruleIf(!r.Satisfied(ProcParticipation), EFailedPrecondition, "R-10",
@@ -222,7 +222,7 @@ func (l *Legality) ApplyRequestMaterials(a Actor, ret Return, today Date) {
 
 // CheckProvideMaterials lets the unit hand in the requested materials.
 func (l *Legality) CheckProvideMaterials(a Actor) error {
-	return firstError(requireRole(a, "补充材料", RoleOfficial), l.checkOpen(),
+	return firstError(requireAssigned(a, "补充材料", l.Drafters), l.checkOpen(),
 		failedIf(l.WaitingSince == nil, "审查机构未要求补充材料", "no materials were requested"))
 }
 
@@ -244,6 +244,8 @@ func (l *Legality) CheckReturn(a Actor, ret Return) error {
 func (l *Legality) CheckAdviserOpinion(a Actor, o AdviserOpinion) error {
 	return firstError(
 		requireRole(a, "出具法律顾问意见", RoleLegalAdviser),
+		ruleIf(containsName(l.Drafters, a.ID), EPermissionDenied, "R-36", "参与起草的人员不得就本决策出具法律顾问意见",
+			"a person who drafted the decision may not advise on its legality (Art. 28)"),
 		l.checkOpen(),
 		required(o.Document, "意见文本", "opinion document"),
 		ruleIf(Blank(o.Signature), EInvalid, "R-21", "法律顾问意见须签名", "the adviser's opinion must be signed"),

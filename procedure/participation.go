@@ -78,6 +78,9 @@ type AdoptionReport struct {
 type Participation struct {
 	// DraftVersion is the draft consulted on.
 	DraftVersion int `json:"draft_version"`
+	// Officials are the decision's assigned officials, who alone act for the unit in the
+	// round; empty in rounds started before rounds were told them.
+	Officials []string `json:"officials,omitempty"`
 	// Notice is the published notice.
 	Notice *Notice `json:"notice,omitempty"`
 	// PeriodClosed is set when the comment period has run out.
@@ -138,7 +141,7 @@ func (p *Participation) CheckNotice(a Actor, rb Rulebook, n Notice, today Date, 
 		period = nil
 	}
 	return firstError(
-		requireRole(a, "发布征求意见公告", RoleOfficial),
+		requireAssigned(a, "发布征求意见公告", p.Officials),
 		conflictIf(p.Notice != nil, "本轮征求意见公告已发布", "the notice of this round is already published"),
 		checkNoticeContent(n),
 		ruleIf(draft != "" && NormalName(n.Draft) != NormalName(draft), EInvalid, "R-07",
@@ -182,7 +185,7 @@ func CheckR06Close(n Notice, least Deadline) error {
 // CheckExtend allows the comment period to be extended; it can never be shortened.
 func (p *Participation) CheckExtend(a Actor, closes Date) error {
 	return firstError(
-		requireRole(a, "延长征求意见期限", RoleOfficial),
+		requireAssigned(a, "延长征求意见期限", p.Officials),
 		failedIf(p.Notice == nil, "尚未发布公告", "no notice published"),
 		failedIf(p.PeriodClosed, "征求意见期限已届满", "the comment period is over"),
 		invalidIf(p.Notice != nil && !closes.After(p.Notice.Closes), "只能延长，不能缩短征求意见期限", "the period can only be extended"),
@@ -209,7 +212,7 @@ func CheckR08Hearing(rb Rulebook, h Hearing) error {
 func (p *Participation) CheckHearing(a Actor, rb Rulebook, h Hearing, today Date) error {
 	declared := h.MaterialsDeliveredOn != (Date{})
 	return firstError(
-		requireRole(a, "组织听证", RoleOfficial),
+		requireAssigned(a, "组织听证", p.Officials),
 		failedIf(p.Report != nil, "采纳情况报告已提交", "the adoption report is already in"),
 		ruleIf(declared && h.MaterialsDeliveredOn.After(today), EInvalid, "R-08",
 			"材料送达日期不得晚于今日；尚未送达的，送达时另行记录", "materials cannot be declared delivered in the future: record the delivery when it happens"),
@@ -244,7 +247,7 @@ func (p *Participation) CheckMaterials(a Actor, rb Rulebook, m HearingMaterials,
 	h := p.Hearings[m.Hearing]
 	h.MaterialsDeliveredOn = today
 	return firstError(
-		requireRole(a, "送达听证材料", RoleOfficial),
+		requireAssigned(a, "送达听证材料", p.Officials),
 		conflictIf(p.Hearings[m.Hearing].MaterialsDeliveredOn != (Date{}), "听证材料已送达", "the materials were delivered already"),
 		CheckR08Hearing(rb, h),
 	)
@@ -287,7 +290,7 @@ func (p *Participation) CheckR09HearingsClosed() error {
 // comes after the period closes and the hearings are closed.
 func (p *Participation) CheckR10Report(a Actor, rep AdoptionReport) error {
 	return firstError(
-		requireRole(a, "提交意见采纳情况报告", RoleOfficial),
+		requireAssigned(a, "提交意见采纳情况报告", p.Officials),
 		conflictIf(p.Report != nil, "采纳情况报告已提交", "the adoption report is already in"),
 		ruleIf(!p.PeriodClosed, EFailedPrecondition, "R-10", "征求意见期限届满前不能提交采纳情况报告",
 			"the adoption report comes after the comment period closes"),

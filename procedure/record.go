@@ -214,7 +214,7 @@ func (r *Record) ApplyStartDecision(a Actor, s StartDecision, at time.Time) {
 // CheckDraft allows an official of the undertaking unit to submit a new draft version.
 func (r *Record) CheckDraft(a Actor, d Draft) error {
 	return firstError(
-		requireRole(a, "提交决策草案", RoleOfficial),
+		requireAssigned(a, "提交决策草案", r.officials()),
 		r.requireStage("提交决策草案", StageDrafting),
 		ruleIf(r.Start == nil, EFailedPrecondition, "R-01", "启动决定记录前不得起草", "no drafting before the start decision is recorded"),
 		required(d.Document, "草案文本", "draft document"),
@@ -272,7 +272,7 @@ func (r *Record) Pending() []string {
 // CheckOpenConsultation allows the unit to put the current draft to the pending procedures.
 func (r *Record) CheckOpenConsultation(a Actor) error {
 	return firstError(
-		requireRole(a, "启动征求意见与论证评估", RoleOfficial),
+		requireAssigned(a, "启动征求意见与论证评估", r.officials()),
 		r.requireStage("启动征求意见与论证评估", StageDrafting),
 		failedIf(r.DraftVersion() == 0, "尚无决策草案", "there is no draft yet"),
 		failedIf(len(r.Pending()) == 0, "没有需要开展的公众参与、专家论证或风险评估", "no participation, argumentation or assessment is pending"),

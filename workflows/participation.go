@@ -26,7 +26,7 @@ type participation struct {
 //  3. when the period ends, the comments received are counted from the store;
 //  4. the adoption report disposes of every comment and ends the round.
 func Participation(ctx workflow.Context, in childInput) (Result, error) {
-	p := &participation{ctx: ctx, in: in, state: procedure.Participation{DraftVersion: in.DraftVersion}, r: newRecorder(ctx, in.Number)}
+	p := &participation{ctx: ctx, in: in, state: procedure.Participation{DraftVersion: in.DraftVersion, Officials: in.Drafters}, r: newRecorder(ctx, in.Number)}
 	err := round{in: in, r: p.r, opened: "participation_opened", draftVersion: in.DraftVersion, stage: procedure.StageConsultation,
 		state: func() any { return p.state }, tasks: p.state.Tasks, acts: p.register, done: p.state.Done}.run(ctx)
 	if err != nil {
