@@ -100,6 +100,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/calendar/due":                                                           {anyone},
 	"GET /api/v1/decisions/:number/ledger":                                               {anyone},
 	"GET /api/v1/decisions/:number/dossier":                                              {anyone},
+	"GET /api/v1/decisions/:number/dossier/supplement":                                   {anyone},
 	"GET /api/v1/decisions/:number/replay":                                               {anyone},
 	"POST /api/v1/decisions/:number/documents":                                           {anyButAudit},
 	"GET /api/v1/decisions/:number/documents":                                            {anyone},

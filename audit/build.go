@@ -34,6 +34,74 @@ type HistoryFunc func(ctx context.Context, workflowID string) ([]byte, error)
 // records and its signers' key records proved against a fresh signed checkpoint, and its
 // workflow histories. The dossier is sealed: its manifest is signed when written.
 func (l *Ledger) Build(ctx context.Context, src Source, number string, history HistoryFunc) (Dossier, error) {
+	return l.build(ctx, src, number, history, nil)
+}
+
+// BuildSupplement assembles the supplement to a decision's archive (Art. 33): what the ledger
+// recorded of the decision since the dossier its archive received — the handover, and the
+// implementation, evaluations and adjustments that came after — as a dossier of its own,
+// sealed and proved against a fresh checkpoint, that verifies offline as the archive does.
+// The dossier the engine prepared for the archive held the ledger up to its checkpoint, and the
+// supplement holds the decision's records from there on; where the archive received a dossier
+// the engine cannot read, it holds them from the handover's record on. A decision whose
+// archive has not been handed over has no supplement (EFailedPrecondition).
+func (l *Ledger) BuildSupplement(ctx context.Context, src Source, number string, history HistoryFunc) (Dossier, error) {
+	from, err := l.archivedThrough(ctx, src, number)
+	if err != nil {
+		return Dossier{}, err
+	}
+	return l.build(ctx, src, number, history, func(r Record) bool { return r.Index >= from })
+}
+
+// archivedThrough returns the ledger index from which a decision's records are not in the
+// dossier of its latest archive handover.
+func (l *Ledger) archivedThrough(ctx context.Context, src Source, number string) (int64, error) {
+	acts, err := src.Acts(ctx, number)
+	if err != nil {
+		return 0, err
+	}
+	var handover *procedure.ActRecord
+	for i, a := range acts {
+		if a.WorkflowID == number && a.Event.Kind == "archive_handover" && (handover == nil || a.Seq > handover.Seq) {
+			handover = &acts[i]
+		}
+	}
+	if handover == nil {
+		return 0, procedure.Errorf(procedure.EFailedPrecondition, "决策尚未归档移交，卷宗即全部记录", "the decision's archive is not handed over yet: its dossier is the whole record")
+	}
+	var h procedure.ArchiveHandover
+	_ = json.Unmarshal([]byte(handover.Payload), &h)
+	if h.Dossier != "" {
+		if _, content, err := src.DocumentContent(ctx, h.Dossier); err == nil {
+			if cp, err := ReadFile(content, "ledger/checkpoint"); err == nil {
+				if tree, err := OpenCheckpoint(cp, l.PublicKey()); err == nil {
+					return tree.N, nil
+				}
+			}
+		}
+	}
+	log := src.Ledger(ctx)
+	idx, err := log.DecisionRecords(number)
+	if err != nil {
+		return 0, err
+	}
+	for _, i := range idx {
+		data, err := log.Record(i)
+		if err != nil {
+			return 0, err
+		}
+		var e struct {
+			Workflow string `json:"workflow"`
+			Seq      int    `json:"seq"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Workflow == number && e.Seq == handover.Seq {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("archive handover of %s: no ledger record", number)
+}
+
+func (l *Ledger) build(ctx context.Context, src Source, number string, history HistoryFunc, keep func(Record) bool) (Dossier, error) {
 	dec, err := src.Decision(ctx, number)
 	if err != nil {
 		return Dossier{}, err
@@ -55,6 +123,9 @@ func (l *Ledger) Build(ctx context.Context, src Source, number string, history H
 	records, err := readRecords(log, idx, tree.N)
 	if err != nil {
 		return d, err
+	}
+	if keep != nil {
+		records = slices.DeleteFunc(records, func(r Record) bool { return !keep(r) })
 	}
 	if err := d.collect(ctx, src, number, records); err != nil {
 		return d, err

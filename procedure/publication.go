@@ -165,8 +165,18 @@ func (r *Record) NotDisclosable() bool {
 	return r.Start != nil && !r.Start.Applicability.Participation.Required && !Blank(r.Start.Applicability.Participation.LegalBasis)
 }
 
-// ApplyPublication records the publication and opens the archive stage.
+// ApplyPublication records the publication and opens implementation; the archive handover
+// follows beside it, watched by its due date.
 func (r *Record) ApplyPublication(a Actor, p Publication, at time.Time) {
+	r.Publication = &p
+	_ = r.moveTo(StageImplementation)
+	r.Note(at, "publication", a.ID, false, "")
+}
+
+// ApplyPublicationArchiveFirst records the publication as decisions published before
+// implementation ran beside the archive replay it: it opens the archive stage, whose handover
+// opens implementation.
+func (r *Record) ApplyPublicationArchiveFirst(a Actor, p Publication, at time.Time) {
 	r.Publication = &p
 	_ = r.moveTo(StageArchive)
 	r.Note(at, "publication", a.ID, false, "")

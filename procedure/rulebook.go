@@ -44,7 +44,8 @@ type Rulebook struct {
 	ExpertOpinionDue Period `json:"expert_opinion_due"`
 	// MeetingMaterialsLead is how long before the meeting its package must be complete.
 	MeetingMaterialsLead Period `json:"meeting_materials_lead"`
-	// ArchiveHandover is the deadline for handing the archive over after publication (R-31).
+	// ArchiveHandover is the period for handing the archive over, counted from the decision:
+	// the head's approval of the minutes that adopt it (R-31, Art. 33).
 	ArchiveHandover Period `json:"archive_handover"`
 	// ImplementationReportEvery is the cadence of implementation reports (R-32).
 	ImplementationReportEvery Period `json:"implementation_report_every"`

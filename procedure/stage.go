@@ -6,7 +6,7 @@ package procedure
 //
 //	start → drafting → consultation (public participation, expert argumentation and risk
 //	assessment, in parallel on one draft version) → legality_review → collective_discussion
-//	→ party_report → publication → archive → implementation
+//	→ party_report → publication → implementation, the archive handed over beside it
 //
 // with closed reachable from any stage when a decision is rejected or withdrawn.
 type Stage string
@@ -27,7 +27,8 @@ const (
 	StagePartyReport Stage = "party_report"
 	// StagePublication publishes the decision.
 	StagePublication Stage = "publication"
-	// StageArchive assembles and hands over the complete record.
+	// StageArchive assembles and hands over the complete record, in decisions published
+	// before the handover went beside implementation; later ones hand it over in implementation.
 	StageArchive Stage = "archive"
 	// StageImplementation follows execution, evaluation, adjustment and suspension.
 	StageImplementation Stage = "implementation"
@@ -76,7 +77,10 @@ func ParseStage(s string) (Stage, error) {
 //	party_report          → publication            the committee's answer agrees; before
 //	                                               the answer was an act, the report itself
 //	party_report          → collective_discussion  the committee does not agree (R-29, Art. 31)
-//	publication           → archive                published
+//	publication           → implementation         published; the archive is handed over
+//	                                               beside implementation
+//	publication           → archive                published, before implementation ran beside
+//	                                               the archive
 //	archive               → implementation         the archive is handed over
 //	implementation        → drafting               an adjustment re-runs the statutory steps
 //	implementation        → closed                 the decision is terminated
@@ -87,7 +91,7 @@ var transitions = map[Stage][]Stage{
 	StageLegalityReview:       {StageDrafting, StageCollectiveDiscussion},
 	StageCollectiveDiscussion: {StageDrafting, StagePartyReport, StageClosed},
 	StagePartyReport:          {StagePublication, StageCollectiveDiscussion},
-	StagePublication:          {StageArchive},
+	StagePublication:          {StageImplementation, StageArchive},
 	StageArchive:              {StageImplementation},
 	StageImplementation:       {StageDrafting, StageClosed},
 }

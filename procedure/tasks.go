@@ -28,7 +28,13 @@ func (r *Record) Tasks() []Task {
 		return []Task{{Act: "start_decision", Role: RoleHead}}
 	case StageDrafting:
 		return r.draftingTasks()
-	case StageConsultation, StageLegalityReview, StageImplementation:
+	case StageConsultation, StageLegalityReview:
+		return []Task{}
+	case StageImplementation:
+		// The implementation workflow lists its own tasks; the archive handover is the decision's.
+		if r.Publication != nil && r.Archive == nil {
+			return []Task{{Act: "archive_handover", Role: RoleOfficial, Due: r.ArchiveDue}}
+		}
 		return []Task{}
 	case StageCollectiveDiscussion:
 		return r.meetingTasks()

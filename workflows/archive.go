@@ -16,23 +16,37 @@ func (w *decision) watchArchive(ctx workflow.Context, dl procedure.Deadline) {
 	w.clock.watch(wctx, w.r, "archive handover", dl, w.rec.Rulebook.ReminderDaysBefore, w.stage)
 }
 
-// registerArchive takes the archive handover, late if after its due date, and starts
-// the implementation stage.
+// registerArchive takes the archive handover, late if after its due date. It goes
+// beside implementation; a decision published before that, waiting in the archive stage,
+// starts implementation with it.
 func (w *decision) registerArchive(ctx workflow.Context) error {
 	rec := w.rec
 	return onAct(ctx, w.r, UpdateArchive,
 		func(a procedure.Act[procedure.ArchiveHandover]) error { return rec.CheckArchive(a.Actor, a.Payload) },
 		func(ctx workflow.Context, a procedure.Act[procedure.ArchiveHandover]) (applied, error) {
+			first := w.stage() == procedure.StageArchive
 			rec.ApplyArchive(a.Actor, a.Payload, workflow.Now(ctx), w.clock.overdue(ctx, rec.ArchiveDue))
 			if w.stopArchiveWatch != nil {
 				w.stopArchiveWatch()
 			}
-			ev, _ := w.event(true)
-			if err := w.startImplementation(ctx); err != nil {
-				return applied{}, err
+			ev, _ := w.event(first)
+			ev.recorded = rec.Archive // with the dossier handed over, which the archive's supplement counts from
+			if first {
+				if err := w.startImplementation(ctx); err != nil {
+					return applied{}, err
+				}
 			}
 			return ev, nil
 		}, w.state)
+}
+
+// dayOf is the statutory day of workflow time t: in a drill, time sped up from the decision's
+// opening, as clock.now counts it.
+func (c clock) dayOf(t time.Time) procedure.Date {
+	if c.Drill == nil {
+		return procedure.DateOf(t)
+	}
+	return procedure.DateOf(c.Origin.Add(c.Drill.Statutory(t.Sub(c.Origin))))
 }
 
 // prepareDossier has the archive's dossier assembled and filed once the decision is published,

@@ -1,9 +1,19 @@
 package workflows_test
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 
+	"decisionflow/audit"
 	"decisionflow/procedure"
+	"decisionflow/store"
+	"decisionflow/store/storetest"
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
@@ -97,4 +107,110 @@ func TestR29_PartyCommitteeAnswers(t *testing.T) {
 	require.Equal(t, withChanges.Opinion, rec.PartyReport.Answer.Opinion)
 	require.False(t, rec.PartyReport.Answer.AnsweredAt.IsZero(), "the engine dates the answer")
 	require.Contains(t, lastOf(h, number, "party_answer").Payload, `"outcome":"agreed_with_changes"`, "the stored act holds the answer")
+}
+
+// TestR31_ArchiveBesideImplementation: the archive's period counts from the decision (the
+// approval of the minutes), not from publication; implementation starts once the decision is
+// published, without waiting for the handover, which follows beside it, watched by its due
+// date and marked late after it (Art. 33; Tianjin: 10 days from the decision).
+func TestR31_ArchiveBesideImplementation(t *testing.T) {
+	h, p := newPath(t, "tianjin")
+	p.decided()
+	decidedOn := start.Add(p.offset)
+	h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "sha256:party"}, "")
+	h.act(p.next(3*day), "agreed", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
+	h.act(p.next(hour), "hand over before publication", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{ReceivedBy: "区档案馆"}, precondition)
+	h.act(p.next(day), "publish", number, workflows.UpdatePublication, official,
+		procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub", OpinionsExplanation: "采纳情况见附件"}, "")
+	impl := child(workflows.ProcImplementation, 1)
+	h.act(p.next(hour), "execution unit before the archive", impl, workflows.UpdateExecutionUnit, official, "区住建委", "")
+	var published procedure.Record
+	var tasks []procedure.Task
+	h.at(p.next(hour), func() {
+		published = h.record()
+		v, err := h.env.QueryWorkflow(workflows.QueryTasks)
+		require.NoError(t, err)
+		require.NoError(t, v.Get(&tasks))
+	})
+	h.act(p.next(20*day), "late handover", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{ReceivedBy: "区档案馆"}, "")
+	h.act(p.next(hour), "hand over again", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{ReceivedBy: "区档案馆"}, conflict)
+	var rec procedure.Record
+	h.at(p.next(hour), func() { rec = h.record() })
+	h.run(p.next(hour))
+
+	refusedBy(t, h, "hand over before publication", "R-31")
+	require.Equal(t, procedure.StageImplementation, published.Decision.Stage, "implementation does not wait for the archive")
+	require.Equal(t, procedure.DateOf(decidedOn), published.ArchiveDue.Start, "counted from the decision, not from publication")
+	require.Equal(t, procedure.Period{Rule: "R-31", Days: 10, Unit: procedure.CalendarDays, RollOver: true}, published.ArchiveDue.Period)
+	require.Equal(t, []procedure.Task{{Act: "archive_handover", Role: procedure.RoleOfficial, Due: published.ArchiveDue}}, tasks, "the handover is the decision's open task")
+	require.Equal(t, []string{"implementation_opened", "execution_unit"}, h.kinds(impl))
+	require.True(t, rec.Archive.Late)
+	require.Equal(t, 1, recorded(h, number, "archive_handover"))
+	require.Contains(t, h.kinds(number), "escalation", "an overdue handover is escalated")
+	require.Equal(t, procedure.StageImplementation, rec.Decision.Stage)
+}
+
+// TestR31_ArchiveSupplement: what the ledger records of a decision after the dossier its
+// archive received — the handover, implementation reports, an evaluation — is archived as a
+// supplement: a dossier of those records alone, which verifies offline as the archive does;
+// before the handover there is no supplement (Art. 33).
+func TestR31_ArchiveSupplement(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t, store.SQLite)
+	skey, vkey, err := audit.GenerateKey()
+	require.NoError(t, err)
+	ledger, err := audit.New(skey, vkey)
+	require.NoError(t, err)
+	noHistory := func(context.Context, string) ([]byte, error) { return nil, errors.New("no history") }
+	d, err := procedure.NewDecision(number, "宝坻区老旧小区改造实施方案", start)
+	require.NoError(t, err)
+	require.NoError(t, st.CreateDecision(ctx, d))
+	seq := map[string]int{}
+	act := func(workflowID, kind string, payload any) {
+		seq[workflowID]++
+		b, err := json.Marshal(payload)
+		require.NoError(t, err)
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: number, WorkflowID: workflowID, Seq: seq[workflowID], Payload: string(b),
+			Event: procedure.Event{At: start.Add(time.Duration(len(seq)+seq[workflowID]) * time.Hour), Kind: kind, Actor: official.ID, Stage: procedure.StageImplementation}}))
+	}
+	impl := child(workflows.ProcImplementation, 1)
+	act(number, "minutes_approved", struct{}{})
+	act(number, "publication", procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub"})
+	act(impl, "execution_unit", "区住建委")
+	_, err = ledger.BuildSupplement(ctx, st, number, noHistory)
+	var pe *procedure.Error
+	require.ErrorAs(t, err, &pe, "no supplement before the handover")
+	require.Equal(t, procedure.EFailedPrecondition, pe.Code)
+
+	// The engine prepares the archive's dossier and files it; the handover names it.
+	archived, err := ledger.Build(ctx, st, number, noHistory)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = archived.Write(&buf)
+	require.NoError(t, err)
+	sum := sha256.Sum256(buf.Bytes())
+	dossier := hex.EncodeToString(sum[:])
+	require.NoError(t, st.FileDocument(ctx, number, procedure.Document{SHA256: dossier, Name: number + "-dossier.zip", Kind: "dossier",
+		MediaType: "application/zip", Size: int64(buf.Len()), UploadedBy: "decisionflow", UploadedAt: start}, buf.Bytes()))
+	act(impl, "implementation_report", procedure.ImplementationReport{Period: "2026H1", Document: "sha256:report"})
+	act(number, "archive_handover", procedure.ArchiveHandover{Dossier: dossier, ReceivedBy: "区档案馆"})
+	act(impl, "evaluation_started", procedure.EvaluationStart{Trigger: procedure.TriggerOrgan, Evaluator: "第三方评估机构"})
+
+	sup, err := ledger.BuildSupplement(ctx, st, number, noHistory)
+	require.NoError(t, err)
+	var kinds []string
+	for _, a := range sup.Acts {
+		kinds = append(kinds, a.Event.Kind)
+	}
+	require.ElementsMatch(t, []string{"implementation_report", "archive_handover", "evaluation_started"}, kinds,
+		"the supplement holds what the archive's dossier does not, and nothing it does")
+	require.Len(t, sup.Documents, 1, "with the filing of the archive's dossier")
+	buf.Reset()
+	_, err = sup.Write(&buf)
+	require.NoError(t, err)
+	checks, err := audit.VerifyDossier(buf.Bytes(), ledger.PublicKey())
+	require.NoError(t, err)
+	for _, c := range checks {
+		require.True(t, c.OK, c.MessageEN)
+	}
 }

@@ -176,6 +176,11 @@ const (
 	// waits for the committee's recorded answer before publication; before, the report
 	// opened publication at once.
 	VersionPartyAnswer = "party-answer"
+	// VersionArchiveBesideImplementation: the archive handover's due date counts from the
+	// decision (the approval of the minutes), and implementation starts on publication, the
+	// handover following beside it (R-31, Art. 33); before, the due date counted from
+	// publication and implementation waited for the handover.
+	VersionArchiveBesideImplementation = "archive-beside-implementation"
 )
 
 // RulesVersion is the version of the rule checks. Raise it whenever a check becomes stricter:

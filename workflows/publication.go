@@ -29,16 +29,36 @@ func (w *decision) registerPublication(ctx workflow.Context) error {
 			}, w.state),
 		onAct(ctx, w.r, UpdatePublication,
 			func(a procedure.Act[procedure.Publication]) error { return rec.CheckPublication(a.Actor, a.Payload) },
-			func(ctx workflow.Context, a procedure.Act[procedure.Publication]) (applied, error) {
-				dl, err := deadline(ctx, w.clock.today(ctx), rec.Rulebook.ArchiveHandover, nil)
-				if err != nil {
-					return applied{}, err
-				}
-				rec.ApplyPublication(a.Actor, a.Payload, workflow.Now(ctx))
-				rec.ArchiveDue = &dl
-				w.watchArchive(ctx, dl)
-				workflow.Go(ctx, w.prepareDossier)
-				return w.event(true)
-			}, w.state),
+			w.publish, w.state),
 	)
+}
+
+// publish records the publication: the archive handover's due date counts from the
+// decision, and implementation starts at once, the handover following beside it.
+// Decisions published before that count from publication and archive first.
+func (w *decision) publish(ctx workflow.Context, a procedure.Act[procedure.Publication]) (applied, error) {
+	beside := workflow.GetVersion(ctx, VersionArchiveBesideImplementation, workflow.DefaultVersion, 1) == 1
+	from := w.clock.today(ctx)
+	if at, ok := w.rec.DecidedAt(); ok && beside {
+		from = w.clock.dayOf(at)
+	}
+	dl, err := deadline(ctx, from, w.rec.Rulebook.ArchiveHandover, nil)
+	if err != nil {
+		return applied{}, err
+	}
+	if !beside {
+		w.rec.ApplyPublicationArchiveFirst(a.Actor, a.Payload, workflow.Now(ctx))
+	} else {
+		w.rec.ApplyPublication(a.Actor, a.Payload, workflow.Now(ctx))
+	}
+	w.rec.ArchiveDue = &dl
+	w.watchArchive(ctx, dl)
+	ev, _ := w.event(true)
+	if beside {
+		if err := w.startImplementation(ctx); err != nil {
+			return applied{}, err
+		}
+	}
+	workflow.Go(ctx, w.prepareDossier)
+	return ev, nil
 }
