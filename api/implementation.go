@@ -13,7 +13,10 @@ var implementationActs = []act{
 	{"implementation-report", workflows.UpdateImplementationReport, []procedure.Role{procedure.RoleOfficial}, procedure.ImplementationReport{}, false},
 	{"start-evaluation", workflows.UpdateStartEvaluation, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.EvaluationStart{}, false},
 	{"evaluation-report", workflows.UpdateEvaluationReport, []procedure.Role{procedure.RoleOfficial}, "", false},
+	{"problem-report", workflows.UpdateProblemReport, []procedure.Role{procedure.RoleOfficial}, procedure.ProblemReport{}, false},
+	{"public-opinion", workflows.UpdatePublicOpinion, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.PublicOpinion{}, false},
 	{"suspend", workflows.UpdateSuspend, []procedure.Role{procedure.RoleHead}, "", false},
+	{"resume", workflows.UpdateResume, []procedure.Role{procedure.RoleHead}, "", false},
 	{"adjustment", workflows.UpdateAdjustment, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.Adjustment{}, false},
 }
 

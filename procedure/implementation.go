@@ -32,6 +32,46 @@ type EvaluationStart struct {
 	Evaluators []string `json:"evaluators,omitempty"`
 	// Reason explains the trigger.
 	Reason string `json:"reason"`
+	// Opinions is how many public opinions were on record when an evaluation on the
+	// public-opinion trigger started; set by the engine.
+	Opinions int `json:"opinions,omitempty"`
+}
+
+// Kinds of problem an execution unit reports to the decision organ (Art. 35 ¶1).
+const (
+	// ProblemInDecision: the decision itself has a problem.
+	ProblemInDecision = "problem"
+	// ProblemChangedCircumstances: the objective circumstances have changed materially.
+	ProblemChangedCircumstances = "changed_circumstances"
+	// ProblemForceMajeure: force majeure or the like seriously affects the decision's aims.
+	ProblemForceMajeure = "force_majeure"
+)
+
+// ProblemReport is the execution unit's report to the decision organ of a problem with the
+// decision in force (R-32, Art. 35 ¶1).
+type ProblemReport struct {
+	// Kind is one of the Problem constants.
+	Kind string `json:"kind"`
+	// Description says what happened and how it affects the decision's aims.
+	Description string `json:"description"`
+	// Document is the SHA-256 of the written report, if any.
+	Document string `json:"document,omitempty"`
+}
+
+// PublicOpinion is an opinion or suggestion a citizen, legal person or other organisation made
+// on the decision in force or its implementation, by letter, telephone, e-mail or otherwise,
+// as the organ or the execution unit received it (Art. 35 ¶2). Recorded opinions ground the
+// evaluation trigger of many public opinions (R-33, Art. 36).
+type PublicOpinion struct {
+	// Channel is how it came: letter, telephone, e-mail, website, visit…
+	Channel string `json:"channel"`
+	// Summary says what it says.
+	Summary string `json:"summary"`
+	// ReceivedOn is the day it was received, as declared; the record's own time is the
+	// engine's, when the opinion is recorded.
+	ReceivedOn Date `json:"received_on,omitempty"`
+	// Document is the SHA-256 of the opinion as received, if kept.
+	Document string `json:"document,omitempty"`
 }
 
 // Adjustment changes or stops the decision (R-34).
@@ -58,8 +98,13 @@ type Implementation struct {
 	Evaluation *EvaluationStart `json:"evaluation,omitempty"`
 	// Evaluations counts completed evaluations.
 	Evaluations int `json:"evaluations"`
-	// Suspended is set by an urgent suspension until an adjustment decides (R-34).
+	// Suspended is set by an urgent suspension until the head resumes execution or an
+	// adjustment decides (R-34, Art. 37).
 	Suspended bool `json:"suspended"`
+	// Problems counts the execution unit's problem reports (Art. 35 ¶1).
+	Problems int `json:"problems,omitempty"`
+	// Opinions counts the public's opinions recorded (Art. 35 ¶2).
+	Opinions int `json:"opinions,omitempty"`
 }
 
 // CheckExecutionUnit names the execution unit once (R-32).
@@ -84,6 +129,8 @@ func (m *Implementation) CheckR33Evaluation(a Actor, e EvaluationStart) error {
 		conflictIf(m.Evaluation != nil, "已有进行中的评估", "an evaluation is under way"),
 		ruleIf(!slices.Contains([]string{TriggerNotAchieved, TriggerPublicOpinion, TriggerOrgan}, e.Trigger), EInvalid, "R-33",
 			"评估须因实施效果明显未达到预期、公众意见较多或决策机关认为有必要而启动", "evaluation starts only on a statutory trigger"),
+		ruleIf(e.Trigger == TriggerPublicOpinion && m.Opinions == 0, EFailedPrecondition, "R-33",
+			"以公众意见较多为由启动评估，须有记录在案的公众意见", "an evaluation on the public-opinion trigger needs the public's opinions on record"),
 		ruleRequired("R-33", e.Evaluator, "评估机构", "evaluator"),
 		ruleIf(len(e.Evaluators) == 0, EInvalid, "R-33", "须载明承担评估的人员", "name the people who carry out the evaluation"),
 		ruleIf(containsName(m.PreDecisionUnits, e.Evaluator) || containsName(m.PreDecisionPeople, e.Evaluator), EInvalid, "R-33",
@@ -133,6 +180,34 @@ func (m *Implementation) CheckR34Suspension(a Actor, reason string) error {
 		ruleIf(!a.Has(RoleHead), EPermissionDenied, "R-34", "只有行政首长可以紧急决定暂停执行", "only the head may suspend urgently"),
 		conflictIf(m.Suspended, "已暂停执行", "already suspended"),
 		ruleRequired("R-34", reason, "暂停理由", "reason"))
+}
+
+// CheckR34Resumption: only the head, who alone may suspend, resumes a suspended decision, with
+// the reason it may go on (Art. 37).
+func (m *Implementation) CheckR34Resumption(a Actor, reason string) error {
+	return firstError(
+		ruleIf(!a.Has(RoleHead), EPermissionDenied, "R-34", "只有行政首长可以决定恢复执行", "only the head may resume execution"),
+		ruleIf(!m.Suspended, EFailedPrecondition, "R-34", "决策未暂停执行", "the decision is not suspended"),
+		ruleRequired("R-34", reason, "恢复执行的理由", "reason"))
+}
+
+// CheckProblemReport accepts the execution unit's report of a problem with the decision in
+// force: its kind, and what happened (R-32, Art. 35 ¶1).
+func (m *Implementation) CheckProblemReport(a Actor, p ProblemReport) error {
+	kinds := []string{ProblemInDecision, ProblemChangedCircumstances, ProblemForceMajeure}
+	return firstError(requireRole(a, "报告决策执行中的问题", RoleOfficial),
+		ruleIf(Blank(m.ExecutionUnit), EFailedPrecondition, "R-32", "须先确定执行单位", "name the execution unit first"),
+		ruleIf(!slices.Contains(kinds, p.Kind), EInvalid, "R-32", "问题类型须为 problem、changed_circumstances 或 force_majeure",
+			"the kind must be problem, changed_circumstances or force_majeure"),
+		ruleRequired("R-32", p.Description, "问题情况", "description"))
+}
+
+// CheckPublicOpinion accepts an opinion of the public on the decision in force, as the organ or
+// the execution unit received it: how it came and what it says (Art. 35 ¶2).
+func (m *Implementation) CheckPublicOpinion(a Actor, o PublicOpinion) error {
+	return firstError(requireRole(a, "登记公众意见建议", RoleOfficial, RoleHead),
+		ruleRequired("R-32", o.Channel, "意见来源渠道", "channel"),
+		ruleRequired("R-32", o.Summary, "意见内容", "summary"))
 }
 
 // CheckR34Adjustment: a change or stop goes through the statutory steps again.

@@ -56,10 +56,12 @@ type implementation struct {
 //     escalations;
 //  2. post-decision evaluations start on a statutory trigger, by an evaluator independent of
 //     the pre-decision work;
-//  3. the head may suspend urgently with a reason;
-//  4. an adjustment (change or stop) ends the stage and goes back through the statutory steps
+//  3. the execution unit reports problems and the public's opinions are recorded (Art. 35),
+//     the ground of an evaluation on the public-opinion trigger;
+//  4. the head may suspend urgently with a reason, and resume with one (R-34, Art. 37);
+//  5. an adjustment (change or stop) ends the stage and goes back through the statutory steps
 //
-//  5. a long run continues as new, carrying its state, so its history stays small.
+//  6. a long run continues as new, carrying its state, so its history stays small.
 func Implementation(ctx workflow.Context, in implementationInput) (Result, error) {
 	m := &implementation{ctx: ctx, in: in, r: newRecorder(ctx, in.Number)}
 	m.r.seq, m.r.recorded = in.Recorded, in.Recorded
@@ -135,14 +137,32 @@ func (m *implementation) register(ctx workflow.Context) error {
 				}
 				return m.event(ctx, "implementation_report", a.Actor, late, a.Payload.Period)
 			}, m.answer),
+		onAct(ctx, m.r, UpdateProblemReport,
+			func(a procedure.Act[procedure.ProblemReport]) error { return s.CheckProblemReport(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.ProblemReport]) (applied, error) {
+				s.Problems++
+				return m.event(ctx, "problem_report", a.Actor, false, a.Payload.Kind)
+			}, m.answer),
+		onAct(ctx, m.r, UpdatePublicOpinion,
+			func(a procedure.Act[procedure.PublicOpinion]) error { return s.CheckPublicOpinion(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.PublicOpinion]) (applied, error) {
+				s.Opinions++
+				return m.event(ctx, "public_opinion", a.Actor, false, a.Payload.Channel)
+			}, m.answer),
 		onAct(ctx, m.r, UpdateStartEvaluation,
 			func(a procedure.Act[procedure.EvaluationStart]) error {
 				return s.CheckR33Evaluation(a.Actor, a.Payload)
 			},
 			func(ctx workflow.Context, a procedure.Act[procedure.EvaluationStart]) (applied, error) {
 				e := a.Payload
+				e.Opinions = 0
+				if e.Trigger == procedure.TriggerPublicOpinion {
+					e.Opinions = s.Opinions
+				}
 				s.Evaluation = &e
-				return m.event(ctx, "evaluation_started", a.Actor, false, e.Trigger)
+				ev, err := m.event(ctx, "evaluation_started", a.Actor, false, e.Trigger)
+				ev.recorded = e
+				return ev, err
 			}, m.answer),
 		onAct(ctx, m.r, UpdateEvaluationReport,
 			func(a procedure.Act[string]) error { return s.CheckEvaluationReport(a.Actor, a.Payload) },
@@ -155,6 +175,12 @@ func (m *implementation) register(ctx workflow.Context) error {
 			func(ctx workflow.Context, a procedure.Act[string]) (applied, error) {
 				s.Suspended = true
 				return m.event(ctx, "urgent_suspension", a.Actor, false, a.Payload)
+			}, m.answer),
+		onAct(ctx, m.r, UpdateResume,
+			func(a procedure.Act[string]) error { return s.CheckR34Resumption(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[string]) (applied, error) {
+				s.Suspended = false
+				return m.event(ctx, "resumption", a.Actor, false, a.Payload)
 			}, m.answer),
 		onAct(ctx, m.r, UpdateAdjustment,
 			func(a procedure.Act[procedure.Adjustment]) error {

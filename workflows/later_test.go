@@ -214,3 +214,84 @@ func TestR31_ArchiveSupplement(t *testing.T) {
 		require.True(t, c.OK, c.MessageEN)
 	}
 }
+
+// published takes a decided decision through the Party committee's agreement to publication,
+// which starts implementation.
+func (p *path) published() *path {
+	h := p.h
+	h.act(p.next(hour), "party report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "sha256:party"}, "")
+	h.act(p.next(hour), "party answer", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
+	h.act(p.next(hour), "publication", number, workflows.UpdatePublication, official,
+		procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub", OpinionsExplanation: "采纳情况见附件"}, "")
+	return p
+}
+
+// TestR32_ProblemsAndPublicOpinions: a decision in force takes the execution unit's reports of
+// problems and the public's opinions on it (Art. 35), and an evaluation started because the
+// public gave many opinions needs those opinions on the record (R-33, Art. 36).
+func TestR32_ProblemsAndPublicOpinions(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.decided()
+	p.published()
+	impl := child(workflows.ProcImplementation, 1)
+	problem := procedure.ProblemReport{Kind: procedure.ProblemChangedCircumstances, Description: "建材价格上涨三成，改造资金缺口扩大"}
+	h.act(p.next(hour), "problem before the execution unit", impl, workflows.UpdateProblemReport, official, problem, precondition)
+	onOpinions := procedure.EvaluationStart{Trigger: procedure.TriggerPublicOpinion, Evaluator: "第三方评估机构", Evaluators: []string{"陈研究员"}, Reason: "群众反映较多"}
+	h.act(p.next(hour), "evaluation on opinions never recorded", impl, workflows.UpdateStartEvaluation, official, onOpinions, precondition)
+	h.act(p.next(hour), "an opinion that says nothing", impl, workflows.UpdatePublicOpinion, official, procedure.PublicOpinion{Channel: "电话", Summary: "　"}, invalid)
+	h.act(p.next(hour), "an opinion from nowhere", impl, workflows.UpdatePublicOpinion, official, procedure.PublicOpinion{Summary: "施工噪音扰民"}, invalid)
+	h.act(p.next(hour), "an opinion recorded by the liaison", impl, workflows.UpdatePublicOpinion, liaison, publicOpinion(), denied)
+	h.act(p.next(hour), "execution unit", impl, workflows.UpdateExecutionUnit, official, "区住建委", "")
+	h.act(p.next(hour), "a problem of no kind", impl, workflows.UpdateProblemReport, official, procedure.ProblemReport{Kind: "delay", Description: "工期滞后"}, invalid)
+	h.act(p.next(hour), "a problem without what happened", impl, workflows.UpdateProblemReport, official, procedure.ProblemReport{Kind: procedure.ProblemInDecision}, invalid)
+	h.act(p.next(hour), "problem report", impl, workflows.UpdateProblemReport, official, problem, "")
+	h.act(p.next(hour), "a letter", impl, workflows.UpdatePublicOpinion, official, publicOpinion(), "")
+	h.act(p.next(hour), "an e-mail", impl, workflows.UpdatePublicOpinion, official, procedure.PublicOpinion{Channel: "电子邮件", Summary: "施工噪音扰民"}, "")
+	claimed := onOpinions
+	claimed.Opinions = 99
+	h.act(p.next(hour), "evaluation on the opinions recorded", impl, workflows.UpdateStartEvaluation, official, claimed, "")
+	var state implementationState
+	h.at(p.next(hour), func() { state = childState[implementationState](h, impl) })
+	h.run(p.next(hour))
+
+	refusedBy(t, h, "problem before the execution unit", "R-32")
+	refusedBy(t, h, "evaluation on opinions never recorded", "R-33")
+	for _, label := range []string{"an opinion that says nothing", "an opinion from nowhere", "a problem of no kind", "a problem without what happened"} {
+		refusedBy(t, h, label, "R-32")
+	}
+	require.Equal(t, 1, recorded(h, impl, "problem_report"))
+	require.Equal(t, 2, recorded(h, impl, "public_opinion"), "only the lawful acts are on the record")
+	require.Equal(t, 1, recorded(h, impl, "evaluation_started"))
+	require.Equal(t, 1, state.State.Problems)
+	require.Equal(t, 2, state.State.Opinions)
+	require.Equal(t, 2, state.State.Evaluation.Opinions, "the evaluation counts the opinions on record, not the caller's figure")
+	require.Contains(t, lastOf(h, impl, "evaluation_started").Payload, `"opinions":2`)
+}
+
+// TestR34_Resumption: only the head resumes a suspended decision, with the reason it may go
+// on; a decision not suspended is not resumed (Art. 37).
+func TestR34_Resumption(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.archived()
+	impl := child(workflows.ProcImplementation, 1)
+	h.act(p.next(hour), "resume what runs", impl, workflows.UpdateResume, head, "险情已排除", precondition)
+	h.act(p.next(hour), "suspend", impl, workflows.UpdateSuspend, head, "施工安全事故", "")
+	h.act(p.next(hour), "an official resumes", impl, workflows.UpdateResume, official, "险情已排除", denied)
+	h.act(p.next(hour), "resume without a reason", impl, workflows.UpdateResume, head, "　", invalid)
+	var suspended implementationState
+	h.at(p.next(hour), func() { suspended = childState[implementationState](h, impl) })
+	h.act(p.next(hour), "resume", impl, workflows.UpdateResume, head, "险情已排除，经安全评估可继续施工", "")
+	var resumed implementationState
+	h.at(p.next(hour), func() { resumed = childState[implementationState](h, impl) })
+	h.act(p.next(hour), "suspend again", impl, workflows.UpdateSuspend, head, "再次发生安全事故", "")
+	h.run(p.next(hour))
+
+	for _, label := range []string{"resume what runs", "an official resumes", "resume without a reason"} {
+		refusedBy(t, h, label, "R-34")
+	}
+	require.True(t, suspended.State.Suspended)
+	require.False(t, resumed.State.Suspended)
+	require.Equal(t, 1, recorded(h, impl, "resumption"), "only the head's resumption with its reason is on the record")
+	require.Equal(t, "险情已排除，经安全评估可继续施工", lastOf(h, impl, "resumption").Event.Note)
+	require.Equal(t, 2, recorded(h, impl, "urgent_suspension"))
+}

@@ -143,8 +143,14 @@ const (
 	UpdateStartEvaluation = "start_evaluation"
 	// UpdateEvaluationReport files the evaluation's report.
 	UpdateEvaluationReport = "evaluation_report"
+	// UpdateProblemReport files the execution unit's report of a problem (R-32, Art. 35 ¶1).
+	UpdateProblemReport = "problem_report"
+	// UpdatePublicOpinion records an opinion of the public on the decision in force (Art. 35 ¶2).
+	UpdatePublicOpinion = "public_opinion"
 	// UpdateSuspend suspends execution urgently.
 	UpdateSuspend = "suspend"
+	// UpdateResume resumes a suspended decision (R-34, Art. 37).
+	UpdateResume = "resume"
 	// UpdateAdjustment changes or stops the decision through the statutory steps.
 	UpdateAdjustment = "adjustment"
 )
@@ -193,4 +199,5 @@ const (
 //	   opinion stated them, as the meeting package carried them.
 //	3: nothing is published before the Party committee's recorded answer agrees, and an
 //	   answer with changes is taken up in the publication.
-const RulesVersion = 3
+//	4: an evaluation on the public-opinion trigger needs the public's opinions on record.
+const RulesVersion = 4

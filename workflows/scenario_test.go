@@ -153,7 +153,8 @@ func agreed() procedure.PartyAnswer {
 	return procedure.PartyAnswer{Outcome: procedure.PartyAgreed, Document: "sha256:party-answer"}
 }
 
-// archived reports the decision to the Party committee, which agrees, publishes and archives it.
+// archived reports the decision to the Party committee, which agrees, publishes and archives
+// it; a resident's opinion on the decision in force is then on record.
 func (p *path) archived() *path {
 	p.decided()
 	h := p.h
@@ -162,7 +163,14 @@ func (p *path) archived() *path {
 	h.act(p.next(hour), "publication", number, workflows.UpdatePublication, official,
 		procedure.Publication{Channels: []string{"区政府公报", "区政府网站"}, PublishedOn: date("2026-04-22"), Document: "sha256:pub", OpinionsExplanation: "采纳情况见附件"}, "")
 	h.act(p.next(hour), "archive", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{Dossier: "sha256:dossier", ReceivedBy: "区档案馆"}, "")
+	h.act(p.next(hour), "a resident writes in", child(workflows.ProcImplementation, 1), workflows.UpdatePublicOpinion, official, publicOpinion(), "")
 	return p
+}
+
+// publicOpinion is a resident's letter on the decision in force (Art. 35 ¶2); one on record
+// grounds an evaluation on the public-opinion trigger.
+func publicOpinion() procedure.PublicOpinion {
+	return procedure.PublicOpinion{Channel: "信件", Summary: "改造施工影响出行，希望调整施工时段"}
 }
 
 // exploratory takes the final draft through a legality review that finds an exploratory
