@@ -57,7 +57,9 @@ var ruleStages = map[string]Stage{
 	"R-22": StageLegalityReview, "R-23": StageLegalityReview, "R-36": StageLegalityReview,
 	"R-24": StageCollectiveDiscussion, "R-25": StageCollectiveDiscussion, "R-26": StageCollectiveDiscussion,
 	"R-27": StageCollectiveDiscussion, "R-28": StageCollectiveDiscussion,
-	"R-29": StagePublication, "R-30": StagePublication, "R-31": StageArchive,
+	"R-29": StagePublication, "R-30": StagePublication,
+	// The archive is handed over beside implementation, so it lies ahead until it is handed over.
+	"R-31": StageImplementation,
 	"R-32": StageImplementation, "R-33": StageImplementation, "R-34": StageImplementation,
 }
 
@@ -143,6 +145,8 @@ type replay struct {
 	furthest int
 	// closed is set when the decision was closed.
 	closed bool
+	// answered is set when the record holds the Party committee's answer as an act.
+	answered bool
 }
 
 func (r *replay) check(rule string, a ActRecord, err error) {
@@ -216,6 +220,8 @@ func (r *replay) act(a ActRecord) {
 		r.check("R-17", a, firstError(err, CheckR17Grade(r.rb, rep.Grade)))
 	case "participation_completed":
 		r.check("R-05", a, nil)
+	case "party_answer":
+		r.answered = true
 	case "legality_revise", "legality_unlawful":
 		r.adverse.draft, r.adverse.seq = a.Event.DraftVersion, a.Seq
 	case "legality_submission":
@@ -262,12 +268,12 @@ func (r *replay) act(a ActRecord) {
 		r.check("R-30", a, firstError(err, invalidIf(Blank(p.NotDisclosableBasis) && len(p.Channels) == 0, "未载明公布渠道", "no publication channel")))
 	case "archive_handover":
 		r.check("R-31", a, nil)
-	case "implementation_report", "execution_unit":
+	case "implementation_report", "execution_unit", "problem_report", "public_opinion":
 		r.check("R-32", a, nil)
 	case "evaluation_started":
 		e, err := decode[EvaluationStart](a)
 		r.check("R-33", a, firstError(err, invalidIf(!contains([]string{TriggerNotAchieved, TriggerPublicOpinion, TriggerOrgan}, e.Trigger), "评估触发事由不合法定情形", "not a statutory trigger")))
-	case "urgent_suspension", "adjustment":
+	case "urgent_suspension", "adjustment", "resumption":
 		r.check("R-34", a, nil)
 	}
 }
@@ -297,12 +303,16 @@ func (r *replay) sequences(acts []ActRecord) {
 		switch a.Event.Kind {
 		case "participation_completed", "expert_completed", "risk_completed", "party_report":
 			done[a.Event.Kind] = true
+		case "party_answer":
+			ans, err := decode[PartyAnswer](a)
+			done["party_agreed"] = err == nil && (ans.Outcome == PartyAgreed || ans.Outcome == PartyAgreedWithChanges)
 		case "legality_submission":
 			r.order(a, "R-10", r.start != nil && r.start.Applicability.Participation.Required && !done["participation_completed"])
 			r.order(a, "R-12", r.start != nil && r.start.Applicability.Expert.Required && !done["expert_completed"])
 			r.order(a, "R-16", r.start != nil && r.start.Applicability.Risk.Required && !done["risk_completed"])
 		case "publication":
-			r.order(a, "R-29", !done["party_report"])
+			// Decisions recorded before the committee's answer was an act have none.
+			r.order(a, "R-29", !done["party_report"] || (r.answered && !done["party_agreed"]))
 		case "meeting_scheduled":
 			r.order(a, "R-24", false)
 		case "open_consultation", "reconsultation_required":

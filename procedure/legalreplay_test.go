@@ -126,3 +126,25 @@ func TestLegalReplay_DrillTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestLegalReplay_PartyAnswer: publication before the committee's answer agrees is reported;
+// records from before the answer was an act are judged by the report alone.
+func TestLegalReplay_PartyAnswer(t *testing.T) {
+	books, err := procedure.LoadRulebooks(nil)
+	require.NoError(t, err)
+	r29 := func(acts ...procedure.ActRecord) procedure.Verdict {
+		for _, v := range procedure.LegalReplay(books["national-2019"], acts) {
+			if v.Rule == "R-29" {
+				return v
+			}
+		}
+		return procedure.Verdict{}
+	}
+	report := act("BD-2026-1", 1, "party_report", "zhou", procedure.PartyReport{Document: "r"})
+	refused := act("BD-2026-1", 2, "party_answer", "zhou", procedure.PartyAnswer{Outcome: procedure.PartyNotAgreed, Document: "a", Opinion: "缓议"})
+	agreed := act("BD-2026-1", 2, "party_answer", "zhou", procedure.PartyAnswer{Outcome: procedure.PartyAgreed, Document: "a"})
+	published := act("BD-2026-1", 3, "publication", "li", procedure.Publication{Channels: []string{"公报"}})
+	require.Equal(t, procedure.VerdictViolated, r29(report, refused, published).Outcome, "published against the committee's answer")
+	require.Equal(t, procedure.VerdictSatisfied, r29(report, agreed, published).Outcome)
+	require.Equal(t, procedure.VerdictSatisfied, r29(report, published).Outcome, "an older record, before answers were acts")
+}

@@ -27,7 +27,7 @@ func TestDecision_WholeProcedure(t *testing.T) {
 	require.Contains(t, rec.PreDecisionUnits, "社会稳定风险评估中心")
 	require.Equal(t, []string{"start_decision", "draft", "open_consultation", "expert_completed", "risk_completed",
 		"participation_completed", "consultation_closed", "legality_submission", "legality_lawful", "meeting_scheduled",
-		"minutes", "minutes_approved", "party_report", "publication", "dossier_prepared", "archive_handover"}, h.kinds(number))
+		"minutes", "minutes_approved", "party_report", "party_answer", "publication", "dossier_prepared", "archive_handover"}, h.kinds(number))
 	require.Equal(t, "dossier-of-"+number, rec.Dossier, "the engine prepared the archive dossier")
 	require.Equal(t, []string{"participation_opened", "consultation_notice", "comment_period_closed", "adoption_report"}, h.kinds(child(workflows.ProcParticipation, 1)))
 	require.Contains(t, h.kinds(child(workflows.ProcLegality, 1)), "legality_opinion")

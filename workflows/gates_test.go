@@ -267,6 +267,7 @@ func TestR30_NonDisclosureDecidedOnce(t *testing.T) {
 		h, p := newPath(t, "national-2019")
 		p.decided()
 		h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "sha256:party"}, "")
+		h.act(p.next(hour), "party answer", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
 		h.act(p.next(hour), "newly not disclosable", number, workflows.UpdatePublication, official, secret, invalid)
 		blank := procedure.Publication{NotDisclosableBasis: "　", Document: "sha256:pub"}
 		h.act(p.next(hour), "a blank basis", number, workflows.UpdatePublication, official, blank, invalid)
@@ -293,6 +294,7 @@ func TestR30_NonDisclosureDecidedOnce(t *testing.T) {
 		h.act(p.next(hour), "minutes", number, workflows.UpdateMinutes, secretary, minutes(procedure.DecisionApprove, "approve", "approve", "approve"), "")
 		h.act(p.next(hour), "approve minutes", number, workflows.UpdateApproveMinutes, head, struct{}{}, "")
 		h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "sha256:party"}, "")
+		h.act(p.next(hour), "party answer", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
 		h.act(p.next(hour), "not disclosable, as found at start", number, workflows.UpdatePublication, official, secret, "")
 		h.run(p.next(hour))
 		require.Equal(t, 1, recorded(h, number, "publication"))

@@ -504,6 +504,7 @@ func TestR29_PartyReportFirst(t *testing.T) {
 	h.act(p.next(hour), "publish before report", number, workflows.UpdatePublication, official, pub, precondition)
 	h.act(p.next(hour), "report by an official", number, workflows.UpdatePartyReport, official, procedure.PartyReport{Document: "d"}, denied)
 	h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "d"}, "")
+	h.act(p.next(hour), "party answer", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
 	h.act(p.next(hour), "publish", number, workflows.UpdatePublication, official, pub, "")
 	h.run(p.next(hour))
 }
@@ -512,6 +513,7 @@ func TestR30_Publication(t *testing.T) {
 	h, p := newPath(t, "national-2019")
 	p.decided()
 	h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "d"}, "")
+	h.act(p.next(hour), "party answer", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
 	h.act(p.next(hour), "no explanation of opinions", number, workflows.UpdatePublication, official, procedure.Publication{Channels: []string{"公报"}, Document: "d"}, invalid)
 	h.act(p.next(hour), "no channel", number, workflows.UpdatePublication, official, procedure.Publication{Document: "d", OpinionsExplanation: "e"}, invalid)
 	h.act(p.next(hour), "newly not disclosable", number, workflows.UpdatePublication, official, procedure.Publication{NotDisclosableBasis: "《保守国家秘密法》"}, invalid)
@@ -523,6 +525,7 @@ func TestR31_ArchiveDeadline(t *testing.T) {
 	h, p := newPath(t, "national-2019")
 	p.decided()
 	h.act(p.next(hour), "report", number, workflows.UpdatePartyReport, liaison, procedure.PartyReport{Document: "d"}, "")
+	h.act(p.next(hour), "party answer", number, workflows.UpdatePartyAnswer, liaison, agreed(), "")
 	h.act(p.next(hour), "publish", number, workflows.UpdatePublication, official, procedure.Publication{Channels: []string{"公报"}, Document: "d", OpinionsExplanation: "e"}, "")
 	h.act(p.next(hour), "no receiver", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{}, invalid)
 	h.act(p.next(45*day), "late handover", number, workflows.UpdateArchive, official, procedure.ArchiveHandover{ReceivedBy: "档案馆"}, "")

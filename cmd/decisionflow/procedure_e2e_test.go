@@ -227,6 +227,7 @@ func TestDev_WholeProcedure(t *testing.T) {
 		Document: "sha256:min", Signature: "sig"})
 	dev.act(t, "head", "/decisions/"+number+"/approve-minutes", struct{}{})
 	dev.act(t, "zhou", "/decisions/"+number+"/party-report", procedure.PartyReport{Document: "sha256:party"})
+	dev.act(t, "zhou", "/decisions/"+number+"/party-answer", procedure.PartyAnswer{Outcome: procedure.PartyAgreed, Document: "sha256:party-answer"})
 	dev.act(t, "li", "/decisions/"+number+"/publication", procedure.Publication{Channels: []string{"区政府公报"}, Document: "sha256:pub", OpinionsExplanation: "见附件"})
 	dev.act(t, "li", "/decisions/"+number+"/archive-handover", procedure.ArchiveHandover{Dossier: "sha256:dossier", ReceivedBy: "区档案馆"})
 
