@@ -27,6 +27,8 @@ var draftingActs = []act{
 	{"proposal", workflows.UpdateProposal, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.Proposal{}, false},
 	// The start decision and its applicability findings are the decision organ's (Arts. 10–11).
 	{"start-decision", workflows.UpdateStartDecision, []procedure.Role{procedure.RoleHead}, procedure.StartDecision{}, false},
+	// Who acts for the undertaking unit on the decision is the head's to change (Art. 11).
+	{"assignment", workflows.UpdateAssignment, []procedure.Role{procedure.RoleHead}, procedure.Assignment{}, false},
 	{"fair-competition-review", workflows.UpdateFairCompetition, []procedure.Role{procedure.RoleOfficial}, procedure.FairCompetitionReview{}, false},
 	{"open-consultation", workflows.UpdateOpenConsultation, []procedure.Role{procedure.RoleOfficial}, nil, false},
 }

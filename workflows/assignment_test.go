@@ -5,6 +5,8 @@ import (
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
+
+	"github.com/stretchr/testify/require"
 )
 
 // stranger is an official of another unit, whom the decision does not name.
@@ -43,4 +45,19 @@ func TestAssignment_AdviserWhoDrafted(t *testing.T) {
 	h.act(p.next(hour), "the drafter advises", rv, workflows.UpdateAdviserOpinion, drafterAdviser, procedure.AdviserOpinion{Document: "d", Signature: "s"}, denied)
 	h.act(p.next(hour), "an independent adviser", rv, workflows.UpdateAdviserOpinion, adviser, procedure.AdviserOpinion{Document: "d", Signature: "s"}, "")
 	h.run(p.next(hour))
+}
+
+// TestAssignment_Changed: the head reassigns the decision, with a reason; from then on the new
+// official acts for the unit and the old one no longer does; the change is on the record.
+func TestAssignment_Changed(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	p.started()
+	h.act(p.next(hour), "by an official", number, workflows.UpdateAssignment, official, procedure.Assignment{Officials: []string{stranger.ID}, Reason: "调岗"}, denied)
+	h.act(p.next(hour), "without a reason", number, workflows.UpdateAssignment, head, procedure.Assignment{Officials: []string{stranger.ID}, Reason: "　"}, invalid)
+	h.act(p.next(hour), "to nobody", number, workflows.UpdateAssignment, head, procedure.Assignment{Reason: "调岗"}, invalid)
+	h.act(p.next(hour), "reassigned", number, workflows.UpdateAssignment, head, procedure.Assignment{Officials: []string{stranger.ID}, Reason: "原承办人调岗"}, "")
+	h.act(p.next(hour), "draft by the former official", number, workflows.UpdateDraft, official, draft("sha256:v2", 0.1), denied)
+	h.act(p.next(hour), "draft by the new official", number, workflows.UpdateDraft, stranger, draft("sha256:v2", 0.1), "")
+	h.run(p.next(hour))
+	require.Contains(t, h.kinds(number), "assignment")
 }

@@ -40,6 +40,12 @@ func (w *decision) registerDrafting(ctx workflow.Context) error {
 				rec.ApplyFairCompetition(a.Actor, a.Payload, workflow.Now(ctx))
 				return w.event(false)
 			}, w.state),
+		onAct(ctx, w.r, UpdateAssignment,
+			func(a procedure.Act[procedure.Assignment]) error { return rec.CheckAssignment(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.Assignment]) (applied, error) {
+				rec.ApplyAssignment(a.Actor, a.Payload, workflow.Now(ctx))
+				return w.event(false)
+			}, w.state),
 		onAct(ctx, w.r, UpdateOpenConsultation,
 			func(a procedure.Act[struct{}]) error { return rec.CheckOpenConsultation(a.Actor) },
 			w.openConsultation, w.state),

@@ -109,6 +109,8 @@ const (
 	UpdateExtendPeriod = "extend_period"
 	// UpdateHearing schedules a hearing.
 	UpdateHearing = "hearing"
+	// UpdateAssignment changes who acts for the undertaking unit on the decision (Art. 11).
+	UpdateAssignment = "assignment"
 	// UpdateHearingMaterials records that a hearing's materials reached its participants.
 	UpdateHearingMaterials = "hearing_materials"
 	// UpdateConfirmHearing confirms and signs a hearing record.
