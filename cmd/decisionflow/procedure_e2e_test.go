@@ -205,6 +205,8 @@ func TestDev_WholeProcedure(t *testing.T) {
 	require.InDelta(t, 0.2, queryRecord(t, c, number).Drafts[1].ChangedShare, 1e-9)
 	require.Contains(t, dev.get(t, "li", "/api/v1"+round(workflows.ProcParticipation, 1)+"/comments?clause=3"),
 		`"clause_now":{"from":3,"to":3,"status":"changed"}`)
+	// The fair-competition review concerns the text: the revised draft is reviewed again.
+	dev.act(t, "li", "/decisions/"+number+"/fair-competition-review", procedure.FairCompetitionReview{Document: "sha256:fc2", Conclusion: "无排除限制竞争内容"})
 	dev.act(t, "li", "/decisions/"+number+"/legality-submission", submission)
 	var inbox string
 	require.Eventually(t, func() bool {
