@@ -30,6 +30,8 @@ var draftingActs = []act{
 	// Who acts for the undertaking unit on the decision is the head's to change (Art. 11).
 	{"assignment", workflows.UpdateAssignment, []procedure.Role{procedure.RoleHead}, procedure.Assignment{}, false},
 	{"fair-competition-review", workflows.UpdateFairCompetition, []procedure.Role{procedure.RoleOfficial}, procedure.FairCompetitionReview{}, false},
+	// The undertaking unit consults the departments concerned and settles disagreements (Art. 13).
+	{"department-consultation", workflows.UpdateDepartmentConsultation, []procedure.Role{procedure.RoleOfficial}, procedure.DepartmentConsultation{}, false},
 	{"open-consultation", workflows.UpdateOpenConsultation, []procedure.Role{procedure.RoleOfficial}, nil, false},
 }
 

@@ -42,6 +42,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/decisions/:number/draft":                                       {"official"},
 	"POST /api/v1/decisions/:number/fair-competition-review":                     {"official"},
 	"POST /api/v1/decisions/:number/open-consultation":                           {"official"},
+	"POST /api/v1/decisions/:number/department-consultation":                     {"official"},
 	"POST /api/v1/decisions/:number/legality-submission":                         {"official"},
 	"POST /api/v1/decisions/:number/schedule-meeting":                            {"meeting_secretary", "head"},
 	"POST /api/v1/decisions/:number/minutes":                                     {"meeting_secretary"},

@@ -116,6 +116,7 @@ func (r *Record) CheckLegalitySubmission(a Actor, s LegalitySubmission) error {
 		ruleIf(r.opinionStands(), EFailedPrecondition, "R-22",
 			"合法性审查意见为须修改或不合法，须以修改后的新草案重新提请审查，不得以原草案再次提请",
 			"the legality opinion found the draft to need revision or unlawful: submit a revised draft, not the same one again"),
+		r.checkR18Disagreements(),
 		required(s.LegalBasis, "R-18：制定依据", "R-18: legal basis"),
 		ruleIf(r.Rulebook.UnitLegalityOpinionRequired && Blank(s.UnitOpinion), EInvalid, "R-18",
 			"须附承办单位合法性初审意见", "the unit's own written legality opinion is required"),

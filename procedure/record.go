@@ -63,6 +63,9 @@ type Record struct {
 	Start *StartDecision `json:"start,omitempty"`
 	// Drafts are every draft version.
 	Drafts []Draft `json:"drafts,omitempty"`
+	// Departments are the opinions of the departments concerned, asked during drafting, and
+	// how their disagreements were settled (Art. 13).
+	Departments []DepartmentOpinion `json:"departments,omitempty"`
 	// Participation is public participation.
 	Participation Run `json:"participation"`
 	// Expert is expert argumentation.

@@ -7,7 +7,8 @@ import (
 )
 
 // registerDrafting takes the acts of the start and drafting stages: proposal, start decision,
-// draft versions, the fair-competition review, and opening the consultation procedures.
+// draft versions, the fair-competition review, the departments consulted (Art. 13), and
+// opening the consultation procedures.
 func (w *decision) registerDrafting(ctx workflow.Context) error {
 	rec := w.rec
 	return firstErr(
@@ -44,6 +45,14 @@ func (w *decision) registerDrafting(ctx workflow.Context) error {
 			func(a procedure.Act[procedure.Assignment]) error { return rec.CheckAssignment(a.Actor, a.Payload) },
 			func(ctx workflow.Context, a procedure.Act[procedure.Assignment]) (applied, error) {
 				rec.ApplyAssignment(a.Actor, a.Payload, workflow.Now(ctx))
+				return w.event(false)
+			}, w.state),
+		onAct(ctx, w.r, UpdateDepartmentConsultation,
+			func(a procedure.Act[procedure.DepartmentConsultation]) error {
+				return rec.CheckDepartmentConsultation(a.Actor, a.Payload)
+			},
+			func(ctx workflow.Context, a procedure.Act[procedure.DepartmentConsultation]) (applied, error) {
+				rec.ApplyDepartmentConsultation(a.Actor, a.Payload, workflow.Now(ctx))
 				return w.event(false)
 			}, w.state),
 		onAct(ctx, w.r, UpdateOpenConsultation,

@@ -79,6 +79,9 @@ const (
 	UpdateStartDecision = "start_decision"
 	// UpdateDraft records a new draft version.
 	UpdateDraft = "draft"
+	// UpdateDepartmentConsultation records the departments concerned consulted during drafting
+	// and how their disagreements were settled (Art. 13).
+	UpdateDepartmentConsultation = "department_consultation"
 	// UpdateOpenConsultation starts the pending procedures on the current draft.
 	UpdateOpenConsultation = "open_consultation"
 	// UpdateFairCompetition records the fair-competition review.
@@ -202,4 +205,5 @@ const (
 //	3: nothing is published before the Party committee's recorded answer agrees, and an
 //	   answer with changes is taken up in the publication.
 //	4: an evaluation on the public-opinion trigger needs the public's opinions on record.
-const RulesVersion = 4
+//	5: the legality submission waits for the departments' disagreements to be settled (Art. 13).
+const RulesVersion = 5
