@@ -33,7 +33,7 @@ type ReplayReport struct {
 }
 
 // replay re-runs every workflow history of a decision against today's code, and re-checks its
-// recorded acts against the rules (legal replay).
+// recorded acts against the rules (legal replay), its periods counted on the official calendar.
 func (s *Server) replay(c echo.Context) error {
 	number := c.Param("number")
 	if err := procedure.ValidateNumber(number); err != nil {
@@ -71,7 +71,7 @@ func (s *Server) replay(c echo.Context) error {
 	}
 	rb, note := s.rulebookOf(dec.Rulebook)
 	report.Rulebook, report.RulebookNote = rb.Ref(), note
-	report.Rules = procedure.LegalReplay(rb, acts)
+	report.Rules = procedure.LegalReplayOn(rb, s.calendar, acts)
 	return c.JSON(http.StatusOK, report)
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"decisionflow/calendar"
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
@@ -41,7 +42,7 @@ func TestLegalReplay_WholeProcedure(t *testing.T) {
 	h.run(p.next(hour))
 	acts := append([]procedure.ActRecord{}, h.acts...)
 	sort.SliceStable(acts, func(i, j int) bool { return acts[i].Event.At.Before(acts[j].Event.At) })
-	verdicts := procedure.LegalReplay(h.rulebook, acts)
+	verdicts := procedure.LegalReplayOn(h.rulebook, calendar.New(), acts)
 	require.Len(t, verdicts, 36)
 	byRule := map[string]procedure.Verdict{}
 	for _, v := range verdicts {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"decisionflow/api"
+	"decisionflow/calendar"
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 )
@@ -135,6 +136,6 @@ func replayDossier(file string) (api.ReplayReport, error) {
 	if rb.Hash != dec.Rulebook.Hash {
 		report.RulebookNote = "规则集 " + rb.ID + " 与决策启动时的版本不同 / rulebook " + rb.ID + " differs from the version in force at the start"
 	}
-	report.Rules = procedure.LegalReplay(rb, acts)
+	report.Rules = procedure.LegalReplayOn(rb, calendar.New(), acts)
 	return report, nil
 }
