@@ -57,6 +57,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/decisions/:number/participation/:round/hearing-materials":      {"official"},
 	"POST /api/v1/decisions/:number/participation/:round/extend-period":          {"official"},
 	"POST /api/v1/decisions/:number/participation/:round/hearing":                {"official"},
+	"POST /api/v1/decisions/:number/participation/:round/group-consultation":     {"official"},
 	"POST /api/v1/decisions/:number/participation/:round/confirm-hearing":        {anyButAudit},
 	"POST /api/v1/decisions/:number/participation/:round/adoption-report":        {"official"},
 	"GET /api/v1/decisions/:number/expert/:round":                                {anyone},

@@ -26,6 +26,9 @@ type Notice struct {
 	Closes Date `json:"closes"`
 	// UrgencyReason, published in the notice, allows a shorter period (R-06).
 	UrgencyReason string `json:"urgency_reason,omitempty"`
+	// AffectedGroups are groups the decision specifically affects, declared by the notice in
+	// addition to those the start decision named; each must be heard (Art. 14 ¶3).
+	AffectedGroups []string `json:"affected_groups,omitempty"`
 	// Clock is set by the engine, never by the caller, when the notice is published in a
 	// drill: the period's days pass at the drill's speed, and the public intake follows it.
 	Clock *DrillClock `json:"clock,omitempty"`
@@ -81,6 +84,10 @@ type Participation struct {
 	// Officials are the decision's assigned officials, who alone act for the unit in the
 	// round; empty in rounds started before rounds were told them.
 	Officials []string `json:"officials,omitempty"`
+	// Groups are the groups the start decision found specifically affected (Art. 14 ¶3).
+	Groups []string `json:"groups,omitempty"`
+	// GroupConsultations record how each affected group was heard (Art. 14 ¶3).
+	GroupConsultations []GroupConsultation `json:"group_consultations,omitempty"`
 	// Notice is the published notice.
 	Notice *Notice `json:"notice,omitempty"`
 	// PeriodClosed is set when the comment period has run out.
@@ -287,7 +294,8 @@ func (p *Participation) CheckR09HearingsClosed() error {
 }
 
 // CheckR10Report: every comment gets a disposition and not-adopted needs a reason; the report
-// comes after the period closes and the hearings are closed.
+// comes after the period closes, the hearings are closed and the groups specifically affected
+// are heard (Art. 14 ¶3).
 func (p *Participation) CheckR10Report(a Actor, rep AdoptionReport) error {
 	return firstError(
 		requireAssigned(a, "提交意见采纳情况报告", p.Officials),
@@ -295,6 +303,7 @@ func (p *Participation) CheckR10Report(a Actor, rep AdoptionReport) error {
 		ruleIf(!p.PeriodClosed, EFailedPrecondition, "R-10", "征求意见期限届满前不能提交采纳情况报告",
 			"the adoption report comes after the comment period closes"),
 		p.CheckR09HearingsClosed(),
+		p.checkR10Groups(),
 		ruleIf(rep.Comments != p.Comments, EInvalid, "R-10", "报告的意见数与收到的意见数不一致",
 			"the report's comment count differs from the comments received"),
 		ruleIf(rep.Adopted+rep.PartlyAdopted+rep.NotAdopted != rep.Comments, EInvalid, "R-10",

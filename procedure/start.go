@@ -53,6 +53,9 @@ type Exemption struct {
 	LegalBasis string `json:"legal_basis,omitempty"`
 	// EarlierAssessment links an earlier assessment of the same risk (risk assessment only).
 	EarlierAssessment string `json:"earlier_assessment,omitempty"`
+	// AffectedGroups are the groups the decision specifically affects, whose opinions each
+	// participation round must hear (public participation only; Art. 14 ¶3).
+	AffectedGroups []string `json:"affected_groups,omitempty"`
 }
 
 // Applicability says which procedures a decision must run, with reasons for each one skipped.

@@ -102,6 +102,9 @@ func (p *Participation) Tasks() []Task {
 			tasks = append(tasks, Task{Act: "confirm_hearing#" + strconv.Itoa(i), Assignees: waiting})
 		}
 	}
+	if groups := p.UnconsultedGroups(); len(groups) > 0 {
+		tasks = append(tasks, Task{Act: "group_consultation", Role: RoleOfficial, Assignees: p.Officials})
+	}
 	if p.PeriodClosed {
 		tasks = append(tasks, Task{Act: "adoption_report", Role: RoleOfficial})
 	}

@@ -148,12 +148,18 @@ type childInput struct {
 	// Draft is the SHA-256 of the draft version the round concerns; empty in rounds started
 	// before rounds were told it.
 	Draft string `json:"draft,omitempty"`
+	// Groups are the groups the start decision found specifically affected, whom a
+	// participation round must hear (Art. 14 ¶3).
+	Groups []string `json:"groups,omitempty"`
 }
 
 func (w *decision) childInput() childInput {
 	in := childInput{Number: w.rec.Decision.Number, DraftVersion: w.rec.DraftVersion(), Rulebook: w.rec.Rulebook, Clock: w.clock, Drafters: w.rec.Drafters()}
 	if n := len(w.rec.Drafts); n > 0 {
 		in.Draft = w.rec.Drafts[n-1].Document
+	}
+	if w.rec.Start != nil {
+		in.Groups = w.rec.Start.Applicability.Participation.AffectedGroups
 	}
 	return in
 }

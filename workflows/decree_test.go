@@ -53,3 +53,48 @@ func TestR18_DepartmentsConsulted(t *testing.T) {
 	require.Len(t, rec.Departments, 3)
 	require.Equal(t, 1, rec.Departments[0].DraftVersion)
 }
+
+// TestR10_SpecificGroupsHeard: where the start decision finds that the decision specifically
+// affects a group, or the notice says so, the round records how each group was heard and its
+// opinions, and the adoption report waits for them (Art. 14 ¶3).
+func TestR10_SpecificGroupsHeard(t *testing.T) {
+	h, p := newPath(t, "national-2019")
+	sd := startDecision()
+	sd.Applicability.Participation.AffectedGroups = []string{"改造小区居民"}
+	h.act(p.next(hour), "start", number, workflows.UpdateStartDecision, head, sd, "")
+	h.act(p.next(hour), "draft v1", number, workflows.UpdateDraft, official, draft("sha256:v1", 0), "")
+	h.comments = 3
+	pc := child(workflows.ProcParticipation, 1)
+	h.act(p.next(hour), "open consultation", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
+	n := notice("2026-03-02", "2026-04-01")
+	n.AffectedGroups = []string{"沿街商户"}
+	h.act(p.next(hour), "notice", pc, workflows.UpdateNotice, official, n, "")
+	residents := procedure.GroupConsultation{Group: "改造小区居民", Method: "入户走访、座谈会", Opinions: "sha256:residents"}
+	h.act(p.next(hour), "residents heard", pc, workflows.UpdateGroupConsultation, official, residents, "")
+	h.act(p.next(hour), "no method", pc, workflows.UpdateGroupConsultation, official, procedure.GroupConsultation{Group: "沿街商户", Method: " ", Opinions: "sha256:shops"}, invalid)
+	p.offset = 32 * day // the comment period closes at the end of 04-01
+	h.act(p.next(hour), "report before the shops are heard", pc, workflows.UpdateAdoptionReport, official, adoption(3), precondition)
+	var tasks []procedure.Task
+	h.at(p.next(hour), func() {
+		st := childState[procedure.Participation](h, pc)
+		tasks = st.Tasks()
+	})
+	h.act(p.next(hour), "shops heard", pc, workflows.UpdateGroupConsultation, official, procedure.GroupConsultation{Group: "沿街商户", Method: "座谈会", Opinions: "sha256:shops"}, "")
+	h.act(p.next(hour), "adoption report", pc, workflows.UpdateAdoptionReport, official, adoption(3), "")
+	h.run(p.next(hour))
+
+	refusedBy(t, h, "no method", "R-10")
+	refusedBy(t, h, "report before the shops are heard", "R-10")
+	require.ErrorContains(t, h.results["report before the shops are heard"], "沿街商户")
+	require.Equal(t, 2, recorded(h, pc, "group_consultation"))
+	require.Equal(t, 1, recorded(h, pc, "adoption_report"))
+	require.Contains(t, taskActs(tasks), "group_consultation")
+}
+
+func taskActs(tasks []procedure.Task) []string {
+	var out []string
+	for _, t := range tasks {
+		out = append(out, t.Act)
+	}
+	return out
+}

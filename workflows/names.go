@@ -118,6 +118,8 @@ const (
 	UpdateHearingMaterials = "hearing_materials"
 	// UpdateConfirmHearing confirms and signs a hearing record.
 	UpdateConfirmHearing = "confirm_hearing"
+	// UpdateGroupConsultation records how a group specifically affected was heard (Art. 14 ¶3).
+	UpdateGroupConsultation = "group_consultation"
 	// UpdateAdoptionReport files the adoption report of public comments.
 	UpdateAdoptionReport = "adoption_report"
 	// UpdatePanel forms the expert panel.
@@ -206,4 +208,5 @@ const (
 //	   answer with changes is taken up in the publication.
 //	4: an evaluation on the public-opinion trigger needs the public's opinions on record.
 //	5: the legality submission waits for the departments' disagreements to be settled (Art. 13).
-const RulesVersion = 5
+//	6: the adoption report waits until the groups specifically affected are heard (Art. 14 ¶3).
+const RulesVersion = 6

@@ -22,11 +22,12 @@ type participation struct {
 // Participation runs one round of public participation on one draft version:
 //  1. the unit publishes the notice; the comment period runs on a durable timer
 //     that can be extended, never shortened;
-//  2. hearings are held and their records confirmed by every participant;
+//  2. hearings are held and their records confirmed by every participant, and
+//     the groups the decision specifically affects are heard (Art. 14 ¶3);
 //  3. when the period ends, the comments received are counted from the store;
 //  4. the adoption report disposes of every comment and ends the round.
 func Participation(ctx workflow.Context, in childInput) (Result, error) {
-	p := &participation{ctx: ctx, in: in, state: procedure.Participation{DraftVersion: in.DraftVersion, Officials: in.Drafters}, r: newRecorder(ctx, in.Number)}
+	p := &participation{ctx: ctx, in: in, state: procedure.Participation{DraftVersion: in.DraftVersion, Officials: in.Drafters, Groups: in.Groups}, r: newRecorder(ctx, in.Number)}
 	err := round{in: in, r: p.r, opened: "participation_opened", draftVersion: in.DraftVersion, stage: procedure.StageConsultation,
 		state: func() any { return p.state }, tasks: p.state.Tasks, acts: p.register, done: p.state.Done}.run(ctx)
 	if err != nil {
@@ -99,6 +100,18 @@ func (p *participation) register(ctx workflow.Context) error {
 				h := &p.state.Hearings[a.Payload.Hearing]
 				h.Confirmed = append(h.Confirmed, a.Actor.ID)
 				return p.event(ctx, "hearing_record_confirmed", a.Actor, false, "")
+			}, p.answer),
+		onAct(ctx, p.r, UpdateGroupConsultation,
+			func(a procedure.Act[procedure.GroupConsultation]) error {
+				return p.state.CheckGroupConsultation(a.Actor, a.Payload)
+			},
+			func(ctx workflow.Context, a procedure.Act[procedure.GroupConsultation]) (applied, error) {
+				c := a.Payload
+				c.On = p.in.Clock.today(ctx)
+				p.state.GroupConsultations = append(p.state.GroupConsultations, c)
+				ev, err := p.event(ctx, "group_consultation", a.Actor, false, c.Group)
+				ev.recorded = c
+				return ev, err
 			}, p.answer),
 		onAct(ctx, p.r, UpdateAdoptionReport,
 			func(a procedure.Act[procedure.AdoptionReport]) error {
