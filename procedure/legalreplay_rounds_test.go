@@ -218,3 +218,20 @@ func TestLegalReplay_ExpertOpinions(t *testing.T) {
 	requireViolated(t, replayed(t, nil, append(started(), panel, opinion(2, "wu", ""))...), "R-13", round+"#2 expert_opinion")
 	requireViolated(t, replayed(t, nil, append(started(), panel, opinion(2, "zheng", "s"))...), "R-13", round+"#2 expert_opinion")
 }
+
+// TestLegalReplay_Evaluation: an evaluation starts on a statutory trigger, by people who took
+// no part in the decision, and on the public-opinion trigger only with opinions on record.
+func TestLegalReplay_Evaluation(t *testing.T) {
+	unit := on(act(impl, 1, "execution_unit", "li", "区住建委"), "2026-03-05")
+	evaluation := func(trigger string, people ...string) procedure.ActRecord {
+		return on(act(impl, 3, "evaluation_started", "head", procedure.EvaluationStart{Trigger: trigger, Evaluator: "评估中心", Evaluators: people, Reason: "r"}), "2026-09-01")
+	}
+	opinion := on(act(impl, 2, "public_opinion", "li", procedure.PublicOpinion{Channel: "来信", Summary: "s"}), "2026-08-01")
+	record := func(acts ...procedure.ActRecord) []procedure.ActRecord {
+		return append(append(started(), decided()[2]), append([]procedure.ActRecord{unit}, acts...)...)
+	}
+	requireKept(t, replayed(t, nil, record(opinion, evaluation(procedure.TriggerPublicOpinion, "sun"))...), "R-33")
+	requireViolated(t, replayed(t, nil, record(opinion, evaluation(procedure.TriggerPublicOpinion, "wang"))...), "R-33", impl+"#3 evaluation_started")
+	problem := on(act(impl, 2, "problem_report", "li", procedure.ProblemReport{Kind: procedure.ProblemInDecision, Description: "d"}), "2026-08-01")
+	requireViolated(t, replayed(t, nil, record(problem, evaluation(procedure.TriggerPublicOpinion, "sun"))...), "R-33", impl+"#3 evaluation_started")
+}
