@@ -44,3 +44,16 @@ func (a *Activities) SealComments(ctx context.Context, workflowID string) (proce
 	n, err := a.Store.SealComments(ctx, workflowID, time.Now())
 	return n, workflows.Rejection(err)
 }
+
+// CatalogState reads an annual catalog's state from the store's record of its acts, so that a
+// decision started from one of its items can be checked against what was published.
+func (a *Activities) CatalogState(ctx context.Context, id string) (procedure.Catalog, error) {
+	if a.Dossiers == nil {
+		return procedure.Catalog{}, fmt.Errorf("read catalog %s: no store configured", id)
+	}
+	acts, err := a.Dossiers.Acts(ctx, id)
+	if err != nil {
+		return procedure.Catalog{}, fmt.Errorf("read catalog %s: %w", id, err)
+	}
+	return procedure.CatalogFromRecord(acts)
+}

@@ -16,6 +16,8 @@ import (
 var catalogActs = []act{
 	{"items", workflows.UpdateCatalogItem, []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}, procedure.CatalogItem{}, false},
 	{"publish", workflows.UpdatePublishCatalog, []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}, procedure.PartyConsent{}, false},
+	// A withdrawal takes effect only with the next consented version.
+	{"withdraw", workflows.UpdateWithdrawCatalogItem, []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}, procedure.CatalogWithdrawal{}, false},
 }
 
 func (s *Server) catalogRoutes(v1 *echo.Group) {

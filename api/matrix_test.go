@@ -91,6 +91,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/catalogs/:organ/:year":                                          {anyone},
 	"POST /api/v1/catalogs/:organ/:year/items":                                   {"official", "head"},
 	"POST /api/v1/catalogs/:organ/:year/publish":                                 {"head", "official"},
+	"POST /api/v1/catalogs/:organ/:year/withdraw":                                {"head", "official"},
 	"POST /api/v1/keys":                                                                  {anyButAudit},
 	"GET /api/v1/keys":                                                                   {anyone},
 	"GET /api/v1/keys/:id":                                                               {anyone},

@@ -17,6 +17,18 @@ type CatalogItem struct {
 	Decision string `json:"decision,omitempty"`
 	// Flagged is set when the year ended with the matter undecided (R-04).
 	Flagged bool `json:"flagged,omitempty"`
+	// Withdrawal, once set, takes the item out of the next published version; until that
+	// version has the Party committee's consent the item stays listed (R-03).
+	Withdrawal *CatalogWithdrawal `json:"withdrawal,omitempty"`
+}
+
+// CatalogWithdrawal withdraws an item from the catalog, effective with the next consented
+// version (R-03).
+type CatalogWithdrawal struct {
+	// Item is the item withdrawn.
+	Item string `json:"item"`
+	// Reason says why the matter leaves the catalog.
+	Reason string `json:"reason"`
 }
 
 // PartyConsent records the Party committee's consent to a catalog version (R-03).
@@ -82,11 +94,13 @@ func (c *Catalog) CheckR03Publish(a Actor, consent PartyConsent) error {
 	)
 }
 
-// Publish records a new version listing every item.
+// Publish records a new version listing every item not withdrawn.
 func (c *Catalog) Publish(consent PartyConsent, at time.Time) CatalogVersion {
 	ids := make([]string, 0, len(c.Items))
 	for _, it := range c.Items {
-		ids = append(ids, it.ID)
+		if it.Withdrawal == nil {
+			ids = append(ids, it.ID)
+		}
 	}
 	v := CatalogVersion{Version: len(c.Versions) + 1, Items: ids, Consent: consent, PublishedAt: at}
 	c.Versions = append(c.Versions, v)

@@ -29,8 +29,9 @@ type CatalogDecided struct {
 }
 
 // Catalog keeps an organ's annual catalog of major decisions:
-//  1. officials add items; each version is published only with the Party committee's
-//     recorded consent, and each adjustment is a new approved version;
+//  1. officials add items, or withdraw them; each version is published only with the Party
+//     committee's recorded consent, and each adjustment — a withdrawal too — takes effect only
+//     as a new approved version;
 //  2. decisions started from an item report back when the head approves them;
 //  3. at year end, every published item still undecided is flagged as possible undue delay
 //     the catalog stays open a further year for late decisions.
@@ -50,13 +51,19 @@ func Catalog(ctx workflow.Context, in CatalogInput) error {
 			func(a procedure.Act[procedure.CatalogItem]) error { return c.CheckItem(a.Actor, a.Payload) },
 			func(ctx workflow.Context, a procedure.Act[procedure.CatalogItem]) (applied, error) {
 				c.AddItem(a.Payload)
-				return event(ctx, "catalog_item", a.Actor, a.Payload.ID)
+				return event(ctx, procedure.KindCatalogItem, a.Actor, a.Payload.ID)
 			}, answer),
 		onAct(ctx, r, UpdatePublishCatalog,
 			func(a procedure.Act[procedure.PartyConsent]) error { return c.CheckR03Publish(a.Actor, a.Payload) },
 			func(ctx workflow.Context, a procedure.Act[procedure.PartyConsent]) (applied, error) {
 				v := c.Publish(a.Payload, workflow.Now(ctx))
-				return event(ctx, "catalog_published", a.Actor, fmt.Sprintf("version %d", v.Version))
+				return event(ctx, procedure.KindCatalogPublished, a.Actor, fmt.Sprintf("version %d", v.Version))
+			}, answer),
+		onAct(ctx, r, UpdateWithdrawCatalogItem,
+			func(a procedure.Act[procedure.CatalogWithdrawal]) error { return c.CheckWithdraw(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.CatalogWithdrawal]) (applied, error) {
+				c.Withdraw(a.Payload)
+				return event(ctx, procedure.KindCatalogItemWithdrawn, a.Actor, a.Payload.Item)
 			}, answer),
 	)
 	if err != nil {
@@ -70,7 +77,7 @@ func Catalog(ctx workflow.Context, in CatalogInput) error {
 				return
 			}
 			if c.MarkDecided(d.Item, d.Decision) {
-				_ = r.note(ctx, procedure.Event{At: workflow.Now(ctx), Kind: "catalog_item_decided", Note: d.Item + " " + d.Decision}, false)
+				_ = r.note(ctx, procedure.Event{At: workflow.Now(ctx), Kind: procedure.KindCatalogItemDecided, Note: d.Item + " " + d.Decision}, false)
 			}
 		}
 	})

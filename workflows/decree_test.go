@@ -1,12 +1,14 @@
 package workflows_test
 
 import (
+	"context"
 	"testing"
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
 )
 
 // Steps of Decree 713 the procedure had no act for (issue 13, item 10): the departments
@@ -97,4 +99,68 @@ func taskActs(tasks []procedure.Task) []string {
 		out = append(out, t.Act)
 	}
 	return out
+}
+
+// TestR02_ProposalFromCatalog: a decision started from an item of the annual catalog is
+// checked against the catalog the store holds: an item never published, or withdrawn by a
+// later consented version, is refused; an item stays listed until the version that withdraws
+// it has the Party committee's consent (Art. 3; ).
+func TestR02_ProposalFromCatalog(t *testing.T) {
+	cat := catalogHarness(t)
+	id := workflows.CatalogID("baodi", 2026)
+	consent := func(doc string) procedure.PartyConsent {
+		return procedure.PartyConsent{Document: doc, ConsentedOn: date("2026-03-01")}
+	}
+	cat.act(hour, "item 1", id, workflows.UpdateCatalogItem, official, procedure.CatalogItem{ID: "2026-01", Title: "老旧小区改造", Unit: "区住建委"}, "")
+	cat.act(2*hour, "item 2", id, workflows.UpdateCatalogItem, official, procedure.CatalogItem{ID: "2026-02", Title: "停车设施", Unit: "区交通局"}, "")
+	cat.act(3*hour, "version 1", id, workflows.UpdatePublishCatalog, head, consent("sha256:consent1"), "")
+	cat.act(5*hour, "withdraw without reason", id, workflows.UpdateWithdrawCatalogItem, head, procedure.CatalogWithdrawal{Item: "2026-02", Reason: "　"}, invalid)
+	cat.act(6*hour, "withdraw item 2", id, workflows.UpdateWithdrawCatalogItem, head, procedure.CatalogWithdrawal{Item: "2026-02", Reason: "上级统筹实施"}, "")
+	var pending procedure.Catalog
+	cat.at(7*hour, func() { pending = childState[procedure.Catalog](cat, id) })
+	cat.act(8*hour, "withdraw it again", id, workflows.UpdateWithdrawCatalogItem, head, procedure.CatalogWithdrawal{Item: "2026-02", Reason: "上级统筹实施"}, conflict)
+	cat.act(9*hour, "version 2", id, workflows.UpdatePublishCatalog, head, consent("sha256:consent2"), "")
+	cat.act(10*hour, "item 3, unpublished", id, workflows.UpdateCatalogItem, official, procedure.CatalogItem{ID: "2026-03", Title: "公交线网", Unit: "区交通局"}, "")
+	runCatalog(cat, 11*hour)
+	refusedBy(t, cat, "withdraw without reason", "R-03")
+	require.True(t, pending.Listed("2026-02"), "a withdrawal waits for the next consented version")
+
+	fromCatalog := func(item string) procedure.Proposal {
+		return procedure.Proposal{Source: procedure.SourceCatalog, Catalog: id, CatalogItem: item}
+	}
+	for _, tc := range []struct{ name, item, want string }{
+		{"ErrUnpublished", "2026-03", precondition},
+		{"ErrWithdrawn", "2026-02", precondition},
+		{"Listed", "2026-01", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, p := newPath(t, "national-2019")
+			withRecordOf(h, cat.acts)
+			h.act(p.next(hour), "proposal", number, workflows.UpdateProposal, official, fromCatalog(tc.item), tc.want)
+			h.run(p.next(hour))
+			if tc.want != "" {
+				refusedBy(t, h, "proposal", "R-02")
+				require.Zero(t, recorded(h, number, "proposal"), "a refused proposal leaves nothing recorded")
+				return
+			}
+			require.Equal(t, 1, recorded(h, number, "proposal"))
+		})
+	}
+}
+
+// withRecordOf lets the decision's activities read other workflows' records (a catalog's, an
+// expert pool's) from acts, as the real activities read them from the store.
+func withRecordOf(h *harness, acts []procedure.ActRecord) {
+	of := func(id string) []procedure.ActRecord {
+		var out []procedure.ActRecord
+		for _, a := range acts {
+			if a.WorkflowID == id {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	h.env.RegisterActivityWithOptions(func(_ context.Context, id string) (procedure.Catalog, error) {
+		return procedure.CatalogFromRecord(of(id))
+	}, activity.RegisterOptions{Name: workflows.ActivityCatalogState})
 }

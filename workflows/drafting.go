@@ -14,10 +14,7 @@ func (w *decision) registerDrafting(ctx workflow.Context) error {
 	return firstErr(
 		onAct(ctx, w.r, UpdateProposal,
 			func(a procedure.Act[procedure.Proposal]) error { return rec.CheckProposal(a.Actor, a.Payload) },
-			func(ctx workflow.Context, a procedure.Act[procedure.Proposal]) (applied, error) {
-				rec.ApplyProposal(a.Actor, a.Payload, workflow.Now(ctx))
-				return w.event(false)
-			}, w.state),
+			w.takeProposal, w.state),
 		onAct(ctx, w.r, UpdateStartDecision,
 			func(a procedure.Act[procedure.StartDecision]) error {
 				return rec.CheckStartDecision(a.Actor, a.Payload)
@@ -59,6 +56,24 @@ func (w *decision) registerDrafting(ctx workflow.Context) error {
 			func(a procedure.Act[struct{}]) error { return rec.CheckOpenConsultation(a.Actor) },
 			w.openConsultation, w.state),
 	)
+}
+
+// takeProposal records the proposal. One from an item of the annual catalog is checked against
+// the catalog as the store holds it: a validator cannot read another workflow, so the check
+// runs here, and a refusal leaves nothing recorded.
+func (w *decision) takeProposal(ctx workflow.Context, a procedure.Act[procedure.Proposal]) (applied, error) {
+	p := a.Payload
+	if p.Source == procedure.SourceCatalog && workflow.GetVersion(ctx, VersionProposalFromCatalog, workflow.DefaultVersion, 1) == 1 {
+		var c procedure.Catalog
+		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions), ActivityCatalogState, p.Catalog).Get(ctx, &c); err != nil {
+			return applied{}, err
+		}
+		if err := procedure.CheckR02CatalogItem(c, p); err != nil {
+			return applied{}, err
+		}
+	}
+	w.rec.ApplyProposal(a.Actor, p, workflow.Now(ctx))
+	return w.event(false)
 }
 
 // openConsultation starts a child workflow for each pending procedure on the current draft;

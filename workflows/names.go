@@ -33,6 +33,8 @@ const (
 	UpdateCatalogItem = "catalog_item"
 	// UpdatePublishCatalog publishes a version with the Party committee's consent.
 	UpdatePublishCatalog = "publish_catalog"
+	// UpdateWithdrawCatalogItem withdraws an item, effective with the next consented version.
+	UpdateWithdrawCatalogItem = "withdraw_catalog_item"
 )
 
 // SignalCatalogDecided tells a catalog that one of its items was decided (CatalogDecided).
@@ -174,6 +176,8 @@ const (
 	ActivitySealComments = "SealComments"
 	// ActivityPrepareDossier assembles and files the decision's dossier for the archive.
 	ActivityPrepareDossier = "PrepareDossier"
+	// ActivityCatalogState reads a catalog's state as the store's record of it holds it.
+	ActivityCatalogState = "CatalogState"
 )
 
 // Change IDs of workflow.GetVersion: each marks where the workflow code changed under
@@ -194,6 +198,10 @@ const (
 	// handover following beside it (R-31, Art. 33); before, the due date counted from
 	// publication and implementation waited for the handover.
 	VersionArchiveBesideImplementation = "archive-beside-implementation"
+	// VersionProposalFromCatalog: a proposal from a catalog item reads the catalog from the
+	// store and is refused unless a published version lists the item; before, the item
+	// was taken on the caller's word.
+	VersionProposalFromCatalog = "proposal-from-catalog"
 )
 
 // RulesVersion is the version of the rule checks. Raise it whenever a check becomes stricter:
