@@ -57,3 +57,16 @@ func (a *Activities) CatalogState(ctx context.Context, id string) (procedure.Cat
 	}
 	return procedure.CatalogFromRecord(acts)
 }
+
+// ExpertPoolState reads a decision organ's expert pool from the store's record of its acts, so
+// that a panel can be checked against it (R-14; Arts. 21, 41).
+func (a *Activities) ExpertPoolState(ctx context.Context, id string) (procedure.ExpertPool, error) {
+	if a.Dossiers == nil {
+		return procedure.ExpertPool{}, fmt.Errorf("read expert pool %s: no store configured", id)
+	}
+	acts, err := a.Dossiers.Acts(ctx, id)
+	if err != nil {
+		return procedure.ExpertPool{}, fmt.Errorf("read expert pool %s: %w", id, err)
+	}
+	return procedure.ExpertPoolFromRecord(acts)
+}

@@ -203,6 +203,7 @@ func (s *Server) routes(v1 *echo.Group) {
 	s.archiveRoutes(decision)
 	s.implementationRoutes(decision)
 	s.catalogRoutes(v1)
+	s.poolRoutes(v1)
 	s.keyRoutes(v1)
 	s.listRoutes(v1)
 	s.auditRoutes(v1)

@@ -151,10 +151,13 @@ type childInput struct {
 	// Groups are the groups the start decision found specifically affected, whom a
 	// participation round must hear (Art. 14 ¶3).
 	Groups []string `json:"groups,omitempty"`
+	// Organ is the decision organ, whose expert pool panels are drawn from (Art. 21); empty
+	// for decisions registered without one, whose panels are not checked against a pool.
+	Organ string `json:"organ,omitempty"`
 }
 
 func (w *decision) childInput() childInput {
-	in := childInput{Number: w.rec.Decision.Number, DraftVersion: w.rec.DraftVersion(), Rulebook: w.rec.Rulebook, Clock: w.clock, Drafters: w.rec.Drafters()}
+	in := childInput{Number: w.rec.Decision.Number, DraftVersion: w.rec.DraftVersion(), Rulebook: w.rec.Rulebook, Clock: w.clock, Drafters: w.rec.Drafters(), Organ: w.rec.Decision.Organ}
 	if n := len(w.rec.Drafts); n > 0 {
 		in.Draft = w.rec.Drafts[n-1].Document
 	}
@@ -173,4 +176,5 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(Legality, workflow.RegisterOptions{Name: WorkflowLegality})
 	r.RegisterWorkflowWithOptions(Implementation, workflow.RegisterOptions{Name: WorkflowImplementation})
 	r.RegisterWorkflowWithOptions(Catalog, workflow.RegisterOptions{Name: WorkflowCatalog})
+	r.RegisterWorkflowWithOptions(ExpertPool, workflow.RegisterOptions{Name: WorkflowExpertPool})
 }

@@ -2,13 +2,16 @@ package workflows_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 )
 
 // Steps of Decree 713 the procedure had no act for (issue 13, item 10): the departments
@@ -163,4 +166,52 @@ func withRecordOf(h *harness, acts []procedure.ActRecord) {
 	h.env.RegisterActivityWithOptions(func(_ context.Context, id string) (procedure.Catalog, error) {
 		return procedure.CatalogFromRecord(of(id))
 	}, activity.RegisterOptions{Name: workflows.ActivityCatalogState})
+	h.env.RegisterActivityWithOptions(func(_ context.Context, id string) (procedure.ExpertPool, error) {
+		return procedure.ExpertPoolFromRecord(of(id))
+	}, activity.RegisterOptions{Name: workflows.ActivityExpertPoolState})
+}
+
+// TestR14_PanelFromPool: the decision organ admits experts to its pool with their field and a
+// declaration of independence, and removes one for a false declaration, who may not come back
+// (Art. 41); a panel of a decision of that organ holds only experts of the pool, not removed
+// (Art. 21). The refusal comes from the act's handler, which reads the pool, and leaves
+// nothing recorded.
+func TestR14_PanelFromPool(t *testing.T) {
+	pool := newHarness(t, "national-2019")
+	id := workflows.PoolID("baodi")
+	pool.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue})
+	for i := 1; i <= 6; i++ {
+		e := procedure.PoolExpert{ID: expert(i).ID, Name: fmt.Sprintf("专家%d", i), Field: "城市规划", Declaration: "sha256:declaration"}
+		pool.act(time.Duration(i)*hour, fmt.Sprintf("admit %d", i), id, workflows.UpdateAdmitExpert, official, e, "")
+	}
+	pool.act(7*hour, "no declaration", id, workflows.UpdateAdmitExpert, official, procedure.PoolExpert{ID: "expert7", Name: "专家7", Field: "财政"}, invalid)
+	pool.act(8*hour, "false declaration unfounded", id, workflows.UpdateRemoveExpert, head, procedure.PoolRemoval{Expert: "expert6", Reason: "隐瞒利害关系", FalseDeclaration: true}, invalid)
+	pool.act(9*hour, "removed for a false declaration", id, workflows.UpdateRemoveExpert, head,
+		procedure.PoolRemoval{Expert: "expert6", Reason: "隐瞒与项目施工单位的利害关系", FalseDeclaration: true, Document: "sha256:finding"}, "")
+	pool.act(10*hour, "admitted again", id, workflows.UpdateAdmitExpert, official, procedure.PoolExpert{ID: "expert6", Name: "专家6", Field: "城市规划", Declaration: "sha256:new"}, denied)
+	pool.env.RegisterDelayedCallback(func() { pool.env.CancelWorkflow() }, 11*hour)
+	pool.env.ExecuteWorkflow(workflows.WorkflowExpertPool, workflows.ExpertPoolInput{Organ: "baodi"})
+	pool.check()
+	refusedBy(t, pool, "no declaration", "R-14")
+	refusedBy(t, pool, "admitted again", "R-14")
+	require.Equal(t, 1, recorded(pool, id, procedure.KindExpertRemoved))
+
+	h, p := newPath(t, "national-2019")
+	withRecordOf(h, pool.acts)
+	p.started()
+	h.act(p.next(hour), "open consultation", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
+	withRemoved := panel(5)
+	withRemoved.Experts[4].ID = "expert6"
+	h.act(p.next(hour), "panel with a removed expert", child(workflows.ProcExpert, 1), workflows.UpdatePanel, official, withRemoved, invalid)
+	outsider := panel(5)
+	outsider.Experts[4].ID = "expert9"
+	h.act(p.next(hour), "panel with an expert outside the pool", child(workflows.ProcExpert, 1), workflows.UpdatePanel, official, outsider, invalid)
+	h.act(p.next(hour), "panel from the pool", child(workflows.ProcExpert, 1), workflows.UpdatePanel, official, panel(5), "")
+	h.env.RegisterDelayedCallback(func() { h.env.CancelWorkflow() }, p.next(hour))
+	h.env.ExecuteWorkflow(workflows.WorkflowDecision, workflows.DecisionInput{Number: number, Title: "宝坻区老旧小区改造实施方案", Rulebook: h.rulebook, Organ: "baodi"})
+	h.check()
+
+	refusedBy(t, h, "panel with a removed expert", "R-14")
+	refusedBy(t, h, "panel with an expert outside the pool", "R-14")
+	require.Equal(t, 1, recorded(h, child(workflows.ProcExpert, 1), "expert_panel"), "only the panel from the pool is on the record")
 }

@@ -85,6 +85,9 @@ func (x *argumentation) register(ctx workflow.Context) error {
 
 // formPanel records the panel and sets the opinions' due date on the official calendar.
 func (x *argumentation) formPanel(ctx workflow.Context, a procedure.Act[procedure.Panel]) (applied, error) {
+	if err := x.checkPool(ctx, a.Payload); err != nil {
+		return applied{}, err
+	}
 	dl, err := deadline(ctx, x.in.Clock.today(ctx), x.in.Rulebook.ExpertOpinionDue, nil)
 	if err != nil {
 		return applied{}, err
@@ -95,4 +98,19 @@ func (x *argumentation) formPanel(ctx workflow.Context, a procedure.Act[procedur
 	x.cancel = cancel
 	x.in.Clock.watch(wctx, x.r, "expert opinions", dl, x.in.Rulebook.ReminderDaysBefore, func() procedure.Stage { return procedure.StageConsultation })
 	return x.event(ctx, "expert_panel", a.Actor, false)
+}
+
+// checkPool refuses a panel with an expert not in the decision organ's pool, or removed from
+// it (R-14; Arts. 21, 41). A validator cannot read another workflow, so the pool is read from
+// the store here, and a refusal leaves nothing recorded. Rounds of decisions without an organ,
+// rounds started before panels were checked, and organs with an empty pool are not checked.
+func (x *argumentation) checkPool(ctx workflow.Context, p procedure.Panel) error {
+	if x.in.Organ == "" || workflow.GetVersion(ctx, VersionPanelFromPool, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	var pool procedure.ExpertPool
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions), ActivityExpertPoolState, PoolID(x.in.Organ)).Get(ctx, &pool); err != nil {
+		return err
+	}
+	return procedure.CheckR14Pool(pool, p)
 }

@@ -25,6 +25,16 @@ const (
 	WorkflowImplementation = "Implementation"
 	// WorkflowCatalog is an organ's annual catalog of major decisions.
 	WorkflowCatalog = "Catalog"
+	// WorkflowExpertPool is a decision organ's pool of experts (Art. 21).
+	WorkflowExpertPool = "ExpertPool"
+)
+
+// Update names of the ExpertPool workflow.
+const (
+	// UpdateAdmitExpert admits an expert with a field and a declaration of independence (Art. 21).
+	UpdateAdmitExpert = "admit_expert"
+	// UpdateRemoveExpert removes an expert, with a reason; for a false declaration, Art. 41.
+	UpdateRemoveExpert = "remove_expert"
 )
 
 // Update names of the Catalog workflow.
@@ -178,6 +188,8 @@ const (
 	ActivityPrepareDossier = "PrepareDossier"
 	// ActivityCatalogState reads a catalog's state as the store's record of it holds it.
 	ActivityCatalogState = "CatalogState"
+	// ActivityExpertPoolState reads an organ's expert pool as the store's record of it holds it.
+	ActivityExpertPoolState = "ExpertPoolState"
 )
 
 // Change IDs of workflow.GetVersion: each marks where the workflow code changed under
@@ -202,6 +214,10 @@ const (
 	// store and is refused unless a published version lists the item; before, the item
 	// was taken on the caller's word.
 	VersionProposalFromCatalog = "proposal-from-catalog"
+	// VersionPanelFromPool: a panel of a decision with a decision organ reads the organ's
+	// expert pool from the store and is refused unless its experts are in the pool (R-14,
+	// Arts. 21, 41); before, any expert could sit.
+	VersionPanelFromPool = "panel-from-pool"
 )
 
 // RulesVersion is the version of the rule checks. Raise it whenever a check becomes stricter:
@@ -217,4 +233,5 @@ const (
 //	4: an evaluation on the public-opinion trigger needs the public's opinions on record.
 //	5: the legality submission waits for the departments' disagreements to be settled (Art. 13).
 //	6: the adoption report waits until the groups specifically affected are heard (Art. 14 ¶3).
-const RulesVersion = 6
+//	7: a panel holds only experts of the organ's pool (Arts. 21, 41), checked in the handler.
+const RulesVersion = 7

@@ -1,0 +1,58 @@
+package api
+
+import (
+	"net/http"
+
+	"decisionflow/procedure"
+	"decisionflow/workflows"
+
+	"github.com/labstack/echo/v4"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+)
+
+// Acts of a decision organ's expert pool (Arts. 21, 41).
+var poolActs = []act{
+	{"admit", workflows.UpdateAdmitExpert, []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}, procedure.PoolExpert{}, false},
+	{"remove", workflows.UpdateRemoveExpert, []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}, procedure.PoolRemoval{}, false},
+}
+
+func (s *Server) poolRoutes(v1 *echo.Group) {
+	roles := []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}
+	route := s.spec.add(http.MethodPost, "/api/v1/expert-pools", "open an expert pool", workflows.ExpertPoolInput{}, roles)
+	v1.POST("/expert-pools", s.createPool, requireRoles(roles...), validate(route))
+	g := v1.Group("/expert-pools/:organ")
+	g.GET("", s.workflowQuery(poolTarget, workflows.QueryState))
+	s.mountActs(g, "/api/v1/expert-pools/:organ", poolActs, poolTarget)
+}
+
+func poolTarget(c echo.Context) (string, error) {
+	organ := c.Param("organ")
+	if procedure.Blank(organ) || len(organ) > 64 {
+		return "", procedure.Errorf(procedure.EInvalid, "专家库须以决策机关代码标识", "an expert pool is named by its decision organ's code")
+	}
+	return workflows.PoolID(organ), nil
+}
+
+// createPool opens a decision organ's expert pool.
+func (s *Server) createPool(c echo.Context) error {
+	var in workflows.ExpertPoolInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	in.Pool, in.Seq = nil, 0
+	c.SetParamNames("organ")
+	c.SetParamValues(in.Organ)
+	id, err := poolTarget(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
+		ID: id, TaskQueue: workflows.TaskQueue, WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL, WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.WorkflowExpertPool, in)
+	if err != nil {
+		return fromTemporal(err, id)
+	}
+	return c.JSON(http.StatusCreated, map[string]string{"expert_pool": id})
+}
