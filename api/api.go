@@ -137,6 +137,7 @@ type Server struct {
 	records         RecordStore
 	actTimeout      time.Duration
 	jurisdictions   procedure.Jurisdictions
+	methods         methods
 }
 
 // New builds the HTTP handler.

@@ -49,8 +49,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	err = s.wrongMethod(err, c)
 	pe := toProcedureError(err)
 	status := statusByCode[pe.Code]
+	if c.Response().Header().Get("Allow") != "" {
+		status = http.StatusMethodNotAllowed
+	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		status = he.Code
