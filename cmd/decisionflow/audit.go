@@ -92,8 +92,8 @@ func (m *Main) auditVerify(ctx context.Context, args []string) error {
 	base := fs.String("url", "", "without a database: check the growth against this server")
 	tok := fs.String("token", m.Environ["DECISIONFLOW_TOKEN"], "bearer token (default $DECISIONFLOW_TOKEN)")
 	save := fs.String("save", "", "write the current checkpoint to this file (server only)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	database := *dbURL != "" || *dataDir != ""
 	if (*oldFile == "") != (*vkey == "") || (!database && (*base == "" || *oldFile == "")) {
@@ -273,8 +273,8 @@ func (m *Main) checkConsistency(args []string) error {
 	fs.SetOutput(m.Stderr)
 	base := fs.String("url", "http://localhost:8080", "the server")
 	tok := fs.String("token", m.Environ["DECISIONFLOW_TOKEN"], "an auditor's bearer token (default $DECISIONFLOW_TOKEN)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	c := &auditClient{base: strings.TrimRight(*base, "/"), token: *tok}
 	b, err := c.get("/api/v1/audit/record-check")

@@ -24,8 +24,8 @@ func (m *Main) calendarCmd(args []string) error {
 	rollOver := fs.Bool("roll-over", true, "a calendar-day period ending on a non-working day runs to the next working day")
 	dir := fs.String("calendar-dir", m.Environ["DECISIONFLOW_CALENDAR_DIR"], "calendar override files (default $DECISIONFLOW_CALENDAR_DIR)")
 	asJSON := fs.Bool("json", false, "print the deadline as JSON")
-	if err := fs.Parse(args[1:]); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
 	}
 	start, err := procedure.ParseDate(*from)
 	if err != nil {

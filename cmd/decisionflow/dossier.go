@@ -29,12 +29,15 @@ func (m *Main) dossierExport(args []string) error {
 	base := fs.String("url", "http://localhost:8080", "the server")
 	tok := fs.String("token", os.Getenv("DECISIONFLOW_TOKEN"), "bearer token (default $DECISIONFLOW_TOKEN)")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
 		fmt.Fprintln(m.Stderr, "decisionflow dossier export: the decision number comes first")
 		return errUsage
 	}
 	number := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
 	}
 	if *out == "" {
 		*out = number + "-dossier.zip"
@@ -58,12 +61,15 @@ func (m *Main) dossierVerify(args []string) error {
 	fs.SetOutput(m.Stderr)
 	key := fs.String("key", "", "the ledger's public key, kept apart from the dossier (default: the copy inside it)")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
 		fmt.Fprintln(m.Stderr, "decisionflow dossier verify: the dossier file comes first")
 		return errUsage
 	}
 	file := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {

@@ -342,3 +342,17 @@ func parseHeaderForTest(h string) (keyID, sig string) {
 	}
 	return keyID, sig
 }
+
+// TestMain_Help: a command's -h prints its flags and succeeds; a bad flag is a usage error.
+func TestMain_Help(t *testing.T) {
+	for _, args := range [][]string{{"dossier", "export", "-h"}, {"dossier", "verify", "-h"}, {"sign", "-h"}, {"calendar", "due", "-h"},
+		{"audit", "check-consistency", "-h"}, {"replay", "-h"}, {"keygen", "-h"}} {
+		var out bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &out, Environ: map[string]string{}}
+		err := m.Run(context.Background(), args)
+		require.Zero(t, ExitCode(err), "%v: %v", args, err)
+		require.Contains(t, out.String(), "-", "%v prints its flags", args)
+	}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Environ: map[string]string{}}
+	require.Equal(t, 2, ExitCode(m.Run(context.Background(), []string{"dossier", "export", "--no-such-flag"})))
+}

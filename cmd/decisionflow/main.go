@@ -77,6 +77,17 @@ func ExitCode(err error) int {
 
 var errUsage = errors.New("usage")
 
+// parseFlags parses a command's flags: -h prints the flags and exits 0 (flag.ErrHelp), a bad
+// flag is a usage error (2).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return err
+	}
+	return errUsage
+}
+
 // Run runs the command in args (without the program name) until it finishes or ctx ends.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {

@@ -30,7 +30,10 @@ func (m *Main) replay(args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		number, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil || (number == "") == (*dossier == "") {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (number == "") == (*dossier == "") {
 		fmt.Fprintln(m.Stderr, "usage: decisionflow replay ID [--url URL] [--token T] | replay --dossier FILE")
 		return errUsage
 	}

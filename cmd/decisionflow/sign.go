@@ -16,8 +16,8 @@ func (m *Main) keygen(args []string) error {
 	fs.SetOutput(m.Stderr)
 	alg := fs.String("alg", signature.Ed25519, "ed25519 or sm2")
 	out := fs.String("out", "signing", "file name prefix: writes PREFIX.key and PREFIX.pub")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	priv, pub, err := signature.GenerateKey(*alg)
 	if err != nil {
@@ -48,8 +48,8 @@ func (m *Main) sign(args []string, stdin io.Reader) error {
 	file := fs.String("file", "-", "the act's JSON body; - for standard input")
 	act := fs.String("act", "", "the act's route, e.g. /api/v1/decisions/BD-2026-007/risk/1/risk-report (required)")
 	nonce := fs.String("idempotency-key", "", "the Idempotency-Key the request will send")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *act == "" {
 		fmt.Fprintln(m.Stderr, "usage: decisionflow sign --key F.key --act /api/v1/decisions/ID/…/ACT [--idempotency-key K] [--file act.json]")
