@@ -80,6 +80,10 @@ type Legality struct {
 	Submission LegalitySubmission `json:"submission"`
 	// Drafters may not review (R-36).
 	Drafters []string `json:"drafters"`
+	// Reviewers are the people or the reviewing office the decision named to review its
+	// legality when the round started; empty, any legal counsel who did not draft may review
+	// (a decision that names none, or a round started before rounds were told them).
+	Reviewers []string `json:"reviewers,omitempty"`
 	// Due is the review's due date (R-20).
 	Due *Deadline `json:"due,omitempty"`
 	// Stops are the periods spent waiting for materials (R-19).
@@ -280,12 +284,15 @@ func (l *Legality) CheckOpinion(a Actor, o LegalityOpinion) error {
 	)
 }
 
+// checkReviewer: the reviewer holds legal counsel's role, did not draft the decision, and is
+// one of its reviewers or of the reviewing office it names, where it names any (R-36).
 func (l *Legality) checkReviewer(a Actor, act string) error {
-	if err := requireRole(a, act, RoleLegalCounsel); err != nil {
-		return err
-	}
-	return ruleIf(containsName(l.Drafters, a.ID), EPermissionDenied, "R-36",
-		"起草人员不得担任同一决策的合法性审查人", "a drafter may not review the legality of the same decision")
+	return firstError(
+		requireRole(a, act, RoleLegalCounsel),
+		ruleIf(containsName(l.Drafters, a.ID), EPermissionDenied, "R-36",
+			"起草人员不得担任同一决策的合法性审查人", "a drafter may not review the legality of the same decision"),
+		requireNamed(a, act, l.Reviewers, "合法性审查人员", "legality reviewers"),
+	)
 }
 
 func (l *Legality) checkOpen() error {

@@ -134,6 +134,7 @@ func (r *Record) CheckScheduleMeeting(a Actor, m Meeting, today Date) error {
 	lead := r.Rulebook.MeetingMaterialsLead.Days
 	return firstError(
 		requireRole(a, "安排会议", RoleMeetingSecretary, RoleHead),
+		r.requireSecretary(a, "安排会议", true),
 		r.requireStage("安排会议", StageCollectiveDiscussion),
 		conflictIf(r.Meeting != nil && !r.Meeting.Approved, "已有待召开或待定稿的会议", "a meeting is already scheduled"),
 		ruleIf(m.Kind != MeetingExecutive && m.Kind != MeetingPlenary, EInvalid, "R-25",
@@ -145,6 +146,16 @@ func (r *Record) CheckScheduleMeeting(a Actor, m Meeting, today Date) error {
 		ruleIf(m.Date.Before(today.AddDays(lead)), EInvalid, "R-24", "会议日期须留出规定的上会材料送达时间",
 			"the meeting day must leave the rulebook's lead time for delivering the package"),
 	)
+}
+
+// requireSecretary: a meeting secretary acts on this decision's meeting only if the decision
+// names them or their unit among its secretaries, where it names any; a reassignment
+// by the head applies at once. Where headActs, the head acts as head, not as secretary.
+func (r *Record) requireSecretary(a Actor, act string, headActs bool) error {
+	if headActs && a.Has(RoleHead) {
+		return nil
+	}
+	return requireNamed(a, act, r.secretaries(), "会议秘书", "meeting secretaries")
 }
 
 // meetingLabels name the meetings that may decide, in Chinese.
@@ -202,6 +213,7 @@ func (r *Record) ApplyScheduleMeeting(a Actor, m Meeting, at time.Time) {
 func (r *Record) CheckMinutes(a Actor, m Minutes) error {
 	if err := firstError(
 		requireRole(a, "记录会议纪要", RoleMeetingSecretary),
+		r.requireSecretary(a, "记录会议纪要", false),
 		r.requireStage("记录会议纪要", StageCollectiveDiscussion),
 		failedIf(r.Meeting == nil, "尚未安排会议", "no meeting is scheduled"),
 	); err != nil {

@@ -32,6 +32,10 @@ type Assessment struct {
 	DraftVersion int `json:"draft_version"`
 	// Report is the filed report.
 	Report *RiskReport `json:"report,omitempty"`
+	// Assessors are the people or units the decision named to assess its risk when the round
+	// started; empty, any risk assessor may file the report (a decision that names none, or a
+	// round started before rounds were told them).
+	Assessors []string `json:"assessors,omitempty"`
 }
 
 // CheckR16Report: a report with at least one risk point, prevention measures, a response plan
@@ -58,10 +62,12 @@ func CheckR17Grade(rb Rulebook, grade string) error {
 	return ruleIf(!slices.Contains(rb.RiskGrades, grade), EInvalid, "R-17", "风险等级不在规则集的等级之内", "the grade is not on the rulebook's risk scale")
 }
 
-// CheckReport allows the assessor to file the round's report.
+// CheckReport allows the assessor the decision names, or any assessor where it names none
+// (R-36), to file the round's report.
 func (x *Assessment) CheckReport(a Actor, rb Rulebook, r RiskReport) error {
 	return firstError(
 		requireRole(a, "提交风险评估报告", RoleRiskAssessor),
+		requireNamed(a, "提交风险评估报告", x.Assessors, "风险评估人员", "risk assessors"),
 		conflictIf(x.Report != nil, "本轮风险评估报告已提交", "the report of this round is in"),
 		CheckR16Report(r),
 		CheckR17Grade(rb, r.Grade),

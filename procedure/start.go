@@ -77,6 +77,18 @@ type StartDecision struct {
 	// Officials are the people of the undertaking units who run the decision; they draft it and
 	// so may not review its legality (R-36).
 	Officials []string `json:"officials"`
+	// Assessors are the people or units — a third-party institution by its name — who assess
+	// the decision's risk (Art. 22; R-36). None named, any risk assessor may, as for decisions
+	// started before assessors were named.
+	Assessors []string `json:"assessors,omitempty"`
+	// Reviewers are the people or the reviewing office (the 司法行政部门 of the decision organ,
+	// by its name) who review the decision's legality (Art. 25; R-36). None named, any legal
+	// counsel who did not draft may, as for decisions started before reviewers were named.
+	Reviewers []string `json:"reviewers,omitempty"`
+	// Secretaries are the people or units who schedule the decision's meeting and record its
+	// minutes (Art. 30; R-36). None named, any meeting secretary may, as for decisions started
+	// before secretaries were named.
+	Secretaries []string `json:"secretaries,omitempty"`
 	// DecidedOn is the day the start was decided.
 	DecidedOn Date `json:"decided_on"`
 	// Document is the SHA-256 of the start decision document.
@@ -86,7 +98,8 @@ type StartDecision struct {
 }
 
 // CheckR01StartDecision: no drafting before a recorded start decision naming at least one
-// undertaking unit, exactly one of them lead if there are several.
+// undertaking unit, exactly one of them lead if there are several; the assessors, reviewers
+// and secretaries it names are checked as an assignment's are (checkNamed, R-36).
 func CheckR01StartDecision(s StartDecision) error {
 	if len(s.Units) == 0 {
 		return ruleError(EInvalid, "R-01", "启动决定须指定至少一个承办单位", "the start decision must name at least one undertaking unit")
@@ -106,6 +119,9 @@ func CheckR01StartDecision(s StartDecision) error {
 	}
 	if len(s.Officials) == 0 {
 		return ruleError(EInvalid, "R-01", "须指定承办人员", "the start decision must name the officials who run the decision")
+	}
+	if err := checkNamed(s); err != nil {
+		return err
 	}
 	return required(s.Document, "启动决定文书", "start decision document")
 }

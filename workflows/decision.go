@@ -154,6 +154,12 @@ type childInput struct {
 	// Organ is the decision organ, whose expert pool panels are drawn from (Art. 21); empty
 	// for decisions registered without one, whose panels are not checked against a pool.
 	Organ string `json:"organ,omitempty"`
+	// Assessors and Reviewers are the people or units the decision names, when the round
+	// starts, to assess its risk and review its legality (R-36); empty in rounds started before
+	// rounds were told them, and for decisions that name none, whose rounds admit any holder of
+	// the role.
+	Assessors []string `json:"assessors,omitempty"`
+	Reviewers []string `json:"reviewers,omitempty"`
 }
 
 func (w *decision) childInput() childInput {
@@ -163,6 +169,7 @@ func (w *decision) childInput() childInput {
 	}
 	if w.rec.Start != nil {
 		in.Groups = w.rec.Start.Applicability.Participation.AffectedGroups
+		in.Assessors, in.Reviewers = w.rec.Start.Assessors, w.rec.Start.Reviewers
 	}
 	return in
 }

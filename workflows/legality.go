@@ -62,6 +62,7 @@ type review struct {
 //  4. the reviewer, never a drafter, files the signed opinion, ending the round.
 func Legality(ctx workflow.Context, in legalityInput) (Result, error) {
 	v := &review{ctx: ctx, in: in, state: in.Review, r: newRecorder(ctx, in.Number)}
+	v.state.Reviewers = in.Reviewers
 	err := round{in: in.childInput, r: v.r, opened: "legality_opened", draftVersion: in.DraftVersion, stage: procedure.StageLegalityReview,
 		state: func() any { return v.state }, tasks: v.state.Tasks, acts: v.register, prepare: v.schedule,
 		done: func() bool { return v.state.Opinion != nil || v.state.Returned != nil }, stop: func() { v.cancel() }}.run(ctx)

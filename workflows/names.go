@@ -234,4 +234,6 @@ const (
 //	5: the legality submission waits for the departments' disagreements to be settled (Art. 13).
 //	6: the adoption report waits until the groups specifically affected are heard (Art. 14 ¶3).
 //	7: a panel holds only experts of the organ's pool (Arts. 21, 41), checked in the handler.
-const RulesVersion = 7
+//	8: the risk report, the legality review's acts and the meeting's schedule and minutes are
+//	   taken only from the assessors, reviewers and secretaries the decision names, if any.
+const RulesVersion = 8

@@ -21,7 +21,7 @@ type assessment struct {
 // grade. The grade goes back to the decision, where a not-controllable grade sends the
 // draft back for revision and reassessment.
 func Risk(ctx workflow.Context, in childInput) (Result, error) {
-	k := &assessment{ctx: ctx, in: in, state: procedure.Assessment{DraftVersion: in.DraftVersion}, r: newRecorder(ctx, in.Number)}
+	k := &assessment{ctx: ctx, in: in, state: procedure.Assessment{DraftVersion: in.DraftVersion, Assessors: in.Assessors}, r: newRecorder(ctx, in.Number)}
 	err := round{in: in, r: k.r, opened: "risk_opened", draftVersion: in.DraftVersion, stage: procedure.StageConsultation,
 		state: func() any { return k.state }, tasks: k.state.Tasks, acts: k.register,
 		done: func() bool { return k.state.Report != nil }}.run(ctx)
