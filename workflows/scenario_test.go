@@ -17,13 +17,17 @@ func date(s string) procedure.Date {
 	return d
 }
 
-// startDecision requires every procedure; fair competition is found not to apply.
+// startDecision requires every procedure; fair competition is found not to apply. It names
+// the assessing institution and the reviewing office as units, the secretary as a person.
 func startDecision() procedure.StartDecision {
 	return procedure.StartDecision{
-		Units:     []procedure.UndertakingUnit{{Name: "区住建委", Lead: true}, {Name: "区财政局"}},
-		Officials: []string{official.ID},
-		DecidedOn: date("2026-03-02"),
-		Document:  "sha256:start",
+		Units:       []procedure.UndertakingUnit{{Name: "区住建委", Lead: true}, {Name: "区财政局"}},
+		Officials:   []string{official.ID},
+		Assessors:   []string{assessor.Unit},
+		Reviewers:   []string{counsel.Unit},
+		Secretaries: []string{secretary.ID},
+		DecidedOn:   date("2026-03-02"),
+		Document:    "sha256:start",
 		Applicability: procedure.Applicability{
 			Participation:   procedure.Exemption{Required: true},
 			Expert:          procedure.Exemption{Required: true},
@@ -100,12 +104,18 @@ func minutes(decision string, positions ...string) procedure.Minutes {
 type path struct {
 	h      *harness
 	offset time.Duration
+	// start, if set, is the start decision the path takes instead of startDecision().
+	start *procedure.StartDecision
 }
 
 func (p *path) next(gap time.Duration) time.Duration { p.offset += gap; return p.offset }
 
 func (p *path) started() *path {
-	p.h.act(p.next(hour), "start", number, workflows.UpdateStartDecision, head, startDecision(), "")
+	sd := startDecision()
+	if p.start != nil {
+		sd = *p.start
+	}
+	p.h.act(p.next(hour), "start", number, workflows.UpdateStartDecision, head, sd, "")
 	p.h.act(p.next(hour), "draft v1", number, workflows.UpdateDraft, official, draft("sha256:v1", 0), "")
 	return p
 }
