@@ -39,6 +39,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/decisions/:number/proposal":                                    {"official", "head"},
 	"POST /api/v1/decisions/:number/start-decision":                              {"head"},
 	"POST /api/v1/decisions/:number/assignment":                                  {"head"},
+	"POST /api/v1/decisions/:number/disclosure-finding":                          {"head"},
 	"POST /api/v1/decisions/:number/draft":                                       {"official"},
 	"POST /api/v1/decisions/:number/fair-competition-review":                     {"official"},
 	"POST /api/v1/decisions/:number/open-consultation":                           {"official"},

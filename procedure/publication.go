@@ -162,6 +162,9 @@ func (r *Record) CheckPublication(a Actor, p Publication) error {
 // NotDisclosable reports whether the start decision found the matter not disclosable by law,
 // with its legal basis (Art. 14): the one finding that exempts it from publication (Art. 32).
 func (r *Record) NotDisclosable() bool {
+	if r.Disclosure != nil {
+		return r.Disclosure.NotDisclosable
+	}
 	return r.Start != nil && !r.Start.Applicability.Participation.Required && !Blank(r.Start.Applicability.Participation.LegalBasis)
 }
 

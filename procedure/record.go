@@ -82,6 +82,9 @@ type Record struct {
 	PartyReport *PartyReport `json:"party_report,omitempty"`
 	// Publication is the publication record (R-30).
 	Publication *Publication `json:"publication,omitempty"`
+	// Disclosure is the head's latest change of the start decision's finding on whether the
+	// decision is disclosable (Arts. 14, 32), if any.
+	Disclosure *DisclosureFinding `json:"disclosure,omitempty"`
 	// Archive is the archive handover (R-31).
 	Archive *ArchiveHandover `json:"archive,omitempty"`
 	// ArchiveDue is the archive handover's due date, set on publication.

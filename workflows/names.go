@@ -124,6 +124,9 @@ const (
 	UpdateExtendPeriod = "extend_period"
 	// UpdateHearing schedules a hearing.
 	UpdateHearing = "hearing"
+	// UpdateDisclosureFinding changes the finding that the decision is not disclosable by law
+	// (Arts. 14, 32).
+	UpdateDisclosureFinding = "disclosure_finding"
 	// UpdateAssignment changes who acts for the undertaking unit on the decision (Art. 11).
 	UpdateAssignment = "assignment"
 	// UpdateHearingMaterials records that a hearing's materials reached its participants.

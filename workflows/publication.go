@@ -27,6 +27,12 @@ func (w *decision) registerPublication(ctx workflow.Context) error {
 				rec.ApplyPartyAnswer(a.Actor, a.Payload, workflow.Now(ctx))
 				return applied{event: lastEvent(rec.Timeline), movesStage: true, recorded: rec.PartyReport.Answer}, nil
 			}, w.state),
+		onAct(ctx, w.r, UpdateDisclosureFinding,
+			func(a procedure.Act[procedure.DisclosureFinding]) error { return rec.CheckDisclosureFinding(a.Actor, a.Payload) },
+			func(ctx workflow.Context, a procedure.Act[procedure.DisclosureFinding]) (applied, error) {
+				rec.ApplyDisclosureFinding(a.Actor, a.Payload, workflow.Now(ctx))
+				return applied{event: lastEvent(rec.Timeline), recorded: rec.Disclosure}, nil
+			}, w.state),
 		onAct(ctx, w.r, UpdatePublication,
 			func(a procedure.Act[procedure.Publication]) error { return rec.CheckPublication(a.Actor, a.Payload) },
 			w.publish, w.state),
