@@ -28,7 +28,9 @@ func (w *decision) registerPublication(ctx workflow.Context) error {
 				return applied{event: lastEvent(rec.Timeline), movesStage: true, recorded: rec.PartyReport.Answer}, nil
 			}, w.state),
 		onAct(ctx, w.r, UpdateDisclosureFinding,
-			func(a procedure.Act[procedure.DisclosureFinding]) error { return rec.CheckDisclosureFinding(a.Actor, a.Payload) },
+			func(a procedure.Act[procedure.DisclosureFinding]) error {
+				return rec.CheckDisclosureFinding(a.Actor, a.Payload)
+			},
 			func(ctx workflow.Context, a procedure.Act[procedure.DisclosureFinding]) (applied, error) {
 				rec.ApplyDisclosureFinding(a.Actor, a.Payload, workflow.Now(ctx))
 				return applied{event: lastEvent(rec.Timeline), recorded: rec.Disclosure}, nil
