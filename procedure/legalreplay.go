@@ -173,7 +173,7 @@ func (r *replay) check(rule string, a ActRecord, err error) {
 	ref := refer(a)
 	r.seen[rule] = append(r.seen[rule], ref)
 	if err != nil {
-		r.broken[rule] = append(r.broken[rule], ref+": "+err.Error())
+		r.breaks(rule, ref+": "+err.Error())
 	}
 }
 

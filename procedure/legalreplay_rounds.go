@@ -38,8 +38,15 @@ func (r *replay) checked(a ActRecord, err error, fallback string, rules ...strin
 		r.seen[rule] = append(r.seen[rule], refer(a))
 	}
 	if err != nil {
-		rule := ruleOf(err, fallback)
-		r.broken[rule] = append(r.broken[rule], refer(a)+": "+err.Error())
+		r.breaks(ruleOf(err, fallback), refer(a)+": "+err.Error())
+	}
+}
+
+// breaks records evidence that rule was broken, once: the validator's check and the act's
+// content check may find the same fault.
+func (r *replay) breaks(rule, evidence string) {
+	if !slices.Contains(r.broken[rule], evidence) {
+		r.broken[rule] = append(r.broken[rule], evidence)
 	}
 }
 
@@ -51,6 +58,10 @@ func actor(a ActRecord, roles ...Role) Actor { return Actor{ID: a.Event.Actor, R
 type roundStart struct {
 	drafters  []string
 	submitted Date // the legality submission's statutory day
+	// draft is the SHA-256 of the draft the round concerns and groups are the groups the start
+	// decision found specifically affected; empty when the record has no start decision.
+	draft  string
+	groups []string
 }
 
 // flows groups the acts by workflow, each in its own order.
@@ -86,7 +97,7 @@ func (r *replay) rounds(acts []ActRecord) {
 	starts := map[string]roundStart{}
 	for _, id := range ids {
 		if !strings.Contains(id, "/") {
-			r.decisionFlow(by[id], starts)
+			r.decisionFlow(by[id], starts, roundReports(by))
 		}
 	}
 	for _, id := range ids {
@@ -100,6 +111,10 @@ func (r *replay) rounds(acts []ActRecord) {
 			r.legalityRound(by[id], start)
 		case ProcExpert:
 			r.expertRound(by[id], start)
+		case ProcParticipation:
+			r.participationRound(by[id], start)
+		case ProcRisk:
+			r.riskRound(by[id])
 		case "implementation":
 			r.implementationRound(by[id], start)
 		}
@@ -153,16 +168,28 @@ type decisionState struct {
 	since    map[string]bool
 }
 
-// decisionFlow replays the decision workflow: who drafts, what each round starts with, the
-// archive handover and an adjustment's return through the statutory steps.
-func (r *replay) decisionFlow(acts []ActRecord, starts map[string]roundStart) {
+// decisionFlow replays the decision workflow: its record rebuilt act by act through the
+// record's own checks (see rebuild), once it holds a start decision; who drafts and what each
+// round starts with; the archive handover's due date and an adjustment's return through
+// the statutory steps.
+func (r *replay) decisionFlow(acts []ActRecord, starts map[string]roundStart, reports map[string]string) {
 	s := &decisionState{rounds: map[string]int{}}
+	var d *rebuild
+	if slices.ContainsFunc(acts, func(a ActRecord) bool { return a.Event.Kind == "start_decision" }) {
+		d = newRebuild(r, acts[0].WorkflowID, reports)
+	}
 	open := func(proc string, rs roundStart) {
 		s.rounds[proc]++
 		rs.drafters = s.drafters()
+		if d != nil {
+			rs.draft, rs.groups = d.opened()
+		}
 		starts[fmt.Sprintf("%s/%d", proc, s.rounds[proc])] = rs
 	}
 	for _, a := range acts {
+		if d != nil {
+			d.take(a)
+		}
 		if s.since != nil {
 			s.since[a.Event.Kind] = true
 		}
