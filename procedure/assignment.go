@@ -56,7 +56,7 @@ func (r *Record) secretaries() []string {
 // would admit any holder of the role again). Rounds already running keep the people they
 // started with; the meeting's secretaries change at once.
 type Assignment struct {
-	// Officials are the officials who act for the undertaking unit from now on.
+	// Officials are the officials who act for the undertaking unit from now on, if named.
 	Officials []string `json:"officials"`
 	// Assessors are the people or units who assess the risk of rounds started from now on.
 	Assessors []string `json:"assessors,omitempty"`

@@ -154,11 +154,13 @@ type childInput struct {
 	// Organ is the decision organ, whose expert pool panels are drawn from (Art. 21); empty
 	// for decisions registered without one, whose panels are not checked against a pool.
 	Organ string `json:"organ,omitempty"`
-	// Assessors and Reviewers are the people or units the decision names, when the round
-	// starts, to assess its risk and review its legality (R-36); empty in rounds started before
-	// rounds were told them, and for decisions that name none, whose rounds admit any holder of
-	// the role.
+	// Assessors are the people or units the decision names, when the round starts, to assess
+	// its risk (R-36); empty in rounds started before rounds were told them, and for decisions
+	// that name none, whose rounds admit any risk assessor.
 	Assessors []string `json:"assessors,omitempty"`
+	// Reviewers are the people or the reviewing office the decision names, when the round
+	// starts, to review its legality (R-36); empty as Assessors are, admitting any legal counsel
+	// who did not draft.
 	Reviewers []string `json:"reviewers,omitempty"`
 }
 
