@@ -127,7 +127,8 @@ const (
 	// UpdateDisclosureFinding changes the finding that the decision is not disclosable by law
 	// (Arts. 14, 32).
 	UpdateDisclosureFinding = "disclosure_finding"
-	// UpdateAssignment changes who acts for the undertaking unit on the decision (Art. 11).
+	// UpdateAssignment changes who acts on the decision: its officials, assessors, reviewers
+	// and meeting secretaries (Arts. 11, 22, 25, 30).
 	UpdateAssignment = "assignment"
 	// UpdateHearingMaterials records that a hearing's materials reached its participants.
 	UpdateHearingMaterials = "hearing_materials"
