@@ -40,6 +40,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/decisions/:number/start-decision":                              {"head"},
 	"POST /api/v1/decisions/:number/assignment":                                  {"head"},
 	"POST /api/v1/decisions/:number/disclosure-finding":                          {"head"},
+	"POST /api/v1/decisions/:number/risk-finding":                                {"head"},
 	"POST /api/v1/decisions/:number/draft":                                       {"official"},
 	"POST /api/v1/decisions/:number/fair-competition-review":                     {"official"},
 	"POST /api/v1/decisions/:number/open-consultation":                           {"official"},

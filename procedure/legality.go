@@ -115,8 +115,7 @@ func (r *Record) CheckLegalitySubmission(a Actor, s LegalitySubmission) error {
 			"专家论证完成前不得提请合法性审查", "expert argumentation must be complete before legality review"),
 		ruleIf(r.Risk.Required && !r.standing(ProcRisk), EFailedPrecondition, "R-16",
 			"风险评估完成前不得提请合法性审查", "the risk assessment must be complete before legality review"),
-		ruleIf(r.Risk.Required && r.standing(ProcRisk) && !r.Satisfied(ProcRisk), EFailedPrecondition, "R-17",
-			"风险评估结论为不可控，须修改草案并重新评估", "the risk was assessed as not controllable: revise the draft and reassess"),
+		r.checkR17Controllable(),
 		ruleIf(r.opinionStands(), EFailedPrecondition, "R-22",
 			"合法性审查意见为须修改或不合法，须以修改后的新草案重新提请审查，不得以原草案再次提请",
 			"the legality opinion found the draft to need revision or unlawful: submit a revised draft, not the same one again"),
@@ -157,7 +156,7 @@ func (r *Record) ApplyLegalitySubmission(a Actor, s LegalitySubmission, at time.
 func (r *Record) CompleteLegality(outcome, report, risks string, at time.Time) {
 	r.complete(ProcLegality, outcome, report)
 	next := StageDrafting
-	if r.allows(ProcLegality, outcome) {
+	if r.allows(ProcLegality, RoundResult{Outcome: outcome}) {
 		next = StageCollectiveDiscussion
 	}
 	_ = r.moveTo(next)

@@ -89,6 +89,16 @@ var decisionSteps = map[string]decisionStep{
 				d.rec.ApplyAssignment(who, s, a.Event.At)
 			}
 		}),
+	"risk_finding": step("R-17", byHead,
+		func(d *rebuild, who Actor, f RiskFinding, _ ActRecord) error { return d.rec.CheckRiskFinding(who, f) },
+		func(d *rebuild, who Actor, f RiskFinding, a ActRecord) { d.rec.ApplyRiskFinding(who, f, a.Event.At) }),
+	"disclosure_finding": step("R-30", byHead,
+		func(d *rebuild, who Actor, f DisclosureFinding, _ ActRecord) error {
+			return d.rec.CheckDisclosureFinding(who, f)
+		},
+		func(d *rebuild, who Actor, f DisclosureFinding, a ActRecord) {
+			d.rec.ApplyDisclosureFinding(who, f, a.Event.At)
+		}),
 	"draft": step("R-01", byOfficial,
 		func(d *rebuild, who Actor, v Draft, _ ActRecord) error { return d.rec.CheckDraft(who, v) },
 		func(d *rebuild, who Actor, v Draft, a ActRecord) { d.rec.ApplyDraft(who, v, a.Event.At) }),

@@ -177,6 +177,9 @@ func (r *replay) decisionFlow(acts []ActRecord, starts map[string]roundStart, re
 	var d *rebuild
 	if slices.ContainsFunc(acts, func(a ActRecord) bool { return a.Event.Kind == "start_decision" }) {
 		d = newRebuild(r, acts[0].WorkflowID, reports)
+		// A record that holds no finding of the organ on a risk was made before findings were
+		// acts; its assessor's grade decided, as the engine then let it.
+		d.rec.gradeDecides = !slices.ContainsFunc(acts, func(a ActRecord) bool { return a.Event.Kind == "risk_finding" })
 	}
 	open := func(proc string, rs roundStart) {
 		s.rounds[proc]++

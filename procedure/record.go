@@ -82,6 +82,11 @@ type Record struct {
 	PartyReport *PartyReport `json:"party_report,omitempty"`
 	// Publication is the publication record (R-30).
 	Publication *Publication `json:"publication,omitempty"`
+	// RiskFindings are the organ's findings on the risk assessments, by round (R-17, Art. 24).
+	RiskFindings []RiskFinding `json:"risk_findings,omitempty"`
+	// gradeDecides lets the assessor's grade stand for the organ's finding: set only by the
+	// legal replay of a record made before findings were acts.
+	gradeDecides bool
 	// Disclosure is the head's latest change of the start decision's finding on whether the
 	// decision is disclosable (Arts. 14, 32), if any.
 	Disclosure *DisclosureFinding `json:"disclosure,omitempty"`

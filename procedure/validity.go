@@ -71,7 +71,7 @@ func (r *Record) Standing(proc string) (RoundResult, bool) {
 		return RoundResult{}, false
 	}
 	for v := res.DraftVersion + 1; v <= r.DraftVersion(); v++ {
-		if !Survives[proc][r.revision(v)] || (proc == ProcRisk && r.Rulebook.NotControllable(res.Outcome)) {
+		if !Survives[proc][r.revision(v)] || (proc == ProcRisk && r.uncontrolled(res)) {
 			return RoundResult{}, false
 		}
 	}
@@ -87,16 +87,20 @@ func (r *Record) Satisfied(proc string) bool {
 		return true
 	}
 	res, ok := r.Standing(proc)
-	return ok && r.allows(proc, res.Outcome)
+	return ok && r.allows(proc, res)
 }
 
-// allows reports whether a result with outcome lets the decision go on past proc.
-func (r *Record) allows(proc, outcome string) bool {
+// allows reports whether result res lets the decision go on past proc: a risk the organ found
+// controllable (Art. 24), a lawful or exploratory legality opinion.
+func (r *Record) allows(proc string, res RoundResult) bool {
 	switch proc {
 	case ProcRisk:
-		return !r.Rulebook.NotControllable(outcome)
+		if f := r.riskFinding(res.Round); f != nil {
+			return f.Controllable
+		}
+		return r.gradeDecides && !r.Rulebook.NotControllable(res.Outcome)
 	case ProcLegality:
-		return outcome == OutcomeLawful || outcome == OutcomeExploratory
+		return res.Outcome == OutcomeLawful || res.Outcome == OutcomeExploratory
 	}
 	return true
 }
@@ -119,7 +123,7 @@ func (r *Record) void(proc string) {
 func (r *Record) refreshDone() {
 	for _, proc := range []string{ProcParticipation, ProcExpert, ProcRisk, ProcFairCompetition, ProcLegality} {
 		res, ok := r.Standing(proc)
-		r.run(proc).Done = ok && r.allows(proc, res.Outcome)
+		r.run(proc).Done = ok && r.allows(proc, res)
 	}
 }
 
@@ -127,7 +131,7 @@ func (r *Record) refreshDone() {
 // risk not controllable.
 func (r *Record) riskUncontrolledOn(v int) bool {
 	res, ok := r.Standing(ProcRisk)
-	return ok && res.DraftVersion == v && r.Rulebook.NotControllable(res.Outcome)
+	return ok && res.DraftVersion == v && r.uncontrolled(res)
 }
 
 // standing reports whether proc has a result that stands for the current draft.

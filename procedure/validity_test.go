@@ -28,6 +28,9 @@ func validityRecord(t *testing.T, riskGrade string) *procedure.Record {
 	r.CompleteRun(procedure.ProcParticipation, "completed", "adoption", at)
 	r.CompleteRun(procedure.ProcExpert, "completed", "experts", at)
 	r.CompleteRun(procedure.ProcRisk, riskGrade, "risk", at)
+	if !r.Rulebook.NotControllable(riskGrade) {
+		r.ApplyRiskFinding(head, procedure.RiskFinding{Controllable: true, Basis: "防范措施可行"}, at)
+	}
 	r.ApplyFairCompetition(li, procedure.FairCompetitionReview{Document: "fc"}, at)
 	return r
 }
@@ -78,4 +81,28 @@ func TestRecord_Satisfied(t *testing.T) {
 	for _, p := range all {
 		require.False(t, r.Satisfied(p), "%s runs anew after an adjustment (R-34)", p)
 	}
+}
+
+// TestRecord_RiskFinding: the organ, not the assessor, finds the risk controllable (Art. 24):
+// without its finding the risk holds the decision; its finding of not controllable sends the
+// draft back; a finding needs its basis and comes once per assessment.
+func TestRecord_RiskFinding(t *testing.T) {
+	head := procedure.Actor{ID: "head", Roles: []procedure.Role{procedure.RoleHead}}
+	li := procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
+	at := time.Date(2026, 4, 2, 9, 0, 0, 0, procedure.China)
+	r := validityRecord(t, "high")
+	require.False(t, r.Satisfied(procedure.ProcRisk))
+	require.ErrorContains(t, r.CheckRiskFinding(li, procedure.RiskFinding{Controllable: true, Basis: "b"}), "角色", "an official does not find")
+	require.ErrorContains(t, r.CheckRiskFinding(head, procedure.RiskFinding{Controllable: true, Basis: "　"}), "R-17", "a basis is required")
+	require.NoError(t, r.CheckRiskFinding(head, procedure.RiskFinding{Controllable: true, Basis: "已采取化解措施，风险可控"}))
+	r.ApplyRiskFinding(head, procedure.RiskFinding{Controllable: true, Basis: "已采取化解措施，风险可控"}, at)
+	require.True(t, r.Satisfied(procedure.ProcRisk), "the organ may find a high grade controllable, with its reasons")
+	require.Equal(t, "high", r.RiskFindings[0].Grade, "the finding keeps the grade it departs from")
+	require.Error(t, r.CheckRiskFinding(head, procedure.RiskFinding{Controllable: false, Basis: "b"}), "once per assessment")
+
+	r = validityRecord(t, "high")
+	r.ApplyRiskFinding(head, procedure.RiskFinding{Controllable: false, Basis: "群体性风险突出"}, at)
+	require.False(t, r.Satisfied(procedure.ProcRisk))
+	r.ApplyDraft(li, procedure.Draft{Document: "v2", Explanation: "e", ChangedShare: 0.01}, at)
+	require.Equal(t, []string{procedure.ProcRisk}, r.Pending(), "found not controllable: the revised draft is assessed again")
 }

@@ -136,6 +136,7 @@ func TestAssignment_NoneNamed(t *testing.T) {
 	}
 	h.act(p.next(hour), "expert report", child(workflows.ProcExpert, 1), workflows.UpdateExpertReport, official, "sha256:expert-report", "")
 	h.act(p.next(hour), "risk report by any assessor", child(workflows.ProcRisk, 1), workflows.UpdateRiskReport, otherAssessor, riskReport("medium"), "")
+	h.act(p.next(hour), "risk found controllable", number, workflows.UpdateRiskFinding, head, controllable(), "")
 	p.offset = 32 * day // the comment period closes at the end of 04-01
 	h.act(p.next(hour), "adoption report", child(workflows.ProcParticipation, 1), workflows.UpdateAdoptionReport, official, adoption(3), "")
 	rv := child(workflows.ProcLegality, 1)

@@ -78,7 +78,7 @@ func Decision(ctx workflow.Context, in DecisionInput) error {
 	if err := w.r.mu.Lock(ctx); err != nil {
 		return err
 	}
-	for _, register := range []func(workflow.Context) error{w.registerDrafting, w.registerLegality, w.registerMeeting, w.registerPublication, w.registerArchive} {
+	for _, register := range []func(workflow.Context) error{w.registerDrafting, w.registerRiskFinding, w.registerLegality, w.registerMeeting, w.registerPublication, w.registerArchive} {
 		if err := register(ctx); err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ func TestDecision_WholeProcedure(t *testing.T) {
 	require.Equal(t, "medium", rec.Risk.Outcome)
 	require.Equal(t, procedure.OutcomeLawful, rec.Legality.Outcome)
 	require.Contains(t, rec.PreDecisionUnits, "社会稳定风险评估中心")
-	require.Equal(t, []string{"start_decision", "draft", "open_consultation", "expert_completed", "risk_completed",
+	require.Equal(t, []string{"start_decision", "draft", "open_consultation", "expert_completed", "risk_completed", "risk_finding",
 		"participation_completed", "consultation_closed", "legality_submission", "legality_lawful", "meeting_scheduled",
 		"minutes", "minutes_approved", "party_report", "party_answer", "publication", "dossier_prepared", "archive_handover"}, h.kinds(number))
 	require.Equal(t, "dossier-of-"+number, rec.Dossier, "the engine prepared the archive dossier")

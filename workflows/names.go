@@ -124,6 +124,9 @@ const (
 	UpdateExtendPeriod = "extend_period"
 	// UpdateHearing schedules a hearing.
 	UpdateHearing = "hearing"
+	// UpdateRiskFinding records the decision organ's finding that an assessed risk is, or is
+	// not, controllable (Art. 24).
+	UpdateRiskFinding = "risk_finding"
 	// UpdateDisclosureFinding changes the finding that the decision is not disclosable by law
 	// (Arts. 14, 32).
 	UpdateDisclosureFinding = "disclosure_finding"
@@ -240,4 +243,5 @@ const (
 //	7: a panel holds only experts of the organ's pool (Arts. 21, 41), checked in the handler.
 //	8: the risk report, the legality review's acts and the meeting's schedule and minutes are
 //	   taken only from the assessors, reviewers and secretaries the decision names, if any.
-const RulesVersion = 8
+//	9: the decision organ finds an assessed risk controllable before the review (Art. 24).
+const RulesVersion = 9

@@ -31,6 +31,17 @@ func Risk(ctx workflow.Context, in childInput) (Result, error) {
 	return Result{Outcome: k.state.Report.Grade, Report: k.state.Report.Document, Units: []string{k.assessorUnit}, People: []string{k.assessor}}, nil
 }
 
+// registerRiskFinding takes the decision organ's finding on the risk the standing assessment
+// reported: the assessor grades, the organ finds the risk controllable or not (R-17, Art. 24).
+func (w *decision) registerRiskFinding(ctx workflow.Context) error {
+	return onAct(ctx, w.r, UpdateRiskFinding,
+		func(a procedure.Act[procedure.RiskFinding]) error { return w.rec.CheckRiskFinding(a.Actor, a.Payload) },
+		func(ctx workflow.Context, a procedure.Act[procedure.RiskFinding]) (applied, error) {
+			w.rec.ApplyRiskFinding(a.Actor, a.Payload, workflow.Now(ctx))
+			return applied{event: lastEvent(w.rec.Timeline), recorded: w.rec.RiskFindings[len(w.rec.RiskFindings)-1]}, nil
+		}, w.state)
+}
+
 func (k *assessment) answer() any { return answer(k.ctx, k.in.Clock, k.state, k.state.Tasks()) }
 
 func (k *assessment) register(ctx workflow.Context) error {

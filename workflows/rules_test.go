@@ -303,6 +303,12 @@ func TestR17_NotControllable(t *testing.T) {
 	h.act(p.next(hour), "revised draft", number, workflows.UpdateDraft, official, draft("sha256:v2", 0.1), "")
 	h.act(p.next(hour), "reassess", number, workflows.UpdateOpenConsultation, official, struct{}{}, "")
 	h.act(p.next(hour), "medium", child(workflows.ProcRisk, 2), workflows.UpdateRiskReport, assessor, riskReport("medium"), "")
+	// The assessor grades; the organ finds the risk controllable (Art. 24).
+	h.act(p.next(hour), "review before the organ's finding", number, workflows.UpdateLegalitySubmission, official, submission(), precondition)
+	h.act(p.next(hour), "found by an official", number, workflows.UpdateRiskFinding, official, controllable(), denied)
+	h.act(p.next(hour), "found without a basis", number, workflows.UpdateRiskFinding, head, procedure.RiskFinding{Controllable: true, Basis: " "}, invalid)
+	h.act(p.next(hour), "found controllable", number, workflows.UpdateRiskFinding, head, controllable(), "")
+	h.act(p.next(hour), "found twice", number, workflows.UpdateRiskFinding, head, controllable(), conflict)
 	h.act(p.next(hour), "review", number, workflows.UpdateLegalitySubmission, official, submission(), "")
 	h.run(p.next(hour))
 }

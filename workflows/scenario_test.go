@@ -133,6 +133,7 @@ func (p *path) consulted() *path {
 	}
 	h.act(p.next(hour), "expert report", child(workflows.ProcExpert, 1), workflows.UpdateExpertReport, official, "sha256:expert-report", "")
 	h.act(p.next(hour), "risk report", child(workflows.ProcRisk, 1), workflows.UpdateRiskReport, assessor, riskReport("medium"), "")
+	h.act(p.next(hour), "risk found controllable", number, workflows.UpdateRiskFinding, head, controllable(), "")
 	p.offset = 32 * day // the comment period closes at the end of 04-01
 	h.act(p.next(hour), "adoption report", child(workflows.ProcParticipation, 1), workflows.UpdateAdoptionReport, official, adoption(3), "")
 	return p
@@ -159,6 +160,11 @@ func (p *path) decided() *path {
 }
 
 // agreed is the Party committee's answer agreeing to the decision.
+// controllable is the head's finding that the assessed risk is controllable (Art. 24).
+func controllable() procedure.RiskFinding {
+	return procedure.RiskFinding{Controllable: true, Basis: "防范化解措施可行，风险可控"}
+}
+
 func agreed() procedure.PartyAnswer {
 	return procedure.PartyAnswer{Outcome: procedure.PartyAgreed, Document: "sha256:party-answer"}
 }

@@ -143,6 +143,11 @@ func TestDev_WholeProcedure(t *testing.T) {
 	dev.act(t, "qian", round(workflows.ProcRisk, 1)+"/risk-report", procedure.RiskReport{
 		Points: []procedure.RiskPoint{{Description: "费用分摊争议", Mitigation: "逐户沟通"}}, ResponsePlan: "专班", DepartmentsHeard: []string{"信访办"},
 		Grade: "medium", Document: "sha256:risk", Signature: "sig"})
+	// The assessor grades; the head finds the risk controllable (Art. 24), once the round is in.
+	require.Eventually(t, func() bool {
+		status, _ := dev.tryAct(t, "head", "/decisions/"+number+"/risk-finding", procedure.RiskFinding{Controllable: true, Basis: "防范措施可行，风险可控"})
+		return status == http.StatusOK
+	}, 10*time.Second, 100*time.Millisecond, "the head finds the risk controllable")
 	dev.act(t, "li", "/decisions/"+number+"/fair-competition-review", procedure.FairCompetitionReview{Document: "sha256:fc", Conclusion: "无排除限制竞争内容"})
 
 	// An auditor keeps a checkpoint of the ledger now, to check later that it only grew.
