@@ -1,9 +1,9 @@
 package api
 
 import (
-	"bytes"
-	"net/http"
+	"context"
 
+	"decisionflow/audit"
 	"decisionflow/procedure"
 	"decisionflow/workflows"
 
@@ -26,21 +26,7 @@ func (s *Server) archiveRoutes(decision *echo.Group) {
 // offline: what the ledger recorded of the decision since the dossier the archive received
 // (see audit.Ledger.BuildSupplement).
 func (s *Server) dossierSupplement(c echo.Context) error {
-	number := c.Param("number")
-	if err := procedure.ValidateNumber(number); err != nil {
-		return err
-	}
-	d, err := s.ledger.BuildSupplement(c.Request().Context(), s.store, number, s.history)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	sum, err := d.Write(&buf)
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+number+`-dossier-supplement.zip"`)
-	h.Set("Dossier-Manifest-SHA256", sum)
-	return c.Blob(http.StatusOK, "application/zip", buf.Bytes())
+	return s.sendDossier(c, "-dossier-supplement.zip", func(ctx context.Context, number string) (audit.Dossier, error) {
+		return s.ledger.BuildSupplement(ctx, s.store, number, s.history)
+	})
 }

@@ -14,11 +14,17 @@ import (
 
 // dossier answers the decision's archive as a ZIP that verifies offline (see audit.Dossier).
 func (s *Server) dossier(c echo.Context) error {
+	return s.sendDossier(c, "-dossier.zip", s.buildDossier)
+}
+
+// sendDossier answers the dossier build makes of the :number decision as a ZIP download named
+// with suffix, with its manifest's hash in a header.
+func (s *Server) sendDossier(c echo.Context, suffix string, build func(context.Context, string) (audit.Dossier, error)) error {
 	number := c.Param("number")
 	if err := procedure.ValidateNumber(number); err != nil {
 		return err
 	}
-	d, err := s.buildDossier(c.Request().Context(), number)
+	d, err := build(c.Request().Context(), number)
 	if err != nil {
 		return err
 	}
@@ -28,7 +34,7 @@ func (s *Server) dossier(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+number+`-dossier.zip"`)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+number+suffix+`"`)
 	h.Set("Dossier-Manifest-SHA256", sum)
 	return c.Blob(http.StatusOK, "application/zip", buf.Bytes())
 }
