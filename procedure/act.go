@@ -33,6 +33,10 @@ type Event struct {
 	Kind string `json:"kind"`
 	// Actor is who performed it; empty for the engine's own transitions and timers.
 	Actor string `json:"actor,omitempty"`
+	// ActorUnit is the performer's unit as the identity provider asserted it when the act was
+	// taken; assignments that name a unit are checked against it, in the workflow and in the
+	// legal replay.
+	ActorUnit string `json:"actor_unit,omitempty"`
 	// DraftVersion is the draft it concerns, if any.
 	DraftVersion int `json:"draft_version,omitempty"`
 	// Stage is the decision's stage after the event.

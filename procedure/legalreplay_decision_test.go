@@ -217,3 +217,14 @@ func TestLegalReplay_DecisionGates(t *testing.T) {
 	declared := lawful{change: map[string]func(*procedure.ActRecord){"publication": payload(procedure.Publication{NotDisclosableBasis: "《保守国家秘密法》"})}}
 	requireViolated(t, replayed(t, nil, declared.record()...), "R-30", decision+"#14 publication")
 }
+
+// TestLegalReplay_NamedUnits: an assessor named by unit is checked against the unit each act
+// records: a report by another unit's assessor is reported, the named unit's kept.
+func TestLegalReplay_NamedUnits(t *testing.T) {
+	named := func(unit string) lawful {
+		return lawful{start: func(s *procedure.StartDecision) { s.Assessors = []string{"社会稳定风险评估中心"} },
+			change: map[string]func(*procedure.ActRecord){"risk_report": func(a *procedure.ActRecord) { a.Event.ActorUnit = unit }}}
+	}
+	requireViolated(t, replayed(t, nil, named("某咨询公司").record()...), "R-36", assess+"#2 risk_report")
+	requireKept(t, replayed(t, nil, named("社会稳定风险评估中心").record()...), "R-36")
+}

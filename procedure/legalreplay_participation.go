@@ -94,8 +94,8 @@ func (r *replay) materials(a ActRecord, p *Participation, today Date) {
 // riskRound replays a risk assessment: one report from the assessor, with its risk points,
 // measures, response plan and the departments heard, graded on the rulebook's scale
 //
-func (r *replay) riskRound(acts []ActRecord) {
-	k := &Assessment{}
+func (r *replay) riskRound(acts []ActRecord, start roundStart) {
+	k := &Assessment{Assessors: start.assessors}
 	for _, a := range acts {
 		if a.Event.Kind != "risk_report" {
 			continue

@@ -15,7 +15,7 @@ func signature(a ActRecord, inPayload string) string {
 // nobody who drafted reviewing or advising, and the review's due date on the
 // official calendar from the submission.
 func (r *replay) legalityRound(acts []ActRecord, start roundStart) {
-	l := &Legality{Drafters: start.drafters}
+	l := &Legality{Drafters: start.drafters, Reviewers: start.reviewers}
 	for _, a := range acts {
 		today := r.day(a.Event.At)
 		switch a.Event.Kind {

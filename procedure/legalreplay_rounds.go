@@ -52,7 +52,9 @@ func (r *replay) breaks(rule, evidence string) {
 
 // actor builds the person behind a recorded act with the roles its route allows: the replay
 // proves who acted where identity matters (separation of duties), not the roles held then.
-func actor(a ActRecord, roles ...Role) Actor { return Actor{ID: a.Event.Actor, Roles: roles} }
+func actor(a ActRecord, roles ...Role) Actor {
+	return Actor{ID: a.Event.Actor, Unit: a.Event.ActorUnit, Roles: roles}
+}
 
 // roundStart is what the decision workflow handed a round when it started it.
 type roundStart struct {
@@ -62,6 +64,8 @@ type roundStart struct {
 	// decision found specifically affected; empty when the record has no start decision.
 	draft  string
 	groups []string
+	// assessors and reviewers are those the decision named when the round started, if any.
+	assessors, reviewers []string
 }
 
 // flows groups the acts by workflow, each in its own order.
@@ -114,7 +118,7 @@ func (r *replay) rounds(acts []ActRecord) {
 		case ProcParticipation:
 			r.participationRound(by[id], start)
 		case ProcRisk:
-			r.riskRound(by[id])
+			r.riskRound(by[id], start)
 		case "implementation":
 			r.implementationRound(by[id], start)
 		}
@@ -158,6 +162,7 @@ func (r *replay) due(start Date, p Period, stops []ClockStop) (Deadline, error) 
 // decisionState is the decision workflow's state as the replay rebuilds it.
 type decisionState struct {
 	officials, submitters []string
+	assessors, reviewers  []string
 	decided               time.Time // the approval of the minutes that adopted the decision
 	published             *ActRecord
 	archived              bool
@@ -183,7 +188,7 @@ func (r *replay) decisionFlow(acts []ActRecord, starts map[string]roundStart, re
 	}
 	open := func(proc string, rs roundStart) {
 		s.rounds[proc]++
-		rs.drafters = s.drafters()
+		rs.drafters, rs.assessors, rs.reviewers = s.drafters(), s.assessors, s.reviewers
 		if d != nil {
 			rs.draft, rs.groups = d.opened()
 		}
@@ -199,10 +204,18 @@ func (r *replay) decisionFlow(acts []ActRecord, starts map[string]roundStart, re
 		switch a.Event.Kind {
 		case "start_decision":
 			st, _ := decode[StartDecision](a)
-			s.officials = st.Officials
+			s.officials, s.assessors, s.reviewers = st.Officials, st.Assessors, st.Reviewers
 		case "assignment":
+			// A list the assignment leaves out stays as it was.
 			as, _ := decode[Assignment](a)
-			s.officials = as.Officials
+			for _, l := range []struct {
+				to   *[]string
+				from []string
+			}{{&s.officials, as.Officials}, {&s.assessors, as.Assessors}, {&s.reviewers, as.Reviewers}} {
+				if len(l.from) > 0 {
+					*l.to = l.from
+				}
+			}
 		case "draft":
 			s.submitters = append(s.submitters, a.Event.Actor)
 		case "open_consultation":

@@ -18,6 +18,7 @@ type act struct {
 	Seq            int
 	Kind           string
 	Actor          string
+	ActorUnit      string
 	DraftVersion   int
 	Stage          string
 	Late           bool
@@ -36,7 +37,7 @@ func toDBAct(r procedure.ActRecord) act {
 	if payload == "" {
 		payload = "{}"
 	}
-	row := act{Decision: r.Decision, WorkflowID: r.WorkflowID, Seq: r.Seq, Kind: e.Kind, Actor: e.Actor,
+	row := act{Decision: r.Decision, WorkflowID: r.WorkflowID, Seq: r.Seq, Kind: e.Kind, Actor: e.Actor, ActorUnit: e.ActorUnit,
 		DraftVersion: e.DraftVersion, Stage: string(e.Stage), Late: e.Late, Note: e.Note, Payload: payload, At: e.At.UTC()}
 	if sig := r.Signature; sig != nil {
 		row.SignatureKey, row.SignatureAlg, row.SignatureValue, row.SignedBody = sig.KeyID, sig.Algorithm, sig.Value, sig.Body
@@ -46,7 +47,7 @@ func toDBAct(r procedure.ActRecord) act {
 
 func toDomainAct(a act) procedure.ActRecord {
 	r := procedure.ActRecord{Decision: a.Decision, WorkflowID: a.WorkflowID, Seq: a.Seq, Payload: a.Payload, Event: procedure.Event{
-		At: a.At.UTC(), Kind: a.Kind, Actor: a.Actor, DraftVersion: a.DraftVersion, Stage: procedure.Stage(a.Stage), Late: a.Late, Note: a.Note,
+		At: a.At.UTC(), Kind: a.Kind, Actor: a.Actor, ActorUnit: a.ActorUnit, DraftVersion: a.DraftVersion, Stage: procedure.Stage(a.Stage), Late: a.Late, Note: a.Note,
 	}}
 	if a.SignatureKey != "" {
 		r.Signature = &procedure.Signature{KeyID: a.SignatureKey, Algorithm: a.SignatureAlg, Value: a.SignatureValue, Body: a.SignedBody}

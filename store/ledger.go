@@ -53,6 +53,9 @@ type LedgerEntry struct {
 	Late bool `json:"late,omitempty"`
 	// ActorHash is SHA-256(salt || actor ID), hex; empty for the engine's own events.
 	ActorHash string `json:"actor_hash,omitempty"`
+	// ActorUnit is the performer's unit, recorded with acts since units were: an organisation,
+	// not a person, so not salted.
+	ActorUnit string `json:"actor_unit,omitempty"`
 	// PayloadSHA256 is the SHA-256 of the act's recorded payload.
 	PayloadSHA256 string `json:"payload_sha256"`
 	// Signature is the act's signature value and key, if signed.
@@ -162,7 +165,7 @@ func ledgerEntry(r procedure.ActRecord) (LedgerEntry, string) {
 	sum := sha256.Sum256([]byte(r.Payload))
 	e := LedgerEntry{V: ledgerVersion, Decision: r.Decision, Workflow: r.WorkflowID, Seq: r.Seq, Kind: r.Event.Kind, Stage: r.Event.Stage,
 		At: r.Event.At.UTC(), DraftVersion: r.Event.DraftVersion, Late: r.Event.Late, PayloadSHA256: hex.EncodeToString(sum[:]),
-		NoteSHA256: sha256Hex(r.Event.Note)}
+		NoteSHA256: sha256Hex(r.Event.Note), ActorUnit: r.Event.ActorUnit}
 	if r.Signature != nil {
 		e.Signature = r.Signature.Algorithm + ":" + r.Signature.KeyID + ":" + r.Signature.Value
 		e.SignedBodySHA256 = sha256Hex(r.Signature.Body)

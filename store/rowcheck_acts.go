@@ -84,6 +84,7 @@ func (v *rowChecker) act(a act, want actRecord) {
 		return
 	}
 	v.changed(sha256Hex(a.Note) == e.NoteSHA256, "acts", key, "note", idx)
+	v.changed(a.ActorUnit == e.ActorUnit, "acts", key, "actor_unit", idx)
 	if a.SignatureKey != "" || e.SignedBodySHA256 != "" {
 		v.changed(sha256Hex(a.SignedBody) == e.SignedBodySHA256, "acts", key, "signed_body", idx)
 	}

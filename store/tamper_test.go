@@ -106,6 +106,7 @@ var tampers = []tamper{
 	{"decisions", "row", tamperNumber, `DELETE FROM decisions WHERE number = '{key}'`},
 	{"acts", "payload", "SELECT id FROM acts WHERE kind = 'start_decision'", `UPDATE acts SET payload = '{"units":[]}' WHERE id = {key}`},
 	{"acts", "note", "SELECT id FROM acts WHERE kind = 'legality_opinion'", `UPDATE acts SET note = '经审查不合法' WHERE id = {key}`},
+	{"acts", "actor_unit", "SELECT id FROM acts WHERE kind = 'legality_opinion'", `UPDATE acts SET actor_unit = '区司法局' WHERE id = {key}`},
 	{"acts", "signed_body", "SELECT id FROM acts WHERE kind = 'legality_opinion'", `UPDATE acts SET signed_body = '{"outcome":"unlawful"}' WHERE id = {key}`},
 	{"acts", "signature_value", "SELECT id FROM acts WHERE kind = 'legality_opinion'", `UPDATE acts SET signature_value = 'AAAA' WHERE id = {key}`},
 	{"acts", "actor", "SELECT id FROM acts WHERE kind = 'start_decision'", `UPDATE acts SET actor = 'someone' WHERE id = {key}`},

@@ -160,6 +160,9 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 				return nil, err
 			}
 		}
+		if a.event.Actor == act.Actor.ID {
+			a.event.ActorUnit = act.Actor.Unit
+		}
 		content := any(act.Payload)
 		if a.recorded != nil {
 			content = a.recorded
