@@ -121,6 +121,8 @@ func TestDev_WholeProcedure(t *testing.T) {
 	// Start, draft, and the three procedures in parallel on draft 1.
 	dev.act(t, "head", "/decisions/"+number+"/start-decision", procedure.StartDecision{
 		Units: []procedure.UndertakingUnit{{Name: "区住建委"}}, Officials: []string{"li"}, DecidedOn: today, Document: "sha256:start",
+		// The risk is assessed by the centre, reviewed by the justice bureau, the meeting kept by sun.
+		Assessors: []string{"社会稳定风险评估中心"}, Reviewers: []string{"区司法局"}, Secretaries: []string{"sun"},
 		Applicability: procedure.Applicability{Participation: procedure.Exemption{Required: true}, Expert: procedure.Exemption{Required: true},
 			Risk: procedure.Exemption{Required: true}, FairCompetition: procedure.Exemption{Required: true}},
 	})
