@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"decisionflow/procedure"
@@ -30,6 +31,9 @@ type ReplayReport struct {
 	RulebookNote string `json:"rulebook_note,omitempty"`
 	// Rules is the legal replay, one verdict per rule R-01 … R-36.
 	Rules []procedure.Verdict `json:"rules"`
+	// Jurisdiction, if set, says the decision ran under a rulebook other than the one its
+	// organ's jurisdiction binds it to (Arts. 2, 43): a finding, like a violated rule.
+	Jurisdiction string `json:"jurisdiction,omitempty"`
 }
 
 // replay re-runs every workflow history of a decision against today's code, and re-checks its
@@ -72,7 +76,25 @@ func (s *Server) replay(c echo.Context) error {
 	rb, note := s.rulebookOf(dec.Rulebook)
 	report.Rulebook, report.RulebookNote = rb.Ref(), note
 	report.Rules = procedure.LegalReplayOn(rb, s.calendar, acts)
+	report.Jurisdiction = s.checkJurisdiction(dec)
 	return c.JSON(http.StatusOK, report)
+}
+
+// checkJurisdiction says whether a decision ran under the rulebook its organ's jurisdiction
+// bound it to on the day it opened; "" when it did, or when it names no organ.
+func (s *Server) checkJurisdiction(d procedure.Decision) string {
+	if procedure.Blank(d.Organ) || s.jurisdictions == nil {
+		return ""
+	}
+	want, source, err := s.jurisdictions.RulebookFor(d.Organ, procedure.DateOf(d.OpenedAt))
+	switch {
+	case err != nil:
+		return err.Error()
+	case want != d.Rulebook.ID:
+		return fmt.Sprintf("%s 于 %s 适用 %s（%s），本决策却适用 %s / %s was bound to %s on %s, but the decision ran under %s",
+			d.Organ, procedure.DateOf(d.OpenedAt), want, source, d.Rulebook.ID, d.Organ, want, procedure.DateOf(d.OpenedAt), d.Rulebook.ID)
+	}
+	return ""
 }
 
 // rulebookOf finds the rulebook a decision started under; when that exact version is no longer

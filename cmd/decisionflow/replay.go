@@ -52,6 +52,10 @@ func (m *Main) replay(args []string) error {
 		return err
 	}
 	failed := m.printRules(report)
+	if report.Jurisdiction != "" {
+		failed++
+		fmt.Fprintf(m.Stdout, "[违反 VIOLATED] 规则集 / rulebook: %s\n", report.Jurisdiction)
+	}
 	for _, r := range report.Workflows {
 		if r.Consistent {
 			fmt.Fprintf(m.Stdout, "[一致 CONSISTENT] %s\n", r.Workflow)
