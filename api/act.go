@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 
@@ -108,7 +109,7 @@ func actError(ctx context.Context, err error, workflowID string) error {
 // one and never applied twice.
 func (s *Server) send(ctx context.Context, workflowID, update, key string, a procedure.Act[any]) (ActResponse, error) {
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateID: key, UpdateName: update, WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{a},
+		WorkflowID: workflowID, UpdateID: updateID(a.Actor.ID, key), UpdateName: update, WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{a},
 	})
 	if err != nil {
 		return ActResponse{}, err
@@ -121,6 +122,15 @@ func (s *Server) send(ctx context.Context, workflowID, update, key string, a pro
 		resp.Tasks = []procedure.Task{}
 	}
 	return resp, nil
+}
+
+// updateID is the Update ID of an act sent with Idempotency-Key key: keys are each person's
+// own, so the ID names the person too, and nobody's key answers another's act.
+func updateID(actor, key string) string {
+	if key == "" {
+		return ""
+	}
+	return fmt.Sprintf("%d:%s:%s", len(actor), actor, key) // the length keeps "a:b"+"c" apart from "a"+"b:c"
 }
 
 // decodePayload reads the act's JSON body into a new value of example's type; acts without

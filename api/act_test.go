@@ -47,7 +47,7 @@ func TestAct(t *testing.T) {
 		a, ok := o.Args[0].(procedure.Act[any])
 		start, isStart := a.Payload.(procedure.StartDecision)
 		return ok && isStart && o.WorkflowID == "BD-2026-007" && o.UpdateName == workflows.UpdateStartDecision &&
-			o.UpdateID == "key-1" && a.Actor.ID == "head" && start.Units[0].Name == "区住建委"
+			o.UpdateID == "4:head:key-1" && a.Actor.ID == "head" && start.Units[0].Name == "区住建委"
 	}, workflows.Answer{State: state, Tasks: tasks}, nil)
 
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/decisions/BD-2026-007/start-decision",

@@ -57,14 +57,14 @@ func TestAct_WaitRunsOut(t *testing.T) {
 		<-args.Get(0).(context.Context).Done()
 	}).Return(context.DeadlineExceeded)
 	f.temporal.On("UpdateWorkflow", mock.Anything, mock.MatchedBy(func(o client.UpdateWorkflowOptions) bool {
-		return o.UpdateID == "draft-2"
+		return o.UpdateID == "2:li:draft-2"
 	})).Return(slow, nil).Once()
 	rec := postWithKey(f, "/api/v1/decisions/BD-2026-007/open-consultation", "{}", "draft-2")
 	require.Equal(t, http.StatusServiceUnavailable, rec.Code, rec.Body.String())
 	require.Equal(t, "5", rec.Header().Get("Retry-After"))
 	require.Contains(t, rec.Body.String(), "Idempotency-Key")
 
-	updateReturns(f, func(o client.UpdateWorkflowOptions) bool { return o.UpdateID == "draft-2" },
+	updateReturns(f, func(o client.UpdateWorkflowOptions) bool { return o.UpdateID == "2:li:draft-2" },
 		workflows.Answer{State: procedure.Decision{Number: "BD-2026-007"}}, nil)
 	rec = postWithKey(f, "/api/v1/decisions/BD-2026-007/open-consultation", "{}", "draft-2")
 	require.Equal(t, http.StatusOK, rec.Code, "the retry gets the outcome: %s", rec.Body.String())
@@ -110,4 +110,16 @@ func TestCompare(t *testing.T) {
 	require.Contains(t, d[0].DetailEN, "missing seq [2], extra seq [4], duplicate seq [3]")
 	d = api.Compare("w", 2, nil)
 	require.Len(t, d, 2, "nothing in the store or the ledger of an applied act")
+}
+
+// TestAct_KeysAreEachPersons: the same Idempotency-Key sent by two people is two acts: the
+// Update IDs differ, so nobody's key answers another's act.
+func TestAct_KeysAreEachPersons(t *testing.T) {
+	f := newFixture(t)
+	updateReturns(f, func(o client.UpdateWorkflowOptions) bool { return o.UpdateID == "2:li:k" }, workflows.Answer{State: map[string]any{}}, nil)
+	updateReturns(f, func(o client.UpdateWorkflowOptions) bool { return o.UpdateID == "4:head:k" }, workflows.Answer{State: map[string]any{}}, nil)
+	f.as = &officialLi
+	require.Equal(t, http.StatusOK, postWithKey(f, "/api/v1/decisions/BD-2026-007/open-consultation", "{}", "k").Code)
+	f.as = &headZhang
+	require.Equal(t, http.StatusOK, postWithKey(f, "/api/v1/decisions/BD-2026-007/proposal", `{"source":"department","problem":"p","basis":"b","solution":"s","necessity":"n","feasibility":"f"}`, "k").Code)
 }
