@@ -87,6 +87,9 @@ type Record struct {
 	// gradeDecides lets the assessor's grade stand for the organ's finding: set only by the
 	// legal replay of a record made before findings were acts.
 	gradeDecides bool
+	// asBefore keeps expert and controllable risk results through every revision (see
+	// SurviveAsBefore).
+	asBefore bool
 	// Disclosure is the head's latest change of the start decision's finding on whether the
 	// decision is disclosable (Arts. 14, 32), if any.
 	Disclosure *DisclosureFinding `json:"disclosure,omitempty"`

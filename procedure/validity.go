@@ -71,12 +71,21 @@ func (r *Record) Standing(proc string) (RoundResult, bool) {
 		return RoundResult{}, false
 	}
 	for v := res.DraftVersion + 1; v <= r.DraftVersion(); v++ {
+		if r.asBefore && (proc == ProcExpert || (proc == ProcRisk && !r.uncontrolled(res))) {
+			continue
+		}
 		if !Survives[proc][r.revision(v)] || (proc == ProcRisk && r.uncontrolled(res)) {
 			return RoundResult{}, false
 		}
 	}
 	return res, true
 }
+
+// SurviveAsBefore makes expert opinions and controllable risk assessments survive every
+// revision, as they did before validity was derived from the Survives table: the Decision
+// workflow sets it when it replays a history recorded then, so that opening the consultation
+// starts the same rounds it started when the history was made.
+func (r *Record) SurviveAsBefore() { r.asBefore = true }
 
 // Satisfied reports whether procedure proc is satisfied for the current draft: not required,
 // or a standing result that allows the decision to go on (a controllable risk, a lawful or

@@ -106,3 +106,14 @@ func TestRecord_RiskFinding(t *testing.T) {
 	r.ApplyDraft(li, procedure.Draft{Document: "v2", Explanation: "e", ChangedShare: 0.01}, at)
 	require.Equal(t, []string{procedure.ProcRisk}, r.Pending(), "found not controllable: the revised draft is assessed again")
 }
+
+// TestRecord_SurviveAsBefore: a history recorded before the Survives table replays with the
+// survival it had: expert and controllable risk results outlive a major revision.
+func TestRecord_SurviveAsBefore(t *testing.T) {
+	li := procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
+	at := time.Date(2026, 4, 2, 9, 0, 0, 0, procedure.China)
+	r := validityRecord(t, "medium")
+	r.SurviveAsBefore()
+	r.ApplyDraft(li, procedure.Draft{Document: "v2", Explanation: "e", ChangedShare: 0.5}, at)
+	require.Equal(t, []string{procedure.ProcParticipation}, r.Pending())
+}

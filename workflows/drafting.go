@@ -79,6 +79,11 @@ func (w *decision) takeProposal(ctx workflow.Context, a procedure.Act[procedure.
 // openConsultation starts a child workflow for each pending procedure on the current draft;
 // they run in parallel and each reports back when done.
 func (w *decision) openConsultation(ctx workflow.Context, a procedure.Act[struct{}]) (applied, error) {
+	// Histories recorded before validity was derived started rounds by the results' survival
+	// as it then was.
+	if workflow.GetVersion(ctx, VersionDerivedValidity, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		w.rec.SurviveAsBefore()
+	}
 	procs := w.rec.ApplyOpenConsultation(a.Actor, workflow.Now(ctx))
 	ev, _ := w.event(true)
 	for _, proc := range procs {

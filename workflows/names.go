@@ -205,6 +205,10 @@ const (
 	// VersionNoticeOnCalendar: the comment period's shortest close is counted on the official
 	// calendar, with the rulebook's roll-over, when the notice is published.
 	VersionNoticeOnCalendar = "notice-on-calendar"
+	// VersionDerivedValidity: which procedures a new consultation opens follows the table of
+	// what survives a revision (procedure.Survives); histories recorded before keep expert and
+	// controllable risk results through every revision.
+	VersionDerivedValidity = "derived-validity"
 	// VersionRules records, at a workflow's first act, the version of the rule checks it was
 	// started under (see RulesVersion).
 	VersionRules = "rules"
