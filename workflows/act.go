@@ -146,10 +146,8 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 			return nil, err
 		}
 		defer r.mu.Unlock()
-		if rechecks(ctx) {
-			if err := check(act); err != nil {
-				return nil, Rejection(err)
-			}
+		if err := recheck(ctx, func() error { return check(act) }); err != nil {
+			return nil, Rejection(err)
 		}
 		a, err := apply(ctx, act)
 		if err != nil {
@@ -178,14 +176,37 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 	})
 }
 
-// rechecks reports whether the handler checks an act again under the recorder's lock (another
-// act may have landed since the validator passed it). The handler runs again whenever the
-// workflow replays, the validator never: a check made stricter since an act was taken would
-// refuse on replay what it accepted then. So the handler checks again only in workflows that
-// recorded the rules version the code has now; older ones rely on their validators, which
-// apply today's rules to every new act. Making a check stricter raises RulesVersion.
-func rechecks(ctx workflow.Context) bool {
-	return workflow.GetVersion(ctx, VersionRules, workflow.DefaultVersion, RulesVersion) == RulesVersion
+// recheck checks an act again under the recorder's lock: another act may have landed since
+// its validator passed it. The verdict is recorded in the history (a side effect), so a replay
+// returns the verdict given then, however the rules have changed since — a validator, which
+// never replays, applies today's rules to every new act. Histories recorded before verdicts
+// were recorded replay without the re-check: their acts were accepted under the rules of their
+// day.
+func recheck(ctx workflow.Context, check func() error) error {
+	if workflow.GetVersion(ctx, VersionRecordedRecheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	var refusal *procedure.Error
+	verdict := workflow.SideEffect(ctx, func(workflow.Context) any { return refusalOf(check()) })
+	if err := verdict.Get(&refusal); err != nil {
+		return err
+	}
+	if refusal != nil {
+		return refusal
+	}
+	return nil
+}
+
+// refusalOf is a check's refusal as the history keeps it; nil when the act passes.
+func refusalOf(err error) *procedure.Error {
+	if err == nil {
+		return nil
+	}
+	var pe *procedure.Error
+	if !errors.As(err, &pe) {
+		pe = procedure.Errorf(procedure.EInternal, "复核失败", "the check failed")
+	}
+	return pe
 }
 
 // note records an engine event (a timer, a child's result) under the recorder's lock.

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"errors"
 	"sort"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"decisionflow/workflows"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/testsuite"
 )
 
 func TestDecision_WholeProcedure(t *testing.T) {
@@ -88,4 +90,34 @@ func TestDecision_RecordBeforeState(t *testing.T) {
 	require.Equal(t, 7, h.refused)
 	require.Equal(t, []string{"start_decision"}, h.kinds(number), "recorded exactly once")
 	require.Equal(t, procedure.StageDrafting, h.stage())
+}
+
+// TestDecision_RacingActs: of two acts that exclude each other, sent at the same moment, one
+// is taken and the other refused — by its validator, or by the handler's re-check under the
+// lock when both validators ran first — and only one is recorded.
+func TestDecision_RacingActs(t *testing.T) {
+	h := newHarness(t, "national-2019")
+	proposal := procedure.Proposal{Source: procedure.SourceDepartment, Problem: "老旧小区设施老化", Basis: "国务院办公厅意见", Solution: "分批改造",
+		Necessity: "民生急需", Feasibility: "财政可承受"}
+	results := map[string]error{}
+	h.at(hour, func() {
+		for _, label := range []string{"first", "second"} {
+			label := label
+			require.NoError(t, h.env.UpdateWorkflowByID(number, workflows.UpdateProposal, label, &testsuite.TestUpdateCallback{
+				OnAccept:   func() {},
+				OnReject:   func(err error) { results[label] = err },
+				OnComplete: func(_ any, err error) { results[label] = orOK(err) },
+			}, map[string]any{"actor": official, "payload": proposal}))
+		}
+	})
+	h.run(2 * hour)
+	require.Len(t, results, 2)
+	accepted := 0
+	for _, err := range results {
+		if errors.Is(err, errOK) {
+			accepted++
+		}
+	}
+	require.Equal(t, 1, accepted, "one proposal is taken: %v", results)
+	require.Equal(t, []string{"proposal"}, h.kinds(number), "and only it is recorded")
 }

@@ -209,9 +209,9 @@ const (
 	// what survives a revision (procedure.Survives); histories recorded before keep expert and
 	// controllable risk results through every revision.
 	VersionDerivedValidity = "derived-validity"
-	// VersionRules records, at a workflow's first act, the version of the rule checks it was
-	// started under (see RulesVersion).
-	VersionRules = "rules"
+	// VersionRecordedRecheck: an act's handler re-checks it under the lock and records the
+	// verdict in the history, so replays keep the verdicts given whatever the rules become.
+	VersionRecordedRecheck = "recorded-recheck"
 	// VersionPartyAnswer: the report to the Party committee is a request, and the decision
 	// waits for the committee's recorded answer before publication; before, the report
 	// opened publication at once.
@@ -230,22 +230,3 @@ const (
 	// Arts. 21, 41); before, any expert could sit.
 	VersionPanelFromPool = "panel-from-pool"
 )
-
-// RulesVersion is the version of the rule checks. Raise it whenever a check becomes stricter:
-// workflows that recorded an older version keep replaying their past acts as they were taken.
-//
-//	1: blank texts and normalised names; revised drafts after an adverse finding; notices on
-//	   the engine's clock; meeting composition and quorum; the head decides the start;
-//	   evaluators independent by person.
-//	2: the minutes of an exploratory reform hold the legal risks in the words the legality
-//	   opinion stated them, as the meeting package carried them.
-//	3: nothing is published before the Party committee's recorded answer agrees, and an
-//	   answer with changes is taken up in the publication.
-//	4: an evaluation on the public-opinion trigger needs the public's opinions on record.
-//	5: the legality submission waits for the departments' disagreements to be settled (Art. 13).
-//	6: the adoption report waits until the groups specifically affected are heard (Art. 14 ¶3).
-//	7: a panel holds only experts of the organ's pool (Arts. 21, 41), checked in the handler.
-//	8: the risk report, the legality review's acts and the meeting's schedule and minutes are
-//	   taken only from the assessors, reviewers and secretaries the decision names, if any.
-//	9: the decision organ finds an assessed risk controllable before the review (Art. 24).
-const RulesVersion = 9
