@@ -86,7 +86,7 @@ func (f *fakeStore) Claim(_ context.Context, owner, key string, a store.Answer, 
 		f.answers = map[string]store.Answer{}
 	}
 	f.answers[owner+"\x00"+key] = store.Answer{Method: a.Method, Path: a.Path}
-	return store.Answer{}, true, nil
+	return store.Answer{Claim: "claim"}, true, nil
 }
 
 func (f *fakeStore) SaveAnswer(_ context.Context, owner, key string, a store.Answer) error {
@@ -99,7 +99,7 @@ func (f *fakeStore) SaveAnswer(_ context.Context, owner, key string, a store.Ans
 	return nil
 }
 
-func (f *fakeStore) Release(_ context.Context, owner, key string) error {
+func (f *fakeStore) Release(_ context.Context, owner, key, _ string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.answers[owner+"\x00"+key].Status == 0 {

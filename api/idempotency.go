@@ -21,8 +21,8 @@ type AnswerStore interface {
 	SaveAnswer(ctx context.Context, owner, key string, a store.Answer) error
 	// Claim takes a key for a request, or returns its first answer or running claim.
 	Claim(ctx context.Context, owner, key string, a store.Answer, stale time.Duration) (store.Answer, bool, error)
-	// Release gives a failed request's key back.
-	Release(ctx context.Context, owner, key string) error
+	// Release gives a failed request's key back, if that request still holds it.
+	Release(ctx context.Context, owner, key, claim string) error
 }
 
 // idempotencyKey returns the request's Idempotency-Key, "" when it has none.
@@ -67,6 +67,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if !claimed {
 			return replay(c, first)
 		}
+		req.Claim = first.Claim
 		return s.answerOnce(c, next, owner, key, req)
 	}
 }
@@ -82,7 +83,7 @@ func (s *Server) answerOnce(c echo.Context, next echo.HandlerFunc, owner, key st
 	err := next(c)
 	status := c.Response().Status
 	if err != nil || status < http.StatusOK || status >= http.StatusMultipleChoices {
-		if rerr := s.store.Release(ctx, owner, key); rerr != nil {
+		if rerr := s.store.Release(ctx, owner, key, req.Claim); rerr != nil {
 			s.logger.Error("idempotency key not released", "path", req.Path, "err", rerr)
 		}
 		return err

@@ -119,8 +119,11 @@ func TestIdempotency_EveryPostRoute(t *testing.T) {
 			require.Equal(t, "request with this key in progress", p.DetailEN)
 
 			answered := `{"first":"` + template + `"}`
+			held2, claimed, err := f.st.Claim(context.Background(), owner, "answered-"+template, store.Answer{Method: http.MethodPost, Path: path}, time.Minute)
+			require.NoError(t, err)
+			require.True(t, claimed)
 			require.NoError(t, f.st.SaveAnswer(context.Background(), owner, "answered-"+template, store.Answer{Method: http.MethodPost, Path: path,
-				Status: http.StatusCreated, Body: answered}))
+				Status: http.StatusCreated, Body: answered, Claim: held2.Claim}))
 			again := f.send(http.MethodPost, path, `{}`, "answered-"+template)
 			require.Equal(t, http.StatusCreated, again.Code, again.Body.String())
 			require.Equal(t, answered, again.Body.String())

@@ -226,7 +226,8 @@ func (c *Config) validate(command string) error {
 			return need("DECISIONFLOW_SHUTDOWN_TIMEOUT (--shutdown-timeout)", c.ShutdownTimeout > 0, "must be positive")
 		},
 		func() error {
-			return need("DECISIONFLOW_ACT_TIMEOUT (--act-timeout)", c.ActTimeout > 0, "must be positive")
+			// A request holding an Idempotency-Key longer than two minutes is taken for dead.
+			return need("DECISIONFLOW_ACT_TIMEOUT (--act-timeout)", c.ActTimeout > 0 && c.ActTimeout <= time.Minute, "must be positive and at most 1m")
 		},
 		func() error {
 			return need("TEMPORAL_NAMESPACE (--temporal-namespace)", c.Temporal.Namespace != "", "must not be empty")

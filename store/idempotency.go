@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -18,6 +20,9 @@ type Answer struct {
 	Status int
 	// Body is the answer's body.
 	Body string
+	// Claim identifies the request that holds a claimed key (Claim); its answer and its release
+	// count only while it still holds the key, not after another took the claim over.
+	Claim string
 }
 
 type idempotency struct {
@@ -54,42 +59,54 @@ func (s *Store) Answered(ctx context.Context, owner, key string) (Answer, bool, 
 func (s *Store) Claim(ctx context.Context, owner, key string, a Answer, stale time.Duration) (first Answer, claimed bool, err error) {
 	now := time.Now().UTC()
 	db := s.db.WithContext(ctx)
-	row := idempotency{Owner: owner, Key: key, Method: a.Method, Path: a.Path, CreatedAt: now}
+	token := newClaimToken()
+	// A pending claim keeps its holder's token in the body, which an answer replaces.
+	row := idempotency{Owner: owner, Key: key, Method: a.Method, Path: a.Path, Body: token, CreatedAt: now}
 	res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		return Answer{}, false, fmt.Errorf("claim idempotency key: %w", res.Error)
 	}
 	if res.RowsAffected == 1 {
-		return Answer{}, true, nil
+		return Answer{Claim: token}, true, nil
 	}
 	var held idempotency
 	if err := db.Where("owner = ? AND key = ?", owner, key).Take(&held).Error; err != nil {
 		return Answer{}, false, fmt.Errorf("read idempotency key: %w", err)
 	}
 	first = Answer{Method: held.Method, Path: held.Path, Status: held.Status, Body: held.Body}
+	if held.Status == 0 {
+		first.Body = "" // a holder's token is not an answer
+	}
 	if held.Status != 0 || held.CreatedAt.After(now.Add(-stale)) {
 		return first, false, nil
 	}
-	res = db.Model(&idempotency{}).Where("owner = ? AND key = ? AND status = 0 AND created_at = ?", owner, key, held.CreatedAt).
-		Updates(map[string]any{"method": a.Method, "path": a.Path, "created_at": now})
+	res = db.Model(&idempotency{}).Where("owner = ? AND key = ? AND status = 0 AND body = ?", owner, key, held.Body).
+		Updates(map[string]any{"method": a.Method, "path": a.Path, "body": token, "created_at": now})
 	if res.Error != nil {
 		return Answer{}, false, fmt.Errorf("take over idempotency key: %w", res.Error)
 	}
-	return first, res.RowsAffected == 1, nil
+	if res.RowsAffected != 1 {
+		return first, false, nil
+	}
+	return Answer{Claim: token}, true, nil
 }
 
-// SaveAnswer keeps the answer to owner's claimed request with key; a key already answered
-// keeps its first answer.
+// newClaimToken names one request's claim on a key.
+func newClaimToken() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "claim:" + hex.EncodeToString(b)
+}
+
+// SaveAnswer keeps the answer to owner's request with key, if that request (a.Claim) still
+// holds the key; a key already answered, or taken over, keeps its first answer.
 func (s *Store) SaveAnswer(ctx context.Context, owner, key string, a Answer) error {
-	row := idempotency{Owner: owner, Key: key, Method: a.Method, Path: a.Path, Status: a.Status, Body: a.Body, CreatedAt: time.Now().UTC()}
-	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "owner"}, {Name: "key"}},
-		DoUpdates: clause.Assignments(map[string]any{"status": a.Status, "body": a.Body}),
-		Where:     clause.Where{Exprs: []clause.Expression{clause.Eq{Column: clause.Column{Table: "idempotency", Name: "status"}, Value: 0}}},
-	}).Create(&row).Error
+	return s.db.WithContext(ctx).Model(&idempotency{}).Where("owner = ? AND key = ? AND status = 0 AND body = ?", owner, key, a.Claim).
+		Updates(map[string]any{"status": a.Status, "body": a.Body}).Error
 }
 
-// Release gives up owner's claim on key after its request failed, so that a retry runs again.
-func (s *Store) Release(ctx context.Context, owner, key string) error {
-	return s.db.WithContext(ctx).Where("owner = ? AND key = ? AND status = 0", owner, key).Delete(&idempotency{}).Error
+// Release gives up owner's claim on key after its request failed, so that a retry runs again;
+// a claim another request took over stays.
+func (s *Store) Release(ctx context.Context, owner, key, claim string) error {
+	return s.db.WithContext(ctx).Where("owner = ? AND key = ? AND status = 0 AND body = ?", owner, key, claim).Delete(&idempotency{}).Error
 }
