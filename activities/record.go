@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -49,24 +50,35 @@ func (a *Activities) SealComments(ctx context.Context, workflowID string) (proce
 // decision started from one of its items can be checked against what was published.
 func (a *Activities) CatalogState(ctx context.Context, id string) (procedure.Catalog, error) {
 	if a.Dossiers == nil {
-		return procedure.Catalog{}, fmt.Errorf("read catalog %s: no store configured", id)
+		return procedure.Catalog{}, workflows.Rejection(procedure.Errorf(procedure.EFailedPrecondition, "读取目录 %s：未配置存储", "read catalog %s: no store configured", id))
 	}
 	acts, err := a.Dossiers.Acts(ctx, id)
 	if err != nil {
 		return procedure.Catalog{}, fmt.Errorf("read catalog %s: %w", id, err)
 	}
-	return procedure.CatalogFromRecord(acts)
+	c, err := procedure.CatalogFromRecord(acts)
+	// A record that does not read is a fact no retry changes: refuse the act, do not wedge it.
+	return c, workflows.Rejection(asInvalid(err))
 }
 
 // ExpertPoolState reads a decision organ's expert pool from the store's record of its acts, so
 // that a panel can be checked against it (R-14; Arts. 21, 41).
 func (a *Activities) ExpertPoolState(ctx context.Context, id string) (procedure.ExpertPool, error) {
 	if a.Dossiers == nil {
-		return procedure.ExpertPool{}, fmt.Errorf("read expert pool %s: no store configured", id)
+		return procedure.ExpertPool{}, workflows.Rejection(procedure.Errorf(procedure.EFailedPrecondition, "读取专家库 %s：未配置存储", "read expert pool %s: no store configured", id))
 	}
 	acts, err := a.Dossiers.Acts(ctx, id)
 	if err != nil {
 		return procedure.ExpertPool{}, fmt.Errorf("read expert pool %s: %w", id, err)
 	}
-	return procedure.ExpertPoolFromRecord(acts)
+	p, err := procedure.ExpertPoolFromRecord(acts)
+	return p, workflows.Rejection(asInvalid(err))
+}
+
+// asInvalid makes a record that cannot be read a procedure error, so it is not retried.
+func asInvalid(err error) error {
+	if err == nil || errors.As(err, new(*procedure.Error)) {
+		return err
+	}
+	return procedure.Errorf(procedure.EInvalid, "记录无法读取：%v", "the record cannot be read: %v", err)
 }

@@ -37,6 +37,12 @@ func (w *decision) completeImplementation(ctx workflow.Context, fut workflow.Fut
 		return
 	}
 	_ = w.r.change(ctx, func() applied {
+		// An archive still due when implementation began is due no more: the decision goes
+		// back through the statutory steps, and its watch would only raise false alarms.
+		if w.stopArchiveWatch != nil {
+			w.stopArchiveWatch()
+			w.stopArchiveWatch = nil
+		}
 		w.rec.ApplyAdjustment(procedure.Adjustment{Kind: res.Outcome, Reason: res.Report}, workflow.Now(ctx))
 		return applied{event: lastEvent(w.rec.Timeline), movesStage: true}
 	})
