@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -92,6 +93,10 @@ func toProcedureError(err error) *procedure.Error {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return fromHTTPStatus(he.Code)
+	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away; nothing failed on our side.
+		return procedure.Errorf(procedure.EUnavailable, "请求已取消", "the request was cancelled")
 	}
 	if store.IsUnavailable(err) {
 		return procedure.Errorf(procedure.EUnavailable, "数据库暂不可用，请稍后重试", "the database is unavailable, retry later")
