@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 
 	"decisionflow/procedure"
 	"decisionflow/workflows"
@@ -27,8 +28,10 @@ func (s *Server) poolRoutes(v1 *echo.Group) {
 }
 
 func poolTarget(c echo.Context) (string, error) {
-	organ := c.Param("organ")
-	if procedure.Blank(organ) || len(organ) > 64 {
+	// A pool is the decision organ's, by the organ's name as decisions record it (escaped in
+	// the path: 天津市宝坻区人民政府).
+	organ, err := url.PathUnescape(c.Param("organ"))
+	if err != nil || procedure.Blank(organ) || len(organ) > 128 {
 		return "", procedure.Errorf(procedure.EInvalid, "专家库须以决策机关代码标识", "an expert pool is named by its decision organ's code")
 	}
 	return workflows.PoolID(organ), nil

@@ -16,8 +16,9 @@ type ExpertPoolInput struct {
 	Seq int `json:"seq,omitempty"`
 }
 
-// PoolID is the workflow ID of an organ's expert pool, e.g. "experts/baodi".
-func PoolID(organ string) string { return "experts/" + organ }
+// PoolID is the workflow ID of an organ's expert pool, by the organ's name as decisions record
+// it, normalised: "experts/天津市宝坻区人民政府".
+func PoolID(organ string) string { return "experts/" + procedure.NormalName(organ) }
 
 // ExpertPool keeps a decision organ's pool of experts (Art. 21). It is a workflow like the
 // catalog rather than a table of the store: admissions and removals are acts like any other,
