@@ -230,12 +230,21 @@ func TestStore_Idempotency(t *testing.T) {
 		_, found, err := st.Answered(ctx, "li", "k1")
 		require.NoError(t, err)
 		require.False(t, found)
-		first := store.Answer{Method: "POST", Path: "/api/v1/decisions", Status: 201, Body: `{"number":"BD-2026-1"}`}
+		held, claimed, err := st.Claim(ctx, "li", "k1", store.Answer{Method: "POST", Path: "/api/v1/decisions"}, time.Minute)
+		require.NoError(t, err)
+		require.True(t, claimed)
+		first := store.Answer{Method: "POST", Path: "/api/v1/decisions", Status: 201, Body: `{"number":"BD-2026-1"}`, Claim: held.Claim}
 		require.NoError(t, st.SaveAnswer(ctx, "li", "k1", first))
-		require.NoError(t, st.SaveAnswer(ctx, "li", "k1", store.Answer{Method: "POST", Path: "/x", Status: 200, Body: "{}"}), "the first answer wins")
+		require.NoError(t, st.SaveAnswer(ctx, "li", "k1", store.Answer{Method: "POST", Path: "/x", Status: 200, Body: "{}", Claim: held.Claim}),
+			"the first answer wins")
+		require.NoError(t, st.SaveAnswer(ctx, "li", "k2", store.Answer{Method: "POST", Path: "/x", Status: 200, Body: "{}"}), "no claim, no answer")
+		_, found, err = st.Answered(ctx, "li", "k2")
+		require.NoError(t, err)
+		require.False(t, found)
 		got, found, err := st.Answered(ctx, "li", "k1")
 		require.NoError(t, err)
 		require.True(t, found)
+		first.Claim = ""
 		require.Equal(t, first, got)
 		_, found, _ = st.Answered(ctx, "wang", "k1")
 		require.False(t, found, "keys are per person")
