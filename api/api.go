@@ -166,7 +166,7 @@ func New(opts Options) http.Handler {
 		ip = echo.ExtractIPDirect()
 	}
 	e.IPExtractor = ip
-	e.Use(middleware.Recover())
+	e.Use(withRequestID, s.accessLog, middleware.Recover())
 	e.Use(echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
 		Namespace:  "decisionflow",
 		Subsystem:  "http",
