@@ -167,7 +167,7 @@ func TestDocuments(t *testing.T) {
 
 func TestIdempotencyKey(t *testing.T) {
 	f := newFixture(t)
-	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(&mocks.WorkflowRun{}, nil).Once()
+	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).Run(f.recordsDecision).Return(&mocks.WorkflowRun{}, nil).Once()
 	post := func(path, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		req.Header.Set("Content-Type", jsonType)

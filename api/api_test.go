@@ -254,8 +254,7 @@ func TestCreateDecision(t *testing.T) {
 	}), workflows.WorkflowDecision, mock.MatchedBy(func(in workflows.DecisionInput) bool {
 		return in.Number == "BD-2026-007" && in.Title == "老旧小区改造" && in.Rulebook.ID == "tianjin" && in.Drill == nil &&
 			in.Organ == "天津市宝坻区人民政府"
-	})).
-		Return(&mocks.WorkflowRun{}, nil).Once()
+	})).Run(f.recordsDecision).Return(&mocks.WorkflowRun{}, nil).Once()
 
 	rec, p := f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":"老旧小区改造","organ":"天津市宝坻区人民政府","rulebook":"national-2019"}`)
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "a creator cannot choose a laxer rulebook than the organ's")
@@ -381,4 +380,22 @@ func TestOpsOnly(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/v1/decisions", strings.NewReader("{}")))
 	require.Equal(t, http.StatusNotFound, rec.Code, "a worker serves no API routes")
+}
+
+// recordsDecision has a started Decision workflow record its decision in the store, as the
+// workflow's opening does.
+func (f *fixture) recordsDecision(args mock.Arguments) {
+	in := args.Get(3).(workflows.DecisionInput)
+	f.store.decisions[in.Number] = procedure.Decision{Number: in.Number, Title: in.Title, Stage: procedure.StageStart,
+		OpenedAt: time.Now(), Rulebook: in.Rulebook.Ref(), Organ: in.Organ}
+}
+
+// TestCreateDecision_NotYetRecorded: a decision the engine took but has not recorded within an
+// act's wait answers 202, not 201: it will appear, and sending it again is a duplicate.
+func TestCreateDecision_NotYetRecorded(t *testing.T) {
+	f := newFixture(t, func(o *api.Options) { o.ActTimeout = 30 * time.Millisecond })
+	f.temporal.On("ExecuteWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(&mocks.WorkflowRun{}, nil).Once()
+	rec, _ := f.do(http.MethodPost, "/api/v1/decisions", jsonType, `{"number":"BD-2026-007","title":"老旧小区改造"}`)
+	require.Equal(t, http.StatusAccepted, rec.Code, rec.Body.String())
+	require.Equal(t, "/api/v1/decisions/BD-2026-007", rec.Header().Get("Location"))
 }

@@ -61,8 +61,10 @@ func (s *Server) decisionRoutes(g *echo.Group) {
 	g.GET("/decisions/:number", s.decision)
 }
 
-// createDecision starts the decision's workflow. The start is durable in the workflow engine
-// before the 201 answers; the workflow then records the decision in the store.
+// createDecision starts the decision's workflow, durable in the workflow engine, and waits —
+// at most an act's wait — for the workflow to record the decision in the store: 201 then, so
+// the list, the inbox and the decision itself show it to whoever reads next; 202 if the record
+// is still to come (the decision exists and will appear; sending it again is a duplicate).
 func (s *Server) createDecision(c echo.Context) error {
 	var req CreateDecisionRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -93,7 +95,30 @@ func (s *Server) createDecision(c echo.Context) error {
 		return fromTemporal(err, d.Number)
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/decisions/"+d.Number)
-	return c.JSON(http.StatusCreated, toResponse(d, false))
+	if stored, ok := s.awaitRecorded(c.Request().Context(), d.Number); ok {
+		return c.JSON(http.StatusCreated, toResponse(stored, true))
+	}
+	return c.JSON(http.StatusAccepted, toResponse(d, false))
+}
+
+// awaitRecorded waits, at most an act's wait, until the store holds decision number.
+func (s *Server) awaitRecorded(ctx context.Context, number string) (procedure.Decision, bool) {
+	ctx, cancel := context.WithTimeout(ctx, s.actTimeout)
+	defer cancel()
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		d, err := s.store.Decision(ctx, number)
+		if err == nil {
+			return d, true
+		}
+		if !procedure.IsCode(err, procedure.ENotFound) {
+			return procedure.Decision{}, false
+		}
+		select {
+		case <-ctx.Done():
+			return procedure.Decision{}, false
+		case <-time.After(wait):
+		}
+	}
 }
 
 // decision answers from the store's read model, which every act keeps current; a decision
