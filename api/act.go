@@ -36,13 +36,42 @@ type ActResponse struct {
 	Tasks []procedure.Task `json:"tasks"`
 }
 
+// ActRoute describes one act route for callers that build requests to it, such as the pages'
+// forms.
+type ActRoute struct {
+	// Route is the echo route, e.g. /api/v1/decisions/:number/legality/:round/legality-opinion.
+	Route string
+	// Update is the workflow Update the act becomes; open tasks name it.
+	Update string
+	// Roles may send it; empty means anyone but an auditor.
+	Roles []procedure.Role
+	// Payload is the payload's type; nil for acts without content.
+	Payload reflect.Type
+	// Signed acts carry a Signature header over the body.
+	Signed bool
+}
+
 // mountActs adds one POST route per act under g, whose path is prefix; target names the
 // workflow from the request. Each route is documented and its requests validated.
 func (s *Server) mountActs(g *echo.Group, prefix string, acts []act, target func(echo.Context) (string, error)) {
 	for _, a := range acts {
 		route := s.spec.add(http.MethodPost, prefix+"/"+a.path, a.update, a.payload, a.roles)
+		var payload reflect.Type
+		if a.payload != nil {
+			payload = reflect.TypeOf(a.payload)
+		}
+		s.acts = append(s.acts, ActRoute{Route: prefix + "/" + a.path, Update: a.update, Roles: a.roles, Payload: payload, Signed: a.signed})
 		g.POST("/"+a.path, s.actHandler(a, target), requireRoles(a.roles...), validate(route))
 	}
+}
+
+// listAct adds an act route mounted by its own handler to the list Acts answers.
+func (s *Server) listAct(route, update string, roles []procedure.Role, payload any) {
+	var t reflect.Type
+	if payload != nil {
+		t = reflect.TypeOf(payload)
+	}
+	s.acts = append(s.acts, ActRoute{Route: route, Update: update, Roles: roles, Payload: t})
 }
 
 // decisionPrefix is the path of the decision group.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"decisionflow/audit"
@@ -43,7 +44,7 @@ type Store interface {
 	// Decisions lists decisions.
 	Decisions(ctx context.Context, f store.DecisionFilter, page store.Page) ([]procedure.Decision, error)
 	// Inbox lists the tasks waiting for a person.
-	Inbox(ctx context.Context, a procedure.Actor, page store.Page) ([]store.InboxItem, error)
+	Inbox(ctx context.Context, a procedure.Actor, f store.InboxFilter, page store.Page) ([]store.InboxItem, error)
 	// FileDocument stores a document filed for a decision.
 	FileDocument(ctx context.Context, decision string, d procedure.Document, content []byte) error
 	// Documents lists a decision's documents.
@@ -138,10 +139,21 @@ type Server struct {
 	actTimeout      time.Duration
 	jurisdictions   procedure.Jurisdictions
 	methods         methods
+	acts            []ActRoute
 }
 
+// Handler is the API's HTTP handler; pages served beside it call it in process (see
+// WithActor) and learn its acts from Acts.
+type Handler struct {
+	http.Handler
+	server *Server
+}
+
+// Acts lists every act route the API serves, in the order they were mounted.
+func (h *Handler) Acts() []ActRoute { return slices.Clone(h.server.acts) }
+
 // New builds the HTTP handler.
-func New(opts Options) http.Handler {
+func New(opts Options) *Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
 		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger,
 		intake: opts.Intake, public: opts.Comments, comments: opts.Comments, dispositions: opts.Comments, hearings: opts.Comments,
@@ -183,7 +195,7 @@ func New(opts Options) http.Handler {
 		e.GET("/api/v1/openapi.json", s.spec.serve)
 		s.spec.addRemaining(e)
 	}
-	return e
+	return &Handler{Handler: e, server: s}
 }
 
 // routes mounts every /api/v1 route, one file per stage.

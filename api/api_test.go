@@ -49,7 +49,7 @@ func (f *fakeStore) Decisions(_ context.Context, flt store.DecisionFilter, _ sto
 	return out, nil
 }
 
-func (f *fakeStore) Inbox(context.Context, procedure.Actor, store.Page) ([]store.InboxItem, error) {
+func (f *fakeStore) Inbox(context.Context, procedure.Actor, store.InboxFilter, store.Page) ([]store.InboxItem, error) {
 	return nil, nil
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -99,9 +100,25 @@ func IssueHMAC(secret []byte, issuer, audience string, actor procedure.Actor, no
 
 const actorKey = "decisionflow.actor"
 
-// authenticate requires a valid bearer token and puts its actor in the request context.
+// inProcessActor is the context key of an actor whom the process itself authenticated.
+type inProcessActor struct{}
+
+// WithActor returns a context whose requests, served by the API's handler in the same
+// process, are made by a: the pages, which sign people in with sessions, call the API this
+// way so that every act passes the same roles, validation, signatures and idempotency as a
+// bearer token's. Only code in the process can set it; no request header can.
+func WithActor(ctx context.Context, a procedure.Actor) context.Context {
+	return context.WithValue(ctx, inProcessActor{}, a)
+}
+
+// authenticate requires a valid bearer token, or an actor set in process by WithActor, and
+// puts the actor in the request context.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if a, ok := c.Request().Context().Value(inProcessActor{}).(procedure.Actor); ok && a.ID != "" {
+			c.Set(actorKey, a)
+			return next(c)
+		}
 		raw, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
 		if !ok || raw == "" {
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="decisionflow"`)

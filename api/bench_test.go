@@ -62,7 +62,7 @@ func BenchmarkCommentIntake(b *testing.B) {
 	h := api.New(api.Options{Temporal: stubClient{}, Store: st, Metrics: prometheus.NewRegistry(), Rulebooks: books,
 		DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), Intake: intake, Comments: st,
 		PublicRateLimit: 1e9})
-	e := h.(*echo.Echo)
+	e := h.Handler.(*echo.Echo)
 	// The floor route goes through the same middleware as the public routes: recovery and
 	// metrics (on every route), a per-address rate limiter set as high, and the body limit.
 	limiter := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{

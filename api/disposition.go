@@ -31,9 +31,11 @@ func (s *Server) dispositionRoutes(decision *echo.Group) {
 	route := s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/dispositions", "处理公众意见 / dispose of comments",
 		procedure.DispositionRequest{}, []procedure.Role{procedure.RoleOfficial})
 	g.POST("/dispositions", s.dispose, requireRoles(procedure.RoleOfficial), validate(route))
+	s.listAct(decisionPrefix+"/participation/:round/dispositions", "dispositions", []procedure.Role{procedure.RoleOfficial}, procedure.DispositionRequest{})
 	route = s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/adoption-report",
 		"生成并提交意见采纳情况报告 / generate and submit the adoption report", nil, []procedure.Role{procedure.RoleOfficial})
 	g.POST("/adoption-report", s.submitAdoptionReport, requireRoles(procedure.RoleOfficial), validate(route))
+	s.listAct(decisionPrefix+"/participation/:round/adoption-report", workflows.UpdateAdoptionReport, []procedure.Role{procedure.RoleOfficial}, nil)
 }
 
 // DispositionResponse answers a disposition.

@@ -40,6 +40,7 @@ func (s *Server) draftingRoutes(decision *echo.Group) {
 	roles := []procedure.Role{procedure.RoleOfficial}
 	route := s.spec.add(http.MethodPost, decisionPrefix+"/draft", workflows.UpdateDraft, procedure.Draft{}, roles)
 	decision.POST("/draft", s.submitDraft, requireRoles(roles...), validate(route))
+	s.listAct(decisionPrefix+"/draft", workflows.UpdateDraft, roles, procedure.Draft{})
 	decision.GET("/drafts/:version/clauses", s.draftClauses)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"regexp"
 
 	"decisionflow/procedure"
 	"decisionflow/store"
@@ -41,6 +42,8 @@ type Problem struct {
 	Code string `json:"code"`
 	// Instance is the request path.
 	Instance string `json:"instance"`
+	// Rule is the rule of the procedure (R-…) the request broke, when one did.
+	Rule string `json:"rule,omitempty"`
 	// Fields are facts the client may act on, e.g. a comment period's opens and closes.
 	Fields map[string]string `json:"fields,omitempty"`
 }
@@ -66,6 +69,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p := Problem{
 		Type: "urn:decisionflow:problem:" + pe.Code, Title: http.StatusText(status), Status: status,
 		Detail: pe.Message, DetailEN: pe.MessageEN, Code: pe.Code, Instance: c.Request().URL.Path, Fields: pe.Fields,
+		Rule: ruleOf(pe.Message),
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	switch status {
@@ -81,6 +85,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	_ = c.JSON(status, p)
+}
+
+// brokenRule is how the procedure names the rule an act broke: its message starts with it.
+var brokenRule = regexp.MustCompile(`^(R-\d+)：`)
+
+// ruleOf returns the rule a procedure error's message names first, or "".
+func ruleOf(message string) string {
+	if m := brokenRule.FindStringSubmatch(message); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // toProcedureError finds the procedure error in err, or derives one from echo's HTTP errors;

@@ -62,7 +62,7 @@ func FuzzActs(f *testing.F) {
 	h := api.New(api.Options{Temporal: stubClient{}, Store: &fakeStore{decisions: map[string]procedure.Decision{}}, Metrics: prometheus.NewRegistry(),
 		Rulebooks: books, DefaultRulebook: "national-2019", Verifier: api.NewHMACVerifier(testSecret, "decisionflow", ""), RateLimit: 1e9})
 	var posts []string
-	for _, r := range h.(*echo.Echo).Routes() {
+	for _, r := range h.Handler.(*echo.Echo).Routes() {
 		if r.Method == http.MethodPost {
 			posts = append(posts, fill(r.Path))
 		}

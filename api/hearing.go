@@ -30,6 +30,7 @@ func (s *Server) hearingRoutes(decision *echo.Group) {
 	route := s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/hearings/:hearing/selection",
 		"抽签确定听证参加人 / draw hearing participants by lot", SelectionRequest{}, []procedure.Role{procedure.RoleOfficial})
 	g.POST("/selection", s.selectHearingParticipants, requireRoles(procedure.RoleOfficial), validate(route))
+	s.listAct(decisionPrefix+"/participation/:round/hearings/:hearing/selection", "hearing_selection", []procedure.Role{procedure.RoleOfficial}, SelectionRequest{})
 }
 
 // SelectionRequest says how many hearing participants to draw.

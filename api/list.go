@@ -65,7 +65,8 @@ func (s *Server) inbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.store.Inbox(c.Request().Context(), actorOf(c), page)
+	f := store.InboxFilter{Stage: c.QueryParam("stage"), Unit: c.QueryParam("unit")}
+	items, err := s.store.Inbox(c.Request().Context(), actorOf(c), f, page)
 	if err != nil {
 		return err
 	}

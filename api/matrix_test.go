@@ -170,7 +170,7 @@ func TestRoleMatrix(t *testing.T) {
 		Ledger: ledger, Calendar: calendar.New(), Records: noRecords{}})
 
 	var routes []string
-	for _, r := range h.(*echo.Echo).Routes() {
+	for _, r := range h.Handler.(*echo.Echo).Routes() {
 		if strings.HasPrefix(r.Path, "/api/v1") && r.Method != "echo_route_not_found" {
 			routes = append(routes, r.Method+" "+r.Path)
 		}

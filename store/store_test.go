@@ -183,13 +183,20 @@ func TestStore_ListsAndInbox(t *testing.T) {
 		require.Len(t, found, 1)
 
 		counsel := procedure.Actor{ID: "wang", Roles: []procedure.Role{procedure.RoleLegalCounsel}}
-		inbox, err := st.Inbox(ctx, counsel, page)
+		inbox, err := st.Inbox(ctx, counsel, store.InboxFilter{}, page)
 		require.NoError(t, err)
 		require.Len(t, inbox, 1)
 		require.Equal(t, "legality_opinion", inbox[0].Act)
 		require.Equal(t, "2026-03-10", inbox[0].Due)
+		require.Equal(t, "legal_counsel", inbox[0].Role)
+		filtered, err := st.Inbox(ctx, counsel, store.InboxFilter{Stage: inbox[0].Stage}, page)
+		require.NoError(t, err)
+		require.Len(t, filtered, 1, "the decision's own stage keeps its task")
+		filtered, err = st.Inbox(ctx, counsel, store.InboxFilter{Unit: "无此单位"}, page)
+		require.NoError(t, err)
+		require.Empty(t, filtered, "another unit's filter leaves it out")
 		li := procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
-		inbox, err = st.Inbox(ctx, li, page)
+		inbox, err = st.Inbox(ctx, li, store.InboxFilter{}, page)
 		require.NoError(t, err)
 		require.Len(t, inbox, 1, "named tasks go to the named person only")
 		require.Equal(t, "provide_materials", inbox[0].Act)
@@ -197,7 +204,7 @@ func TestStore_ListsAndInbox(t *testing.T) {
 		// The next act of a workflow replaces its tasks.
 		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-1", WorkflowID: "BD-2026-1/legality/1", Seq: 2,
 			Event: procedure.Event{At: time.Now(), Kind: "legality_opinion", Stage: procedure.StageLegalityReview}, Tasks: []procedure.Task{}}))
-		inbox, err = st.Inbox(ctx, counsel, page)
+		inbox, err = st.Inbox(ctx, counsel, store.InboxFilter{}, page)
 		require.NoError(t, err)
 		require.Empty(t, inbox)
 	})
