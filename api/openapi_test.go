@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/require"
 
+	"decisionflow/api"
 	"decisionflow/procedure"
 )
 
@@ -23,7 +24,7 @@ func TestOpenAPI(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, doc.Validate(context.Background()))
 
-	for _, r := range f.handler.(*echo.Echo).Routes() {
+	for _, r := range f.handler.(*api.Handler).Handler.(*echo.Echo).Routes() {
 		if !strings.HasPrefix(r.Path, "/api/v1") || r.Method == echo.RouteNotFound {
 			continue
 		}
