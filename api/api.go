@@ -45,6 +45,8 @@ type Store interface {
 	Decisions(ctx context.Context, f store.DecisionFilter, page store.Page) ([]procedure.Decision, error)
 	// Inbox lists the tasks waiting for a person.
 	Inbox(ctx context.Context, a procedure.Actor, f store.InboxFilter, page store.Page) ([]store.InboxItem, error)
+	// OpenTasks lists every open task of a decision's workflows.
+	OpenTasks(ctx context.Context, number string) ([]store.OpenTask, error)
 	// FileDocument stores a document filed for a decision.
 	FileDocument(ctx context.Context, decision string, d procedure.Document, content []byte) error
 	// Documents lists a decision's documents.

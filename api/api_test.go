@@ -49,6 +49,8 @@ func (f *fakeStore) Decisions(_ context.Context, flt store.DecisionFilter, _ sto
 	return out, nil
 }
 
+func (f *fakeStore) OpenTasks(context.Context, string) ([]store.OpenTask, error) { return nil, nil }
+
 func (f *fakeStore) Inbox(context.Context, procedure.Actor, store.InboxFilter, store.Page) ([]store.InboxItem, error) {
 	return nil, nil
 }

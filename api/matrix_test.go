@@ -35,6 +35,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/decisions/:number/record":                                       {anyone},
 	"GET /api/v1/decisions/:number/tasks":                                        {anyone},
 	"GET /api/v1/decisions/:number/timeline":                                     {anyone},
+	"GET /api/v1/decisions/:number/open-tasks":                                   {anyone},
 	"POST /api/v1/decisions":                                                     {"official", "head"},
 	"POST /api/v1/decisions/:number/proposal":                                    {"official", "head"},
 	"POST /api/v1/decisions/:number/start-decision":                              {"head"},

@@ -107,4 +107,18 @@ func (s *Server) decisionReads(decision *echo.Group) {
 	decision.GET("/record", s.workflowQuery(decisionTarget, workflows.QueryRecord))
 	decision.GET("/tasks", s.workflowQuery(decisionTarget, workflows.QueryTasks))
 	decision.GET("/timeline", s.timeline)
+	decision.GET("/open-tasks", s.openTasks)
+}
+
+// openTasks answers every open task of the decision and its procedure rounds, from the store.
+func (s *Server) openTasks(c echo.Context) error {
+	number, err := decisionTarget(c)
+	if err != nil {
+		return err
+	}
+	tasks, err := s.store.OpenTasks(c.Request().Context(), number)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, tasks)
 }

@@ -195,6 +195,12 @@ func TestStore_ListsAndInbox(t *testing.T) {
 		filtered, err = st.Inbox(ctx, counsel, store.InboxFilter{Unit: "无此单位"}, page)
 		require.NoError(t, err)
 		require.Empty(t, filtered, "another unit's filter leaves it out")
+		waiting, err := st.OpenTasks(ctx, "BD-2026-1")
+		require.NoError(t, err)
+		require.Len(t, waiting, 2, "every workflow's tasks, whoever they are for")
+		require.Equal(t, "legality_opinion", waiting[0].Act)
+		require.Equal(t, "2026-03-10", waiting[0].Due)
+		require.Equal(t, []string{"li"}, waiting[1].Assignees)
 		li := procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
 		inbox, err = st.Inbox(ctx, li, store.InboxFilter{}, page)
 		require.NoError(t, err)

@@ -107,3 +107,44 @@ func (s *Store) Inbox(ctx context.Context, a procedure.Actor, f InboxFilter, pag
 	}
 	return items, nil
 }
+
+// OpenTask is one open task of one of a decision's workflows.
+type OpenTask struct {
+	// Workflow is the workflow that waits for the act: the decision's, or one of its rounds'.
+	Workflow string `json:"workflow"`
+	// Act is the act awaited (an Update name).
+	Act string `json:"act"`
+	// Role is who may perform it.
+	Role string `json:"role,omitempty"`
+	// Assignees narrow Role to named people, if any.
+	Assignees []string `json:"assignees,omitempty"`
+	// Due is the due date (YYYY-MM-DD), if any.
+	Due string `json:"due,omitempty"`
+	// Explanation explains the due date.
+	Explanation string `json:"explanation,omitempty"`
+}
+
+// OpenTasks lists every open task of a decision's workflows, earliest due first.
+func (s *Store) OpenTasks(ctx context.Context, number string) ([]OpenTask, error) {
+	var rows []task
+	err := s.db.WithContext(ctx).Where("decision = ?", number).
+		Order("CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, workflow_id, act").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("open tasks of %s: %w", number, err)
+	}
+	out := make([]OpenTask, 0, len(rows))
+	for _, r := range rows {
+		t := OpenTask{Workflow: r.WorkflowID, Act: r.Act, Role: r.Role, Explanation: r.Explanation}
+		if a := strings.Trim(r.Assignees, ","); a != "" {
+			t.Assignees = strings.Split(a, ",")
+		}
+		if r.Due != nil {
+			t.Due = *r.Due
+			if len(t.Due) > 10 {
+				t.Due = t.Due[:10]
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
