@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/netip"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,6 +99,59 @@ type Auth struct {
 	Issuer string `env:"DECISIONFLOW_JWT_ISSUER" envDefault:"decisionflow"`
 	// Audience, if set, is the required "aud" claim.
 	Audience string `env:"DECISIONFLOW_JWT_AUDIENCE"`
+	// OIDCIssuer is the OpenID provider people sign in to the pages with; empty offers no
+	// such sign-in.
+	OIDCIssuer string `env:"DECISIONFLOW_OIDC_ISSUER"`
+	// OIDCClientID is decisionflow's client ID at the provider (required with OIDCIssuer).
+	OIDCClientID string `env:"DECISIONFLOW_OIDC_CLIENT_ID"`
+	// OIDCClientSecret is the client's secret at the provider.
+	OIDCClientSecret string `env:"DECISIONFLOW_OIDC_CLIENT_SECRET"`
+	// OIDCRedirectURL is the pages' callback as registered with the provider, e.g.
+	// https://decisions.example.gov.cn/signin/oidc/callback (required with OIDCIssuer).
+	OIDCRedirectURL string `env:"DECISIONFLOW_OIDC_REDIRECT_URL"`
+	// OIDCRoleClaim is the ID token claim that holds a person's roles.
+	OIDCRoleClaim string `env:"DECISIONFLOW_OIDC_ROLE_CLAIM" envDefault:"roles"`
+	// OIDCRoleMap maps the role claim's values to decisionflow's roles, as
+	// "claimvalue=role,claimvalue=role"; empty takes values that are role names as they are.
+	OIDCRoleMap RoleMap `env:"DECISIONFLOW_OIDC_ROLE_MAP"`
+	// OIDCUnitClaim is the ID token claim that holds a person's unit.
+	OIDCUnitClaim string `env:"DECISIONFLOW_OIDC_UNIT_CLAIM" envDefault:"unit"`
+	// OIDCNameClaim is the ID token claim that holds a person's name.
+	OIDCNameClaim string `env:"DECISIONFLOW_OIDC_NAME_CLAIM" envDefault:"name"`
+	// SecureCookies marks the session cookie Secure: set it when the pages are served over
+	// TLS, directly or behind a TLS-terminating proxy.
+	SecureCookies bool `env:"DECISIONFLOW_SECURE_COOKIES"`
+}
+
+// RoleMap maps an OpenID provider's role claim values to role names. Its text form is
+// "claimvalue=role,claimvalue=role"; the role names are checked where roles are known.
+type RoleMap map[string]string
+
+// UnmarshalText parses "claimvalue=role,claimvalue=role"; empty text is an empty map.
+func (m *RoleMap) UnmarshalText(text []byte) error {
+	parsed := RoleMap{}
+	for _, entry := range list(string(text)) {
+		value, role, ok := strings.Cut(entry, "=")
+		value, role = strings.TrimSpace(value), strings.TrimSpace(role)
+		if !ok || value == "" || role == "" {
+			return fmt.Errorf("%q is not claimvalue=role", strings.TrimSpace(entry))
+		}
+		if _, dup := parsed[value]; dup {
+			return fmt.Errorf("claim value %q is mapped twice", value)
+		}
+		parsed[value] = role
+	}
+	*m = parsed
+	return nil
+}
+
+// MarshalText writes the map as "claimvalue=role,…", sorted by claim value.
+func (m RoleMap) MarshalText() ([]byte, error) {
+	entries := make([]string, 0, len(m))
+	for _, value := range slices.Sorted(maps.Keys(m)) {
+		entries = append(entries, value+"="+m[value])
+	}
+	return []byte(strings.Join(entries, ",")), nil
 }
 
 // TLS reports whether the client connects to the cluster over TLS.
@@ -167,6 +222,15 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Auth.PublicKeys, "jwt-public-keys", c.Auth.PublicKeys, "PEM file of token public keys (DECISIONFLOW_JWT_PUBLIC_KEYS)")
 	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", c.Auth.Issuer, "required token issuer (DECISIONFLOW_JWT_ISSUER)")
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", c.Auth.Audience, "required token audience (DECISIONFLOW_JWT_AUDIENCE)")
+	fs.StringVar(&c.Auth.OIDCIssuer, "oidc-issuer", c.Auth.OIDCIssuer, "OpenID provider of the pages' sign-in (DECISIONFLOW_OIDC_ISSUER)")
+	fs.StringVar(&c.Auth.OIDCClientID, "oidc-client-id", c.Auth.OIDCClientID, "client ID at the OpenID provider (DECISIONFLOW_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.Auth.OIDCClientSecret, "oidc-client-secret", c.Auth.OIDCClientSecret, "client secret at the OpenID provider (DECISIONFLOW_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&c.Auth.OIDCRedirectURL, "oidc-redirect-url", c.Auth.OIDCRedirectURL, "the pages' sign-in callback URL (DECISIONFLOW_OIDC_REDIRECT_URL)")
+	fs.StringVar(&c.Auth.OIDCRoleClaim, "oidc-role-claim", c.Auth.OIDCRoleClaim, "ID token claim holding roles (DECISIONFLOW_OIDC_ROLE_CLAIM)")
+	fs.TextVar(&c.Auth.OIDCRoleMap, "oidc-role-map", c.Auth.OIDCRoleMap, "role claim values to roles, claimvalue=role,… (DECISIONFLOW_OIDC_ROLE_MAP)")
+	fs.StringVar(&c.Auth.OIDCUnitClaim, "oidc-unit-claim", c.Auth.OIDCUnitClaim, "ID token claim holding the unit (DECISIONFLOW_OIDC_UNIT_CLAIM)")
+	fs.StringVar(&c.Auth.OIDCNameClaim, "oidc-name-claim", c.Auth.OIDCNameClaim, "ID token claim holding the name (DECISIONFLOW_OIDC_NAME_CLAIM)")
+	fs.BoolVar(&c.Auth.SecureCookies, "secure-cookies", c.Auth.SecureCookies, "mark the session cookie Secure, for pages served over TLS (DECISIONFLOW_SECURE_COOKIES)")
 	fs.StringVar(&c.LedgerKey, "ledger-key", c.LedgerKey, "secret key of the audit ledger (DECISIONFLOW_LEDGER_KEY)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "API requests a second per person (DECISIONFLOW_RATE_LIMIT)")
 	fs.Float64Var(&c.PublicRateLimit, "public-rate-limit", c.PublicRateLimit, "public requests a second per client address (DECISIONFLOW_PUBLIC_RATE_LIMIT)")
@@ -248,6 +312,7 @@ func (c *Config) validate(command string) error {
 		func() error {
 			return need("DECISIONFLOW_RETENTION (--retention)", c.Temporal.Retention >= 24*time.Hour, "must be at least 24h")
 		},
+		c.validateOIDC,
 		func() error {
 			return oneOf("DECISIONFLOW_LOG_LEVEL (--log-level)", c.Log.Level, "debug", "info", "warn", "error")
 		},
@@ -295,6 +360,35 @@ func (c *Config) validateAuth(command string) error {
 	}
 	if (command == "serve" || command == "api" || command == "worker") && c.LedgerKey == "" {
 		return &Error{Setting: "DECISIONFLOW_LEDGER_KEY (--ledger-key)", Problem: fmt.Sprintf("%q needs the ledger's secret key (decisionflow audit keygen)", command)}
+	}
+	return nil
+}
+
+// validateOIDC requires, with an issuer, what the sign-in cannot work without, and refuses
+// OpenID settings given without an issuer, which would otherwise be silently ignored.
+func (c *Config) validateOIDC() error {
+	a := c.Auth
+	if a.OIDCIssuer == "" {
+		return need("DECISIONFLOW_OIDC_ISSUER (--oidc-issuer)", a.OIDCClientID == "" && a.OIDCRedirectURL == "",
+			"required when DECISIONFLOW_OIDC_CLIENT_ID or DECISIONFLOW_OIDC_REDIRECT_URL is set")
+	}
+	if err := absoluteURL("DECISIONFLOW_OIDC_ISSUER (--oidc-issuer)", a.OIDCIssuer); err != nil {
+		return err
+	}
+	if err := need("DECISIONFLOW_OIDC_CLIENT_ID (--oidc-client-id)", a.OIDCClientID != "", "required with DECISIONFLOW_OIDC_ISSUER"); err != nil {
+		return err
+	}
+	if err := need("DECISIONFLOW_OIDC_REDIRECT_URL (--oidc-redirect-url)", a.OIDCRedirectURL != "", "required with DECISIONFLOW_OIDC_ISSUER"); err != nil {
+		return err
+	}
+	return absoluteURL("DECISIONFLOW_OIDC_REDIRECT_URL (--oidc-redirect-url)", a.OIDCRedirectURL)
+}
+
+// absoluteURL requires an http or https URL with a host.
+func absoluteURL(setting, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return &Error{Setting: setting, Problem: fmt.Sprintf("%q is not an http(s) URL", raw)}
 	}
 	return nil
 }

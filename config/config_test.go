@@ -67,6 +67,15 @@ func TestLoad_Errors(t *testing.T) {
 		{"unknown flag", "dev", []string{"--colour"}, nil, "flags"},
 		{"bad trusted proxy in env", "dev", nil, map[string]string{"DECISIONFLOW_TRUSTED_PROXIES": "10.0.0.0/8,10.0.0.0/33"}, "DECISIONFLOW_TRUSTED_PROXIES"},
 		{"bad trusted proxy flag", "dev", []string{"--trusted-proxies", "proxy.internal"}, nil, "DECISIONFLOW_TRUSTED_PROXIES"},
+		{"oidc issuer without client", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ISSUER": "https://sso.example.gov.cn", "DECISIONFLOW_OIDC_REDIRECT_URL": "https://df.example.gov.cn/signin/oidc/callback"}, "DECISIONFLOW_OIDC_CLIENT_ID"},
+		{"oidc issuer without redirect", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ISSUER": "https://sso.example.gov.cn", "DECISIONFLOW_OIDC_CLIENT_ID": "decisionflow"}, "DECISIONFLOW_OIDC_REDIRECT_URL"},
+		{"oidc client without issuer", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_CLIENT_ID": "decisionflow"}, "DECISIONFLOW_OIDC_ISSUER"},
+		{"oidc issuer not a url", "dev", []string{"--oidc-issuer", "sso.example.gov.cn", "--oidc-client-id", "df", "--oidc-redirect-url", "https://df.example.gov.cn/signin/oidc/callback"}, nil, "DECISIONFLOW_OIDC_ISSUER"},
+		{"oidc redirect not a url", "dev", []string{"--oidc-issuer", "https://sso.example.gov.cn", "--oidc-client-id", "df", "--oidc-redirect-url", "/signin/oidc/callback"}, nil, "DECISIONFLOW_OIDC_REDIRECT_URL"},
+		{"oidc role map entry without role", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ROLE_MAP": "fzb=legal_counsel,kz"}, "DECISIONFLOW_OIDC_ROLE_MAP"},
+		{"oidc role map entry without claim value", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ROLE_MAP": "=head"}, "DECISIONFLOW_OIDC_ROLE_MAP"},
+		{"oidc role map value mapped twice", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ROLE_MAP": "kz=official,kz=head"}, "DECISIONFLOW_OIDC_ROLE_MAP"},
+		{"oidc role map flag malformed", "dev", []string{"--oidc-role-map", "kz:official"}, nil, "flags"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,4 +93,43 @@ func TestLoad_Help(t *testing.T) {
 	_, _, err := config.Load("dev", []string{"-h"}, nil, &out)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	require.Contains(t, out.String(), "DECISIONFLOW_DATA_DIR")
+}
+
+func TestLoad_OIDC(t *testing.T) {
+	cfg, _, err := config.Load("dev", nil, map[string]string{}, io.Discard)
+	require.NoError(t, err)
+	require.Empty(t, cfg.Auth.OIDCIssuer, "no OpenID sign-in unless configured")
+	require.Equal(t, "roles", cfg.Auth.OIDCRoleClaim)
+	require.Equal(t, "unit", cfg.Auth.OIDCUnitClaim)
+	require.Equal(t, "name", cfg.Auth.OIDCNameClaim)
+	require.Empty(t, cfg.Auth.OIDCRoleMap)
+	require.False(t, cfg.Auth.SecureCookies)
+
+	env := map[string]string{
+		"DECISIONFLOW_OIDC_ISSUER":        "https://sso.example.gov.cn/realms/gov",
+		"DECISIONFLOW_OIDC_CLIENT_ID":     "decisionflow",
+		"DECISIONFLOW_OIDC_CLIENT_SECRET": "s3cret",
+		"DECISIONFLOW_OIDC_REDIRECT_URL":  "https://df.example.gov.cn/signin/oidc/callback",
+		"DECISIONFLOW_OIDC_ROLE_CLAIM":    "groups",
+		"DECISIONFLOW_OIDC_ROLE_MAP":      "承办科室=official, 法制办 = legal_counsel",
+		"DECISIONFLOW_OIDC_UNIT_CLAIM":    "department",
+		"DECISIONFLOW_OIDC_NAME_CLAIM":    "preferred_username",
+		"DECISIONFLOW_SECURE_COOKIES":     "true",
+	}
+	cfg, _, err = config.Load("dev", nil, env, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, "https://sso.example.gov.cn/realms/gov", cfg.Auth.OIDCIssuer)
+	require.Equal(t, "decisionflow", cfg.Auth.OIDCClientID)
+	require.Equal(t, "s3cret", cfg.Auth.OIDCClientSecret)
+	require.Equal(t, "https://df.example.gov.cn/signin/oidc/callback", cfg.Auth.OIDCRedirectURL)
+	require.Equal(t, "groups", cfg.Auth.OIDCRoleClaim)
+	require.Equal(t, config.RoleMap{"承办科室": "official", "法制办": "legal_counsel"}, cfg.Auth.OIDCRoleMap)
+	require.Equal(t, "department", cfg.Auth.OIDCUnitClaim)
+	require.Equal(t, "preferred_username", cfg.Auth.OIDCNameClaim)
+	require.True(t, cfg.Auth.SecureCookies)
+
+	cfg, _, err = config.Load("dev", []string{"--oidc-role-map", "kz=head", "--secure-cookies=false"}, env, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, config.RoleMap{"kz": "head"}, cfg.Auth.OIDCRoleMap, "a flag wins over the environment")
+	require.False(t, cfg.Auth.SecureCookies, "a flag wins over the environment")
 }
