@@ -20,6 +20,7 @@ import (
 	"decisionflow/devserver"
 	"decisionflow/procedure"
 	"decisionflow/store"
+	"decisionflow/web"
 	"decisionflow/workflows"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -101,7 +102,10 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 			return err
 		}
 	}
-	handler := apiHandler(cmd, cfg, set, c, st, registry, logger, p)
+	handler, err := pagesHandler(ctx, cmd, cfg, st, apiHandler(cmd, cfg, set, c, st, registry, logger, p), logger)
+	if err != nil {
+		return err
+	}
 	addr, serveErr := serveHTTP(ln, handler, p)
 	m.printReady(cmd, cfg, addr, hostPort)
 	if m.Ready != nil {
@@ -180,7 +184,7 @@ func connectTemporal(ctx context.Context, cmd, hostPort string, cfg config.Confi
 
 // apiHandler builds the HTTP API (probes and metrics only under worker) with the comment
 // intake it feeds.
-func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st *store.Store, registry *prometheus.Registry, logger *slog.Logger, p *process) http.Handler {
+func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st *store.Store, registry *prometheus.Registry, logger *slog.Logger, p *process) *api.Handler {
 	opts := api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
 		Rulebooks: set.rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: set.verifier, RateLimit: cfg.RateLimit, Ledger: set.ledger,
 		Comments: st, PublicRateLimit: cfg.PublicRateLimit, TrustedProxies: cfg.TrustedProxies,
@@ -194,6 +198,32 @@ func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st
 		opts.Intake = intake
 	}
 	return api.New(opts)
+}
+
+// pagesHandler serves the workbench's pages beside the API: under dev with the demo users'
+// sign-in, elsewhere with OpenID Connect when configured. Workers serve no pages.
+func pagesHandler(ctx context.Context, cmd string, cfg config.Config, st *store.Store, h *api.Handler, logger *slog.Logger) (http.Handler, error) {
+	if cmd == "worker" {
+		return h, nil
+	}
+	opts := web.Options{API: h, Sessions: st.Sessions(), SecureCookies: cfg.Auth.SecureCookies, Logger: logger}
+	if cmd == "dev" {
+		opts.DemoUsers = demoUsers
+	}
+	if cfg.Auth.OIDCIssuer != "" {
+		roles := map[string]procedure.Role{}
+		for value, role := range cfg.Auth.OIDCRoleMap {
+			roles[value] = procedure.Role(role)
+		}
+		o, err := web.NewOIDC(ctx, web.OIDCConfig{Issuer: cfg.Auth.OIDCIssuer, ClientID: cfg.Auth.OIDCClientID,
+			ClientSecret: cfg.Auth.OIDCClientSecret, RedirectURL: cfg.Auth.OIDCRedirectURL, RoleClaim: cfg.Auth.OIDCRoleClaim,
+			RoleMap: roles, UnitClaim: cfg.Auth.OIDCUnitClaim, NameClaim: cfg.Auth.OIDCNameClaim})
+		if err != nil {
+			return nil, fmt.Errorf("sign-in: %w", err)
+		}
+		opts.OIDC = o
+	}
+	return web.New(opts), nil
 }
 
 // openStore opens SQLite in the data directory (dev without DATABASE_URL) or Postgres; dev
@@ -249,12 +279,14 @@ func (m *Main) printReady(cmd string, cfg config.Config, addr, temporalAddr stri
 	base := "http://" + displayAddr(addr)
 	fmt.Fprintf(m.Stdout, "decisionflow %s 已就绪 / ready\n", cmd)
 	if cmd != "worker" {
+		fmt.Fprintf(m.Stdout, "  工作台 workbench    %s/\n", base)
 		fmt.Fprintf(m.Stdout, "  接口 API            %s/api/v1\n", base)
 	}
 	fmt.Fprintf(m.Stdout, "  就绪检查 readiness  %s/readyz\n", base)
 	fmt.Fprintf(m.Stdout, "  指标 metrics        %s/metrics\n", base)
 	fmt.Fprintf(m.Stdout, "  Temporal            %s (namespace %s)\n", temporalAddr, cfg.Temporal.Namespace)
 	if cmd == "dev" {
+		fmt.Fprintf(m.Stdout, "  打开 %s/ 并以任一演示用户登录 / open %s/ and sign in as any demo user\n", base, base)
 		fmt.Fprintf(m.Stdout, "  数据目录 data dir   %s\n", cfg.DataDir)
 		fmt.Fprintf(m.Stdout, "  令牌 tokens         decisionflow token --data-dir %s --user li   (decisionflow token --list)\n", cfg.DataDir)
 	}
