@@ -129,6 +129,11 @@ func kindName(kind string) Text {
 	if t, ok := eventNames[kind]; ok {
 		return t
 	}
+	if outcome, ok := strings.CutPrefix(kind, "legality_"); ok {
+		if o, ok := legalityOutcomes[outcome]; ok {
+			return T("合法性审查结论："+o.ZH, "Legality review: "+o.EN)
+		}
+	}
 	for suffix, t := range map[string]Text{"_opened": T("启动%s", "%s opened"), "_completed": T("%s完成", "%s completed"),
 		"_returned": T("%s退回", "%s returned"), "_voided": T("%s结果失效", "%s result voided")} {
 		if proc, ok := strings.CutSuffix(kind, suffix); ok {
@@ -156,3 +161,9 @@ var clauseStatuses = map[string]Text{
 }
 
 func clauseStatus(s string) Text { return clauseStatuses[s] }
+
+// legalityOutcomes name the legality review's outcomes.
+var legalityOutcomes = map[string]Text{
+	"lawful": T("合法", "lawful"), "revise": T("修改", "revise"), "unlawful": T("不合法", "unlawful"),
+	"exploratory": T("探索性事项", "exploratory"), "returned": T("退回", "returned"),
+}
