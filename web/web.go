@@ -71,6 +71,8 @@ func New(opts Options) http.Handler {
 	e.Use(middleware.Recover(), securityHeaders)
 	static, _ := fs.Sub(staticFiles, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static))))
+	// The public's pages keep no session: nobody signs in to read a notice or comment.
+	w.publicRoutes(e.Group("", w.language))
 	pages := e.Group("", echo.WrapMiddleware(w.sessions.LoadAndSave), w.language)
 	w.authRoutes(pages)
 	signed := pages.Group("", w.requireSignIn, w.checkCSRF)
@@ -78,6 +80,8 @@ func New(opts Options) http.Handler {
 	w.decisionRoutes(signed)
 	w.documentRoutes(signed)
 	w.keyRoutes(signed)
+	w.auditRoutes(signed)
+	w.oversightRoutes(signed)
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if servedByAPI(r.URL.Path) {
 			opts.API.ServeHTTP(rw, r)
