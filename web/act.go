@@ -23,17 +23,31 @@ type actRoute struct {
 	Proc string
 	// Spec labels its form.
 	Spec formSpec
+	// Scope is what the act goes to: a decision, a catalog or an expert pool.
+	Scope string
 }
+
+// The scopes of acts.
+const (
+	scopeDecision = "decision"
+	scopeCatalog  = "catalog"
+	scopePool     = "pool"
+)
 
 // actRoutes pairs the API's decision acts with their forms.
 func actRoutes(acts []api.ActRoute) []actRoute {
 	var out []actRoute
 	for _, a := range acts {
+		r := actRoute{ActRoute: a, Spec: forms[a.Update], Scope: scopeDecision}
 		rest, ok := strings.CutPrefix(a.Route, "/api/v1/decisions/:number/")
-		if !ok {
+		switch {
+		case strings.HasPrefix(a.Route, "/api/v1/catalogs/:organ/:year/"):
+			r.Scope = scopeCatalog
+		case strings.HasPrefix(a.Route, "/api/v1/expert-pools/:organ/"):
+			r.Scope = scopePool
+		case !ok:
 			continue
 		}
-		r := actRoute{ActRoute: a, Spec: forms[a.Update]}
 		if proc, tail, ok := strings.Cut(rest, "/:round/"); ok {
 			r.Proc = proc
 			_ = tail
@@ -55,11 +69,23 @@ func (w *Web) act(update string) (actRoute, bool) {
 	return w.acts[i], true
 }
 
-// path is the act's API path for a decision and round (and hearing, for the lot).
-func (a actRoute) path(number string, round, hearing int) string {
-	p := strings.Replace(a.Route, ":number", url.PathEscape(number), 1)
-	p = strings.Replace(p, ":round", strconv.Itoa(round), 1)
-	return strings.Replace(p, ":hearing", strconv.Itoa(hearing), 1)
+// target names what an act goes to: a decision (and its round, and hearing for the lot), a
+// catalog (organ and year) or an expert pool (organ).
+type target struct {
+	Number  string
+	Round   int
+	Hearing int
+	Organ   string
+	Year    int
+}
+
+// path is the act's API path for its target.
+func (a actRoute) path(t target) string {
+	p := strings.Replace(a.Route, ":number", url.PathEscape(t.Number), 1)
+	p = strings.Replace(p, ":round", strconv.Itoa(t.Round), 1)
+	p = strings.Replace(p, ":organ", url.PathEscape(t.Organ), 1)
+	p = strings.Replace(p, ":year", strconv.Itoa(t.Year), 1)
+	return strings.Replace(p, ":hearing", strconv.Itoa(t.Hearing), 1)
 }
 
 // allows reports whether a's roles let the actor send the act at all; the procedure then
@@ -73,10 +99,8 @@ func (a actRoute) allows(p procedure.Actor) bool {
 
 // actForm is one act's form as a page shows it.
 type actForm struct {
-	Act      actRoute
-	Number   string
-	Round    int
-	Hearing  int
+	Act actRoute
+	target
 	Fields   []formField
 	Key      string // the Idempotency-Key the form's submission carries
 	Problem  *problemError
@@ -97,6 +121,12 @@ func (f actForm) Action() string {
 		q.Set("hearing", strconv.Itoa(f.Hearing))
 	}
 	a := "/decisions/" + url.PathEscape(f.Number) + "/acts/" + url.PathEscape(f.Act.Update)
+	switch f.Act.Scope {
+	case scopeCatalog:
+		a = "/catalogs/" + url.PathEscape(f.Organ) + "/" + strconv.Itoa(f.Year) + "/acts/" + url.PathEscape(f.Act.Update)
+	case scopePool:
+		a = "/expert-pools/" + url.PathEscape(f.Organ) + "/acts/" + url.PathEscape(f.Act.Update)
+	}
 	if len(q) > 0 {
 		a += "?" + q.Encode()
 	}
@@ -113,13 +143,18 @@ func (f actForm) PrepareAction() string {
 }
 
 // APIPath is the API route the act goes to, which a signature covers.
-func (f actForm) APIPath() string { return f.Act.path(f.Number, f.Round, f.Hearing) }
+func (f actForm) APIPath() string { return f.Act.path(f.target) }
 
 func (w *Web) newForm(a actRoute, number string, round, hearing int, values url.Values) actForm {
+	return w.formFor(a, target{Number: number, Round: round, Hearing: hearing}, values)
+}
+
+// formFor lays out an act's form for its target, holding values.
+func (w *Web) formFor(a actRoute, t target, values url.Values) actForm {
 	if values == nil {
 		values = url.Values{}
 	}
-	return actForm{Act: a, Number: number, Round: round, Hearing: hearing, Fields: buildFields(a.Spec, a.Payload, values), Key: newToken()[:32], Prefill: values}
+	return actForm{Act: a, target: t, Fields: buildFields(a.Spec, a.Payload, values), Key: newToken()[:32], Prefill: values}
 }
 
 // sendAct handles a form's submission: the fields become the act's JSON body (or, for a
@@ -137,14 +172,25 @@ func (w *Web) sendAct(c echo.Context) error {
 	if (a.Proc != "") != (round > 0) || (strings.Contains(a.Route, ":hearing") && hearing < 1) {
 		return echo.NewHTTPError(http.StatusBadRequest, "缺少或多余的轮次 / the round is missing or not expected")
 	}
-	values, err := w.formValues(c, number)
-	form := w.newForm(a, number, round, hearing, values)
+	form, ok := w.send(c, a, target{Number: number, Round: round, Hearing: hearing}, number)
+	if !ok {
+		return w.decisionPage(c, number, &form)
+	}
+	w.flash(c, T("已办理："+a.Spec.Title.ZH, "Done: "+a.Spec.Title.EN))
+	return c.Redirect(http.StatusSeeOther, "/decisions/"+url.PathEscape(number)+"#timeline")
+}
+
+// send reads an act's form and sends the act to the API; it answers the form as submitted,
+// with the refusal when the act was not taken. Files are filed for documentsOf, a decision.
+func (w *Web) send(c echo.Context, a actRoute, t target, documentsOf string) (actForm, bool) {
+	values, err := w.formValues(c, documentsOf)
+	form := w.formFor(a, t, values)
 	if k := values.Get("idempotency_key"); k != "" {
 		form.Key = k
 	}
 	if err != nil {
 		form.Problem = asProblem(err)
-		return w.decisionPage(c, number, &form)
+		return form, false
 	}
 	body := []byte(values.Get("body"))
 	header := http.Header{"Idempotency-Key": {form.Key}}
@@ -152,26 +198,24 @@ func (w *Web) sendAct(c echo.Context) error {
 		if len(body) == 0 || values.Get("signature") == "" {
 			form.Problem = &problemError{api.Problem{Status: http.StatusUnprocessableEntity, Code: procedure.EInvalid,
 				Detail: "此办理行为须签名：请在浏览器中签名，或粘贴以其他密钥所作的 Signature 值", DetailEN: "this act must be signed: sign in the browser, or paste a Signature value made with another key"}}
-			return w.decisionPage(c, number, &form)
+			return form, false
 		}
 		header.Set("Signature", values.Get("signature"))
 	} else if body, err = payloadJSON(a.Spec, a.Payload, values); err != nil {
 		form.Problem = asProblem(err)
-		return w.decisionPage(c, number, &form)
+		return form, false
 	}
 	ans := w.callAPI(c, http.MethodPost, form.APIPath(), body, header)
 	if !ans.OK() {
 		form.Problem = ans.problem()
-		if form.Problem.Status >= 500 {
-			// The same key again gets the outcome once the engine has settled it.
-			form.Key = values.Get("idempotency_key")
-		} else {
+		if form.Problem.Status < 500 {
+			// A refused act is settled: the corrected form is a new request. After a 503 the
+			// same key again gets the outcome once the engine has settled it.
 			form.Key = newToken()[:32]
 		}
-		return w.decisionPage(c, number, &form)
+		return form, false
 	}
-	w.flash(c, T("已办理："+a.Spec.Title.ZH, "Done: "+a.Spec.Title.EN))
-	return c.Redirect(http.StatusSeeOther, "/decisions/"+url.PathEscape(number)+"#timeline")
+	return form, true
 }
 
 // prepareAct answers the exact body a signed act will send, its API route and nonce: the page
@@ -198,7 +242,7 @@ func (w *Web) prepareAct(c echo.Context) error {
 	if key == "" {
 		key = newToken()[:32]
 	}
-	return c.JSON(http.StatusOK, map[string]string{"act": a.path(number, round, hearing), "nonce": key, "body": string(body)})
+	return c.JSON(http.StatusOK, map[string]string{"act": a.path(target{Number: number, Round: round, Hearing: hearing}), "nonce": key, "body": string(body)})
 }
 
 // formValues reads the submitted form; each file chosen for a document field is filed for the
@@ -217,7 +261,7 @@ func (w *Web) formValues(c echo.Context, number string) (url.Values, error) {
 	}
 	for name, files := range mf.File {
 		field, ok := strings.CutSuffix(name, ".file")
-		if !ok || len(files) == 0 || files[0].Size == 0 {
+		if !ok || len(files) == 0 || files[0].Size == 0 || number == "" {
 			continue
 		}
 		fh := files[0]

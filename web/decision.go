@@ -142,7 +142,7 @@ func (w *Web) loadDecision(c echo.Context, number string, failed *actForm) (deci
 	}
 	rounds := runningRounds(number, v.Record, v.Timeline)
 	for _, a := range w.acts {
-		if !a.allows(me) || strings.Contains(a.Route, ":hearing") {
+		if a.Scope != scopeDecision || !a.allows(me) || strings.Contains(a.Route, ":hearing") {
 			continue
 		}
 		round, running := rounds[a.Proc]

@@ -385,7 +385,7 @@ func scalar(t reflect.Type, name, s string) (any, error) {
 }
 
 // forms are every act's form, by the Update the act becomes.
-var forms = mergeForms(draftingForms, participationForms, expertForms, riskForms, legalityForms, meetingForms,
+var forms = mergeForms(catalogForms, poolForms, draftingForms, participationForms, expertForms, riskForms, legalityForms, meetingForms,
 	publicationForms, archiveForms, implementationForms)
 
 func mergeForms(sets ...map[string]formSpec) map[string]formSpec {

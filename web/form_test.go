@@ -17,13 +17,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// decisionActs are the acts the API sends to a decision or its rounds: the ones the pages
-// offer as forms.
+// decisionActs are the acts the API sends to a decision or its rounds, an annual catalog or an
+// expert pool: the ones the pages offer as forms.
 func decisionActs(t *testing.T) []api.ActRoute {
 	t.Helper()
 	var out []api.ActRoute
 	for _, a := range api.New(api.Options{Metrics: prometheus.NewRegistry()}).Acts() {
-		if strings.HasPrefix(a.Route, "/api/v1/decisions/:number/") {
+		if strings.HasPrefix(a.Route, "/api/v1/decisions/:number/") || strings.HasPrefix(a.Route, "/api/v1/catalogs/:organ/:year/") ||
+			strings.HasPrefix(a.Route, "/api/v1/expert-pools/:organ/") {
 			out = append(out, a)
 		}
 	}

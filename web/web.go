@@ -80,6 +80,8 @@ func New(opts Options) http.Handler {
 	w.decisionRoutes(signed)
 	w.documentRoutes(signed)
 	w.keyRoutes(signed)
+	w.catalogRoutes(signed)
+	w.poolRoutes(signed)
 	w.auditRoutes(signed)
 	w.oversightRoutes(signed)
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {

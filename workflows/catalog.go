@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"decisionflow/procedure"
@@ -17,8 +18,12 @@ type CatalogInput struct {
 	Year int `json:"year"`
 }
 
-// CatalogID is the workflow ID of an organ's catalog for a year, e.g. "catalog/baodi/2026".
-func CatalogID(organ string, year int) string { return fmt.Sprintf("catalog/%s/%d", organ, year) }
+// CatalogID is the workflow ID of an organ's catalog for a year, e.g. "catalog/baodi/2026"; an
+// organ named in Chinese is percent-encoded, as a workflow ID travels in gRPC metadata, which
+// carries printable ASCII only.
+func CatalogID(organ string, year int) string {
+	return fmt.Sprintf("catalog/%s/%d", url.PathEscape(organ), year)
+}
 
 // CatalogDecided tells a catalog that one of its items was decided.
 type CatalogDecided struct {

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"net/url"
+
 	"decisionflow/procedure"
 
 	"go.temporal.io/sdk/workflow"
@@ -17,8 +19,9 @@ type ExpertPoolInput struct {
 }
 
 // PoolID is the workflow ID of an organ's expert pool, by the organ's name as decisions record
-// it, normalised: "experts/天津市宝坻区人民政府".
-func PoolID(organ string) string { return "experts/" + procedure.NormalName(organ) }
+// it, normalised and percent-encoded: "experts/%E5%A4%A9…". A workflow ID travels in gRPC
+// metadata, which carries printable ASCII only; organ codes such as "baodi" stay as they are.
+func PoolID(organ string) string { return "experts/" + url.PathEscape(procedure.NormalName(organ)) }
 
 // ExpertPool keeps a decision organ's pool of experts (Art. 21). It is a workflow like the
 // catalog rather than a table of the store: admissions and removals are acts like any other,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,6 +180,25 @@ func TestBrowser_WholeDrill(t *testing.T) {
 	b := newBrowser(t, "http://"+dev.httpAddr)
 	const number = "BD-2026-901"
 	today := time.Now().Format("2006-01-02")
+
+	// The head opens the year's catalog and an official lists the item; the organ's expert pool
+	// takes an expert.
+	b.signIn("head")
+	b.open("/catalogs")
+	b.eval(`document.getElementById("o-organ").value="区人民政府"; document.getElementById("o-year").value="2026";`)
+	b.submit(`form[method=post][action="/catalogs"] button[type=submit]`)
+	require.Contains(t, b.text(), "已建立目录")
+	b.signIn("li")
+	b.open("/catalogs/" + url.PathEscape("区人民政府") + "/2026")
+	b.eval(`document.getElementById("act-catalog_item-0").open = true`)
+	b.send("catalog_item", 0, map[string]string{"id": "2026-01", "title": "老旧小区改造实施方案", "unit": "区住建委"})
+	require.Contains(t, b.text(), "老旧小区改造实施方案", "the catalog lists the item")
+	b.open("/expert-pools")
+	b.eval(`document.getElementById("po-organ").value="区人民政府";`)
+	b.submit(`form[method=post][action="/expert-pools"] button[type=submit]`)
+	b.eval(`document.getElementById("act-admit_expert-0").open = true`)
+	b.send("admit_expert", 0, map[string]string{"id": "expert1", "name": "专家一", "field": "城市规划", "declaration": "与本事项无利害关系"})
+	require.Contains(t, b.text(), "在库", "the pool lists the expert")
 
 	// An official registers the drill and files the draft.
 	b.signIn("li")
