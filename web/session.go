@@ -146,7 +146,8 @@ func localPath(next string) string {
 
 func (w *Web) authRoutes(g *echo.Group) {
 	g.GET("/signin", w.signInPage)
-	g.POST("/signin/demo", w.demoSignIn, w.checkCSRF)
+	// Only dev has demo users: elsewhere the route answers 404 before anything else.
+	g.POST("/signin/demo", w.demoSignIn)
 	g.POST("/signout", w.signOut, w.checkCSRF)
 	g.GET("/lang/:lang", w.switchLanguage)
 	if w.oidc != nil {
@@ -164,6 +165,10 @@ func (w *Web) demoSignIn(c echo.Context) error {
 	if len(w.demo) == 0 {
 		return echo.ErrNotFound
 	}
+	return w.checkCSRF(w.signInDemoUser)(c)
+}
+
+func (w *Web) signInDemoUser(c echo.Context) error {
 	id := c.FormValue("user")
 	for _, u := range w.demo {
 		if u.ID == id {
