@@ -59,10 +59,34 @@ type Config struct {
 	LedgerKey string `env:"DECISIONFLOW_LEDGER_KEY"`
 	// Auth configures the bearer tokens of the API.
 	Auth Auth
+	// Notify configures the notices to the people behind a task.
+	Notify Notify
 	// Temporal configures the workflow engine.
 	Temporal Temporal
 	// Log configures logging.
 	Log Log
+}
+
+// Notify configures the notices of new, near-due and overdue tasks and refused acts, by e-mail
+// and webhook. Under dev without SMTP the mail is kept for the page /dev/mail.
+type Notify struct {
+	// Directory is a JSON file of the people notices go to: {"people":[{"id":"li",
+	// "email":"li@example.gov.cn","roles":["official"]}]}; roles resolve tasks open to a role.
+	// Empty sends no notices (under dev the demo users are the directory).
+	Directory string `env:"DECISIONFLOW_DIRECTORY"`
+	// Webhooks is a JSON file of webhooks every notice is posted to, signed:
+	// [{"url":"https://…","secret":"…"}].
+	Webhooks string `env:"DECISIONFLOW_WEBHOOKS"`
+	// SMTPAddr is the mail server, host:port; empty sends no e-mail (dev keeps it).
+	SMTPAddr string `env:"DECISIONFLOW_SMTP_ADDR"`
+	// SMTPUser and SMTPPassword authenticate to the mail server, if set.
+	SMTPUser string `env:"DECISIONFLOW_SMTP_USER"`
+	// SMTPPassword is the mail server's password.
+	SMTPPassword string `env:"DECISIONFLOW_SMTP_PASSWORD"`
+	// SMTPFrom is the sender's address.
+	SMTPFrom string `env:"DECISIONFLOW_SMTP_FROM" envDefault:"decisionflow@localhost"`
+	// SMTPRequireTLS refuses to send without TLS.
+	SMTPRequireTLS bool `env:"DECISIONFLOW_SMTP_REQUIRE_TLS"`
 }
 
 // Temporal configures the connection to a Temporal cluster, or the embedded server under dev.

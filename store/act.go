@@ -75,7 +75,16 @@ func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "办理记录", "act")
 		}
+		var before []task
+		if s.recipients != nil {
+			if err := tx.Where("workflow_id = ?", r.WorkflowID).Find(&before).Error; err != nil {
+				return fmt.Errorf("read tasks of %s: %w", r.WorkflowID, err)
+			}
+		}
 		if err := replaceTasks(tx, r); err != nil {
+			return err
+		}
+		if err := s.noticesOf(tx, r, before); err != nil {
 			return err
 		}
 		if err := s.appendLedger(tx, r); err != nil {

@@ -48,6 +48,8 @@ type Store struct {
 	sqlDB   *sql.DB
 	dialect Dialect
 	logger  *slog.Logger
+	// recipients, when set, get notices of the tasks the acts open (see SetRecipients).
+	recipients *Recipients
 }
 
 // Open connects to the database of opts. It does not migrate: call Migrate.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"decisionflow/procedure"
+	"decisionflow/store"
 )
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
@@ -167,3 +168,11 @@ var legalityOutcomes = map[string]Text{
 	"lawful": T("合法", "lawful"), "revise": T("修改", "revise"), "unlawful": T("不合法", "unlawful"),
 	"exploratory": T("探索性事项", "exploratory"), "returned": T("退回", "returned"),
 }
+
+var deliveryStatuses = map[string]Text{
+	store.DeliveryPending: T("待发送", "pending"),
+	store.DeliverySent:    T("已发送", "sent"),
+	store.DeliveryFailed:  T("发送失败", "failed"),
+}
+
+func deliveryStatus(s string) Text { return deliveryStatuses[s] }

@@ -44,6 +44,10 @@ type Options struct {
 	IdleTimeout time.Duration
 	// Logger logs failed page requests; nil discards.
 	Logger *slog.Logger
+	// Deliveries, when set, serves the notices' delivery log to administrators and auditors.
+	Deliveries DeliveryLog
+	// DevMail serves the mail a development server keeps at /dev/mail (dev only).
+	DevMail bool
 }
 
 // Web serves the pages.
@@ -54,12 +58,15 @@ type Web struct {
 	oidc     *OIDC
 	logger   *slog.Logger
 	acts     []actRoute
+	// deliveries and devMail serve the delivery log and the development mailbox.
+	deliveries DeliveryLog
+	devMail    bool
 }
 
 // New returns a handler that serves the pages and hands every other path (/api/…, /healthz,
 // /readyz, /metrics) to the API.
 func New(opts Options) http.Handler {
-	w := &Web{api: opts.API, demo: opts.DemoUsers, oidc: opts.OIDC, logger: opts.Logger}
+	w := &Web{api: opts.API, demo: opts.DemoUsers, oidc: opts.OIDC, logger: opts.Logger, deliveries: opts.Deliveries, devMail: opts.DevMail}
 	if w.logger == nil {
 		w.logger = slog.New(slog.DiscardHandler)
 	}
@@ -80,6 +87,7 @@ func New(opts Options) http.Handler {
 	w.decisionRoutes(signed)
 	w.documentRoutes(signed)
 	w.keyRoutes(signed)
+	w.noticeRoutes(pages, signed)
 	w.catalogRoutes(signed)
 	w.poolRoutes(signed)
 	w.auditRoutes(signed)

@@ -76,6 +76,9 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		return err
 	}
 	p.onStop("store", func(context.Context) error { return st.Close() })
+	if err := startNotices(cmd, cfg, st, logger, p); err != nil {
+		return err
+	}
 
 	// The HTTP port is taken first, so nothing started after can take it, and a busy port
 	// fails the start at once.
@@ -206,9 +209,10 @@ func pagesHandler(ctx context.Context, cmd string, cfg config.Config, st *store.
 	if cmd == "worker" {
 		return h, nil
 	}
-	opts := web.Options{API: h, Sessions: st.Sessions(), SecureCookies: cfg.Auth.SecureCookies, Logger: logger}
+	opts := web.Options{API: h, Sessions: st.Sessions(), SecureCookies: cfg.Auth.SecureCookies, Logger: logger, Deliveries: st}
 	if cmd == "dev" {
 		opts.DemoUsers = demoUsers
+		opts.DevMail = cfg.Notify.SMTPAddr == ""
 	}
 	if cfg.Auth.OIDCIssuer != "" {
 		roles := map[string]procedure.Role{}
