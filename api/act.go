@@ -116,9 +116,27 @@ func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) ec
 		defer cancel()
 		resp, err := s.send(ctx, workflowID, a.update, key, procedure.Act[any]{Actor: actorOf(c), Payload: payload, Signature: sig})
 		if err != nil {
-			return actError(ctx, err, workflowID)
+			err = actError(ctx, err, workflowID)
+			s.noticeRefused(c, key, err)
+			return err
 		}
 		return c.JSON(http.StatusOK, resp)
+	}
+}
+
+// noticeRefused tells the actor that the procedure refused their act (invalid, or not now):
+// the page or client that sent it shows the refusal, and the notice reaches them wherever they
+// are. Writing it never changes the answer.
+func (s *Server) noticeRefused(c echo.Context, key string, err error) {
+	var pe *procedure.Error
+	if s.notices == nil || !errors.As(err, &pe) || (pe.Code != procedure.EInvalid && pe.Code != procedure.EFailedPrecondition && pe.Code != procedure.EConflict) {
+		return
+	}
+	if key == "" {
+		key = c.Response().Header().Get(echo.HeaderXRequestID)
+	}
+	if nerr := s.notices.NoticeRefused(c.Request().Context(), actorOf(c).ID, c.Param("number"), c.Request().URL.Path, key, pe.Message, pe.MessageEN); nerr != nil {
+		s.logger.Warn("refusal notice", "err", nerr)
 	}
 }
 

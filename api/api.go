@@ -113,6 +113,8 @@ type Options struct {
 	Calendar procedure.Calendar
 	// Records is what the record check reads of the store; nil serves no record check.
 	Records RecordStore
+	// Notices, when set, tells a person whose act the procedure refused.
+	Notices RefusalNotices
 	// ActTimeout bounds how long an act's request waits for the act's outcome; past it the
 	// API answers 503 and a retry with the same Idempotency-Key gets the outcome. Zero means
 	// 10 s.
@@ -142,6 +144,13 @@ type Server struct {
 	jurisdictions   procedure.Jurisdictions
 	methods         methods
 	acts            []ActRoute
+	notices         RefusalNotices
+}
+
+// RefusalNotices tells people of their refused acts.
+type RefusalNotices interface {
+	// NoticeRefused writes a notice of a refused act to its actor, once per request key.
+	NoticeRefused(ctx context.Context, actor, decision, route, key, reasonZH, reasonEN string) error
 }
 
 // Handler is the API's HTTP handler; pages served beside it call it in process (see
@@ -160,7 +169,7 @@ func New(opts Options) *Handler {
 		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger,
 		intake: opts.Intake, public: opts.Comments, comments: opts.Comments, dispositions: opts.Comments, hearings: opts.Comments,
 		clauses: opts.Comments, calendar: opts.Calendar, records: opts.Records, actTimeout: opts.ActTimeout,
-		jurisdictions: opts.Jurisdictions}
+		jurisdictions: opts.Jurisdictions, notices: opts.Notices}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
