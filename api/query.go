@@ -86,6 +86,8 @@ func (s *Server) writeTimelineCSV(c echo.Context, number string, acts []procedur
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+number+`-timeline.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
+	// The byte-order mark tells spreadsheet programs the text is UTF-8, so Chinese stays legible.
+	_, _ = c.Response().Write([]byte("\ufeff"))
 	w := csv.NewWriter(c.Response())
 	_ = w.Write([]string{"at", "workflow", "seq", "kind", "actor", "draft_version", "stage", "late", "note", "payload", "signature", "verified"})
 	keys := map[string]signature.PublicKey{}

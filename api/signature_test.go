@@ -177,4 +177,5 @@ func TestTimeline_Verified(t *testing.T) {
 	rec, _ = f.do(http.MethodGet, "/api/v1/decisions/BD-2026-007/timeline?format=csv", "", "")
 	require.Contains(t, rec.Body.String(), ",true\n")
 	require.Contains(t, rec.Body.String(), ",false\n")
+	require.True(t, strings.HasPrefix(rec.Body.String(), "\ufeffat,"), "a byte-order mark keeps the Chinese legible in a spreadsheet")
 }

@@ -226,6 +226,10 @@ func (w *Web) prepareAct(c echo.Context) error {
 	if !ok {
 		return echo.ErrNotFound
 	}
+	if !a.allows(w.actor(c)) {
+		return c.JSON(http.StatusForbidden, api.Problem{Status: http.StatusForbidden, Code: procedure.EPermissionDenied,
+			Detail: "当前角色无权执行此操作", DetailEN: "your roles do not allow this"})
+	}
 	round, _ := strconv.Atoi(c.QueryParam("round"))
 	hearing, _ := strconv.Atoi(c.QueryParam("hearing"))
 	values, err := w.formValues(c, number)

@@ -23,6 +23,7 @@ func (w *Web) decisionRoutes(g *echo.Group) {
 	g.POST("/decisions/:number/acts/:update", w.sendAct)
 	g.POST("/decisions/:number/acts/:update/prepare", w.prepareAct)
 	g.GET("/decisions/:number/diff", w.draftDiff)
+	g.GET("/decisions/:number/timeline.csv", w.timelineCSV)
 }
 
 // decisionView is everything the decision page shows.
@@ -326,4 +327,18 @@ func (w *Web) renderDecisionList(c echo.Context, problem *problemError) error {
 		status = problem.Status
 	}
 	return w.render(c, status, decisionListPage(w.page(c, T("决策事项", "Decisions")), v))
+}
+
+// timelineCSV downloads the decision's timeline as the API writes it, for the person signed in.
+func (w *Web) timelineCSV(c echo.Context) error {
+	number := c.Param("number")
+	if err := procedure.ValidateNumber(number); err != nil {
+		return echo.ErrNotFound
+	}
+	ans := w.callAPI(c, http.MethodGet, "/api/v1/decisions/"+url.PathEscape(number)+"/timeline?format=csv", nil, nil)
+	if !ans.OK() {
+		return ans.problem()
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, ans.Header().Get(echo.HeaderContentDisposition))
+	return c.Blob(http.StatusOK, ans.Header().Get(echo.HeaderContentType), ans.Body())
 }

@@ -88,6 +88,7 @@ func New(opts Options) http.Handler {
 	w.documentRoutes(signed)
 	w.keyRoutes(signed)
 	w.noticeRoutes(pages, signed)
+	w.printRoutes(signed)
 	w.catalogRoutes(signed)
 	w.poolRoutes(signed)
 	w.auditRoutes(signed)

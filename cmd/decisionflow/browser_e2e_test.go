@@ -321,4 +321,19 @@ func TestBrowser_WholeDrill(t *testing.T) {
 	forms, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("form.act-form").length`))
 	require.NoError(t, err)
 	require.Zero(t, forms, "the auditor is offered no act")
+
+	// The documents people file print as official documents, and their tables download as XLSX.
+	b.open("/decisions/" + number + "/print/minutes")
+	minutes := b.text()
+	require.Contains(t, minutes, "集体讨论会议记录")
+	require.Contains(t, minutes, "资金压力大", "every member's view")
+	b.open("/decisions/" + number + "/print/procedure")
+	require.Contains(t, b.text(), "专家论证：已完成")
+	b.open("/decisions/" + number + "/print/adoption/1")
+	require.Contains(t, b.text(), "采纳")
+	b.open("/decisions/" + number + "/print/index")
+	require.Contains(t, b.text(), "卷内目录")
+	kind, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch(location.pathname + "?format=xlsx").then(r => r.headers.get("Content-Type"))`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", kind)
 }
