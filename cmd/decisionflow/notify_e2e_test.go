@@ -84,7 +84,7 @@ func TestDev_NoticeSurvivesKill(t *testing.T) {
 	for id := range kept {
 		notice = id
 	}
-	mails := regexp.MustCompile(`data-notice="` + notice + `" data-channel="mail"`).FindAllString(string(page), -1)
+	mails := regexp.MustCompile(`data-notice="`+notice+`" data-channel="mail"`).FindAllString(string(page), -1)
 	require.Len(t, mails, 1, "one e-mail for the task")
 	require.Contains(t, string(page), "li@"+DevMailDomain)
 	mu.Lock()
