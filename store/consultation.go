@@ -78,7 +78,8 @@ func applyConsultation(tx *gorm.DB, r procedure.ActRecord) error {
 		salt := make([]byte, 16)
 		_, _ = rand.Read(salt)
 		row := consultation{WorkflowID: c.WorkflowID, Decision: c.Decision, Round: c.Round, DraftVersion: c.DraftVersion,
-			Notice: r.Payload, OpensAt: c.OpensAt, ClosesAt: c.ClosesAt, Salt: hex.EncodeToString(salt)}
+			// Kept in UTC, as every instant is queried: SQLite compares them as text.
+			Notice: r.Payload, OpensAt: c.OpensAt.UTC(), ClosesAt: c.ClosesAt.UTC(), Salt: hex.EncodeToString(salt)}
 		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
 	case "comment_period_extended":
 		var closes procedure.Date
@@ -94,7 +95,7 @@ func applyConsultation(tx *gorm.DB, r procedure.ActRecord) error {
 		n.Closes = closes
 		notice, _ := json.Marshal(n)
 		return tx.Model(&consultation{}).Where("workflow_id = ?", r.WorkflowID).
-			Updates(map[string]any{"notice": string(notice), "closes_at": n.ClosesAt()}).Error
+			Updates(map[string]any{"notice": string(notice), "closes_at": n.ClosesAt().UTC()}).Error
 	case "adoption_report":
 		var rep procedure.AdoptionReport
 		if err := json.Unmarshal([]byte(r.Payload), &rep); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"decisionflow/procedure"
 	"decisionflow/store"
+	"decisionflow/store/storetest"
 
 	"github.com/stretchr/testify/require"
 )
@@ -84,5 +85,30 @@ func TestNotices_WithTheAct(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "li@example.gov.cn", mail[0].Target)
 		require.Equal(t, store.NoticeRefused, mail[0].Notification.Kind)
+	})
+}
+
+// TestOpenConsultations_BeijingDays: a period opens at midnight in Beijing and closes at the
+// end of its last day there, on every database: listed at 00:30 on its first day, not listed
+// half an hour after it closed.
+func TestOpenConsultations_BeijingDays(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		cst := time.FixedZone("CST", 8*3600)
+		storetest.OpenRound(t, st, "BD-2026-61", "夜间开放", procedure.Date{Year: 2030, Month: 3, Day: 2}, procedure.Date{Year: 2030, Month: 4, Day: 1})
+		page := store.Page{Number: 1, Size: 10}
+		open, err := st.OpenConsultations(ctx, time.Date(2030, 3, 2, 0, 30, 0, 0, cst), page)
+		require.NoError(t, err)
+		require.Len(t, open, 1, "open from midnight in Beijing")
+		before, err := st.OpenConsultations(ctx, time.Date(2030, 3, 1, 23, 30, 0, 0, cst), page)
+		require.NoError(t, err)
+		require.Empty(t, before, "not before")
+		c := open[0]
+		after, err := st.OpenConsultations(ctx, c.ClosesAt.Add(30*time.Minute), page)
+		require.NoError(t, err)
+		require.Empty(t, after, "closed")
+		during, err := st.OpenConsultations(ctx, c.ClosesAt.Add(-30*time.Minute), page)
+		require.NoError(t, err)
+		require.Len(t, during, 1)
 	})
 }
