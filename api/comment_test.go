@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
@@ -324,4 +326,43 @@ func TestPublicComment_Attachments(t *testing.T) {
 	four := map[string][]byte{"1.txt": []byte("1"), "2.txt": []byte("2"), "3.txt": []byte("3"), "4.txt": []byte("4")}
 	require.Equal(t, http.StatusUnprocessableEntity, send(four).Code, "at most three")
 	require.Equal(t, http.StatusRequestEntityTooLarge, send(map[string][]byte{"big.txt": bytes.Repeat([]byte("大"), 6<<20)}).Code)
+}
+
+// TestPublicNotice_PublishedDecision: once the period is over and the decision is published,
+// the public notice carries the publication and serves its text; a decision the organ found
+// not disclosable publishes neither, and while comments are taken there is nothing to show.
+func TestPublicNotice_PublishedDecision(t *testing.T) {
+	f := newCommentFixture(t, 1000)
+	ctx := context.Background()
+	text := []byte("宝坻区停车管理办法（公布稿）")
+	sum := sha256.Sum256(text)
+	sha := hex.EncodeToString(sum[:])
+	require.NoError(t, f.st.FileDocument(ctx, commentDecision, procedure.Document{SHA256: sha, Size: int64(len(text)), MediaType: "text/plain; charset=utf-8",
+		Name: "公布稿.txt", Kind: "publication", UploadedBy: "li", UploadedAt: time.Now()}, text))
+	publish := func(seq int, pub procedure.Publication) {
+		payload, _ := json.Marshal(pub)
+		require.NoError(t, f.st.RecordAct(ctx, procedure.ActRecord{Decision: commentDecision, WorkflowID: commentDecision, Seq: seq, Payload: string(payload),
+			Event: procedure.Event{At: time.Now(), Kind: "publication", Actor: "li", Stage: procedure.StagePublication}}))
+	}
+	notice := func() api.NoticeResponse {
+		rec, _ := f.do(http.MethodGet, "/api/v1/public/consultations/"+commentDecision, "", "")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		var n api.NoticeResponse
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &n))
+		return n
+	}
+	publish(90, procedure.Publication{Channels: []string{"区政府网站"}, Document: "sha256:" + sha, PublishedOn: procedure.DateOf(time.Now())})
+	require.Nil(t, notice().Published, "nothing while comments are taken")
+	_, err := f.st.SealComments(ctx, f.wf, time.Now())
+	require.NoError(t, err)
+	n := notice()
+	require.NotNil(t, n.Published)
+	rec, _ := f.do(http.MethodGet, n.Documents["decision"], "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, string(text), rec.Body.String())
+
+	publish(91, procedure.Publication{Channels: []string{"区政府网站"}, Document: "sha256:" + sha, NotDisclosableBasis: "《政府信息公开条例》第十四条"})
+	require.Nil(t, notice().Published, "a decision found not disclosable is not shown")
+	rec, _ = f.do(http.MethodGet, "/api/v1/public/consultations/"+commentDecision+"/documents/"+sha, "", "")
+	require.Equal(t, http.StatusNotFound, rec.Code, "nor its text")
 }

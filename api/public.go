@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"decisionflow/procedure"
 	"decisionflow/store"
+	"decisionflow/workflows"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -88,6 +90,9 @@ type NoticeResponse struct {
 	Clauses []procedure.Clause `json:"clauses,omitempty"`
 	// Comments is the number of comments received, known once the period is over.
 	Comments int64 `json:"comments,omitempty"`
+	// Published is the decision as published (R-30), once it is and unless the organ found it
+	// not disclosable; Documents["decision"] reads its text.
+	Published *procedure.Publication `json:"published,omitempty"`
 }
 
 // publicRoutes mounts the routes the public uses without a token, each client (by address)
@@ -178,7 +183,38 @@ func (s *Server) consultationNotice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, noticeOf(cons, clauses))
+	r := noticeOf(cons, clauses)
+	if r.Published, err = s.published(c.Request().Context(), cons); err != nil {
+		return err
+	}
+	if r.Published != nil {
+		r.Documents["decision"] = "/api/v1/public/consultations/" + cons.Decision + "/documents/" + bareSHA(r.Published.Document)
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+// published finds the decision's publication (R-30) once the period is over: none while
+// comments are taken (the notice a flood reads costs no more), none for a decision the organ
+// found not disclosable.
+func (s *Server) published(ctx context.Context, cons procedure.Consultation) (*procedure.Publication, error) {
+	if !cons.Sealed {
+		return nil, nil
+	}
+	acts, err := s.store.Acts(ctx, cons.Decision)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(acts) - 1; i >= 0; i-- {
+		if acts[i].Event.Kind != workflows.UpdatePublication {
+			continue
+		}
+		var pub procedure.Publication
+		if json.Unmarshal([]byte(acts[i].Payload), &pub) != nil || pub.NotDisclosableBasis != "" || pub.Document == "" {
+			return nil, nil
+		}
+		return &pub, nil
+	}
+	return nil, nil
 }
 
 func noticeOf(cons procedure.Consultation, clauses []procedure.Clause) NoticeResponse {
@@ -203,7 +239,15 @@ func (s *Server) consultationDocument(c echo.Context) error {
 		return err
 	}
 	sha := c.Param("sha256")
-	if procedure.ValidateSHA256(sha) != nil || (sha != bareSHA(cons.Notice.Draft) && sha != bareSHA(cons.Notice.Explanation) && sha != bareSHA(cons.Report)) {
+	published := sha == bareSHA(cons.Notice.Draft) || sha == bareSHA(cons.Notice.Explanation) || sha == bareSHA(cons.Report)
+	if !published && procedure.ValidateSHA256(sha) == nil {
+		pub, err := s.published(c.Request().Context(), cons)
+		if err != nil {
+			return err
+		}
+		published = pub != nil && sha == bareSHA(pub.Document)
+	}
+	if procedure.ValidateSHA256(sha) != nil || !published {
 		return procedure.Errorf(procedure.ENotFound, "文件不存在或未公开", "document not found or not published")
 	}
 	typ, content, err := s.store.DocumentContent(c.Request().Context(), sha)
