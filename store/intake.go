@@ -20,6 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -47,6 +48,9 @@ type Intake struct {
 	closed  bool
 	wg      sync.WaitGroup
 	windows sync.Map // decision number → *window
+	// refresh lets one request re-read a stale consultation while the others wait for it:
+	// under a flood every request finds the cache stale at the same moment.
+	refresh singleflight.Group
 	stats   IntakeStats
 	// The search indexer runs beside the writers on Postgres.
 	indexer   sync.WaitGroup
@@ -174,6 +178,24 @@ func (in *Intake) window(ctx context.Context, decision string, fresh bool) (*win
 	if v, ok := in.windows.Load(decision); ok && !fresh && time.Since(v.(*window).fetched) < windowTTL {
 		return v.(*window), nil
 	}
+	key := decision
+	if fresh {
+		key = "fresh:" + decision // a read that must not be older than its request waits for its own
+	}
+	v, err, _ := in.refresh.Do(key, func() (any, error) {
+		// Shared by every waiting request: the first one going away does not fail the others.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return in.readWindow(ctx, decision)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*window), nil
+}
+
+// readWindow reads a decision's latest round and its clause count, and caches them.
+func (in *Intake) readWindow(ctx context.Context, decision string) (*window, error) {
 	var row consultationRow
 	err := in.s.consultationQuery(ctx).Where("c.decision = ?", decision).Order("c.round DESC").Take(&row).Error
 	if err != nil {
