@@ -357,6 +357,13 @@ func TestPublicNotice_PublishedDecision(t *testing.T) {
 	require.NoError(t, err)
 	n := notice()
 	require.NotNil(t, n.Published)
+	for state, want := range map[string]int{"closed": 1, "open": 0} {
+		rec, _ := f.do(http.MethodGet, "/api/v1/public/consultations?state="+state, "", "")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		var list api.ListResponse[api.NoticeResponse]
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &list))
+		require.Len(t, list.Items, want, "%s consultations", state)
+	}
 	rec, _ := f.do(http.MethodGet, n.Documents["decision"], "", "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, string(text), rec.Body.String())

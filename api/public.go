@@ -36,6 +36,8 @@ type CommentIntake interface {
 type PublicStore interface {
 	// OpenConsultations lists the rounds taking comments now.
 	OpenConsultations(ctx context.Context, at time.Time, page store.Page) ([]procedure.Consultation, error)
+	// ClosedConsultations lists the rounds whose period is over, the latest first.
+	ClosedConsultations(ctx context.Context, at time.Time, page store.Page) ([]procedure.Consultation, error)
 	// LatestConsultation returns a decision's latest round.
 	LatestConsultation(ctx context.Context, decision string) (procedure.Consultation, error)
 	// CommentByReceipt returns the comment a receipt was given for.
@@ -147,7 +149,15 @@ func (s *Server) openConsultations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.public.OpenConsultations(c.Request().Context(), time.Now(), page)
+	list := s.public.OpenConsultations
+	switch c.QueryParam("state") {
+	case "", "open":
+	case "closed":
+		list = s.public.ClosedConsultations
+	default:
+		return procedure.Errorf(procedure.EInvalid, "state 须为 open 或 closed", "state must be open or closed")
+	}
+	items, err := list(c.Request().Context(), time.Now(), page)
 	if err != nil {
 		return err
 	}

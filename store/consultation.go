@@ -130,6 +130,21 @@ func (s *Store) LatestConsultation(ctx context.Context, decision string) (proced
 	return row.domain(), nil
 }
 
+// ClosedConsultations lists the rounds whose period is over at, drills left out, the latest
+// closed first: the public still reads their drafts and adoption reports.
+func (s *Store) ClosedConsultations(ctx context.Context, at time.Time, page Page) ([]procedure.Consultation, error) {
+	var rows []consultationRow
+	q := s.consultationQuery(ctx).Where("(c.sealed_at IS NOT NULL OR c.closes_at <= ?) AND d.drill = ?", at.UTC(), false)
+	if err := page.apply(q.Order("c.closes_at DESC, c.workflow_id")).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list closed consultations: %w", err)
+	}
+	out := make([]procedure.Consultation, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
 // OpenConsultations lists the rounds taking comments at, drills left out, soonest-closing first.
 func (s *Store) OpenConsultations(ctx context.Context, at time.Time, page Page) ([]procedure.Consultation, error) {
 	var rows []consultationRow

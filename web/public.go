@@ -183,12 +183,22 @@ func (w *Web) consultationList(c echo.Context) error {
 		return err
 	}
 	v := consultationListView{Items: list.Items, Page: page, More: len(list.Items) == 20, Now: time.Now()}
+	if page == 1 {
+		// The latest closed ones, whose drafts and adoption reports stay public.
+		closed := w.callPublic(c, http.MethodGet, "/api/v1/public/consultations?state=closed&page_size=10", nil, nil)
+		var cl api.ListResponse[api.NoticeResponse]
+		if closed.OK() && closed.decode(&cl) == nil {
+			v.Closed = cl.Items
+		}
+	}
 	return w.render(c, http.StatusOK, consultationListPage(publicFrameOf(c, T("正在征求意见的决策事项", "Open consultations")), v))
 }
 
 // consultationListView is the list of consultations taking comments.
 type consultationListView struct {
 	Items []api.NoticeResponse
+	// Closed are the latest consultations whose period is over.
+	Closed []api.NoticeResponse
 	Page  int
 	More  bool
 	Now   time.Time
