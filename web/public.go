@@ -199,9 +199,9 @@ type consultationListView struct {
 	Items []api.NoticeResponse
 	// Closed are the latest consultations whose period is over.
 	Closed []api.NoticeResponse
-	Page  int
-	More  bool
-	Now   time.Time
+	Page   int
+	More   bool
+	Now    time.Time
 }
 
 // notice reads a consultation's notice; a nil answer means it was read.
