@@ -5,7 +5,8 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/decisionflow ./cmd/decisionflow
+# The production image leaves the embedded development server out (-tags nodev).
+RUN CGO_ENABLED=0 go build -trimpath -tags nodev -ldflags "-s -w -X main.version=${VERSION}" -o /out/decisionflow ./cmd/decisionflow
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/decisionflow /usr/local/bin/decisionflow

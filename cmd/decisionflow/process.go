@@ -17,7 +17,6 @@ import (
 	"decisionflow/audit"
 	"decisionflow/calendar"
 	"decisionflow/config"
-	"decisionflow/devserver"
 	"decisionflow/procedure"
 	"decisionflow/store"
 	"decisionflow/web"
@@ -159,15 +158,7 @@ func startTemporal(cmd string, cfg config.Config, serverLogger *slog.Logger, p *
 	if cmd != "dev" {
 		return cfg.Temporal.Address, nil
 	}
-	srv, err := devserver.Start(devserver.Options{
-		DataDir: cfg.DataDir, Listen: cfg.Temporal.Listen, Namespace: cfg.Temporal.Namespace,
-		Retention: cfg.Temporal.Retention, Logger: serverLogger,
-	})
-	if err != nil {
-		return "", err
-	}
-	p.onStop("temporal server", srv.Stop)
-	return srv.HostPort(), nil
+	return startEmbedded(cfg, serverLogger, p)
 }
 
 // connectTemporal dials the Temporal frontend; under dev it also applies the retention.
