@@ -38,16 +38,23 @@ var (
 	deskDemo  = []procedure.Actor{li, head, wu, deskAdmin}
 )
 
-// deskTemporal is the fixture's Temporal client that also answers a catalog's state and keeps
-// no workflow history, as after a history's retention ran out.
+// deskTemporal is the fixture's Temporal client that also answers a catalog's state and the
+// records of other decisions, and keeps no workflow history, as after a history's retention
+// ran out.
 type deskTemporal struct {
 	fakeTemporal
 	catalog *procedure.Catalog
+	others  []procedure.Record
 }
 
 func (f deskTemporal) QueryWorkflow(ctx context.Context, id, run, query string, args ...any) (converter.EncodedValue, error) {
 	if f.catalog != nil && query == workflows.QueryState && id == workflows.CatalogID(f.catalog.Organ, f.catalog.Year) {
 		return jsonValue{f.catalog}, nil
+	}
+	for _, rec := range f.others {
+		if query == workflows.QueryRecord && id == rec.Decision.Number {
+			return jsonValue{rec}, nil
+		}
 	}
 	return f.fakeTemporal.QueryWorkflow(ctx, id, run, query, args...)
 }
@@ -77,7 +84,10 @@ var testCatalog = procedure.Catalog{Organ: "baodi", Year: 2026, Items: []procedu
 func newDeskSite(tb testing.TB) *site { return newDeskSiteLimited(tb, 1e6) }
 
 // newDeskSiteLimited is newDeskSite with the API allowing each person rate requests a second.
-func newDeskSiteLimited(tb testing.TB, rate float64) *site {
+func newDeskSiteLimited(tb testing.TB, rate float64) *site { return newDeskSiteWith(tb, rate) }
+
+// newDeskSiteWith is newDeskSiteLimited whose workflows also answer the records of others.
+func newDeskSiteWith(tb testing.TB, rate float64, others ...procedure.Record) *site {
 	tb.Helper()
 	st := storetest.Open(tb, store.SQLite)
 	books, err := procedure.LoadRulebooks(nil)
@@ -93,7 +103,7 @@ func newDeskSiteLimited(tb testing.TB, rate float64) *site {
 	ledger, err := audit.New(skey, vkey)
 	require.NoError(tb, err)
 	h := api.New(api.Options{
-		Temporal: deskTemporal{fakeTemporal: fakeTemporal{record: record}, catalog: &testCatalog}, Store: st, Comments: st, Records: st,
+		Temporal: deskTemporal{fakeTemporal: fakeTemporal{record: record}, catalog: &testCatalog, others: others}, Store: st, Comments: st, Records: st,
 		Metrics: prometheus.NewRegistry(), Verifier: api.NewHMACVerifier(testSecret, testIssuer, ""), Rulebooks: books,
 		DefaultRulebook: "national-2019", RateLimit: rate, Ledger: ledger, Calendar: calendar.New(),
 	})

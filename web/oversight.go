@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -35,10 +36,11 @@ func (w *Web) oversightRoutes(g *echo.Group) {
 }
 
 // oversightFilter is what the dashboard shows: a year's decisions, by unit and stage, and an
-// organ's catalog of that year.
+// organ's catalog of that year; with Drill, the year's drills instead of its real decisions.
 type oversightFilter struct {
 	Year               int
 	Unit, Stage, Organ string
+	Drill              bool
 }
 
 func oversightFilterOf(c echo.Context) (oversightFilter, error) {
@@ -51,6 +53,13 @@ func oversightFilterOf(c echo.Context) (oversightFilter, error) {
 		}
 		f.Year = n
 	}
+	if d := c.QueryParam("drill"); d != "" {
+		drill, err := strconv.ParseBool(d)
+		if err != nil {
+			return f, echo.NewHTTPError(http.StatusBadRequest, "drill 须为 true 或 false / drill must be true or false")
+		}
+		f.Drill = drill
+	}
 	return f, nil
 }
 
@@ -62,6 +71,9 @@ func (f oversightFilter) query() url.Values {
 			q.Set(k, v)
 		}
 	}
+	if f.Drill {
+		q.Set("drill", "true")
+	}
 	return q
 }
 
@@ -72,7 +84,14 @@ type oversightRow struct {
 	Due string
 	// DueAct is the act due then.
 	DueAct Text
-	// DaysLeft counts calendar days from today to Due; negative once overdue.
+	// Today is the date the decision's clock reads, against which Due is reckoned: the real
+	// date, or a drill's own date (see drillDate); "" when no due date is running.
+	Today string
+	// Clock is a drill's statutory clock, once read; ClockProblem says why it could not be,
+	// and the row is then not reckoned.
+	Clock        *procedure.DrillClock
+	ClockProblem *problemError
+	// DaysLeft counts calendar days from Today to Due; negative once overdue.
 	DaysLeft int
 	// Overdue marks a due date past; Soon one within oversightSoon working days.
 	Overdue, Soon bool
@@ -95,6 +114,9 @@ func (w *Web) loadOversight(c echo.Context, f oversightFilter) (oversightTable, 
 	t := oversightTable{Filter: f, Today: procedure.DateOf(time.Now()).String()}
 	t.SoonUntil, t.WorkingDays = w.soonUntil(c, t.Today)
 	q := url.Values{"year": {strconv.Itoa(f.Year)}, "page_size": {strconv.Itoa(oversightSample)}}
+	if f.Drill {
+		q.Set("drill", "true")
+	}
 	if f.Unit != "" {
 		q.Set("unit", f.Unit)
 	}
@@ -158,10 +180,64 @@ func (w *Web) oversightRow(c echo.Context, d api.DecisionResponse, t oversightTa
 	if row.Due == "" {
 		return row, nil
 	}
-	row.DaysLeft = int(isoDate(row.Due).Sub(isoDate(t.Today)).Round(24*time.Hour) / (24 * time.Hour))
-	row.Overdue = row.Due < t.Today
-	row.Soon = !row.Overdue && row.Due <= t.SoonUntil
+	row.Today = t.Today
+	soonUntil := t.SoonUntil
+	if d.Drill {
+		clk, err := w.drillClock(c, d.Number)
+		if err != nil {
+			row.Today, row.ClockProblem = "", asProblem(err)
+			return row, nil
+		}
+		row.Clock, row.Today = clk, drillDate(clk, time.Now()).String()
+		soonUntil, _ = w.soonUntil(c, row.Today)
+	}
+	row.DaysLeft = int(isoDate(row.Due).Sub(isoDate(row.Today)).Round(24*time.Hour) / (24 * time.Hour))
+	row.Overdue = row.Due < row.Today
+	row.Soon = !row.Overdue && row.Due <= soonUntil
 	return row, nil
+}
+
+// drillClock reads a drill's statutory clock from its record: its opening and its speed; nil
+// when the record names no drill.
+func (w *Web) drillClock(c echo.Context, number string) (*procedure.DrillClock, error) {
+	var rec struct {
+		Decision struct {
+			OpenedAt time.Time `json:"opened_at"`
+		} `json:"decision"`
+		Drill *procedure.Drill `json:"drill"`
+	}
+	if err := w.readAPI(c, "/api/v1/decisions/"+url.PathEscape(number)+"/record", &rec); err != nil {
+		return nil, err
+	}
+	if rec.Drill == nil || rec.Drill.SecondsPerDay <= 0 {
+		return nil, nil
+	}
+	return &procedure.DrillClock{Origin: rec.Decision.OpenedAt, SecondsPerDay: rec.Drill.SecondsPerDay}, nil
+}
+
+// drillDate is the date, in China, that a drill's clock shows at real instant now: its
+// statutory time runs from its opening one day every SecondsPerDay real seconds, as the
+// workflows' clock runs it, so it reads opened + (now − opened) × 86400 / SecondsPerDay.
+// Without a drill's clock (nil) it is now's date.
+func drillDate(clk *procedure.DrillClock, now time.Time) procedure.Date {
+	if clk == nil {
+		return procedure.DateOf(now)
+	}
+	// Whole days are added as a date, the rest as a duration: at one second a day a drill's
+	// time passes what a time.Duration holds (292 years) after some 30 real hours.
+	days := statutoryDays(clk, now.Sub(clk.Origin))
+	whole := math.Floor(days)
+	rest := time.Duration((days - whole) * float64(24*time.Hour))
+	return procedure.DateOf(clk.Origin.UTC().AddDate(0, 0, int(whole)).Add(rest))
+}
+
+// statutoryDays is how many statutory days real time elapsed stands for on a drill's clock,
+// or in calendar days without one (nil).
+func statutoryDays(clk *procedure.DrillClock, elapsed time.Duration) float64 {
+	if clk == nil || clk.SecondsPerDay <= 0 {
+		return elapsed.Hours() / 24
+	}
+	return elapsed.Seconds() / float64(clk.SecondsPerDay)
 }
 
 // soonUntil is the last day of the next oversightSoon working days on the official calendar,
@@ -232,19 +308,36 @@ func (w *Web) oversight(c echo.Context) error {
 		v.Catalog, v.CatalogProblem = w.oversightCatalog(c, f, t.Rows)
 	}
 	title := T(strconv.Itoa(f.Year)+" 年度重大行政决策督办", "Oversight of "+strconv.Itoa(f.Year)+"'s major decisions")
+	if f.Drill {
+		title = T(strconv.Itoa(f.Year)+" 年度演练督办", "Oversight of "+strconv.Itoa(f.Year)+"'s drills")
+	}
 	return w.render(c, http.StatusOK, oversightPage(w.page(c, title), v))
 }
 
-// sampleTimelines reads the timelines of the first oversightSample decisions listed.
-func (w *Web) sampleTimelines(c echo.Context, rows []oversightRow) ([][]api.TimelineEntry, error) {
+// sampledTimeline is a decision's timeline as the charts read it, with a drill's clock to
+// measure its stages in statutory days.
+type sampledTimeline struct {
+	Entries []api.TimelineEntry
+	Clock   *procedure.DrillClock
+	// Unclocked marks a drill whose clock could not be read: its stages are not measured.
+	Unclocked bool
+}
+
+// sampleTimelines reads the timelines of the first oversightSample decisions listed, and the
+// clocks of the drills among them.
+func (w *Web) sampleTimelines(c echo.Context, rows []oversightRow) ([]sampledTimeline, error) {
 	n := min(len(rows), oversightSample)
-	out := make([][]api.TimelineEntry, 0, n)
+	out := make([]sampledTimeline, 0, n)
 	for _, r := range rows[:n] {
-		var tl []api.TimelineEntry
-		if err := w.readAPI(c, "/api/v1/decisions/"+url.PathEscape(r.Number)+"/timeline", &tl); err != nil {
+		s := sampledTimeline{Clock: r.Clock}
+		if err := w.readAPI(c, "/api/v1/decisions/"+url.PathEscape(r.Number)+"/timeline", &s.Entries); err != nil {
 			return nil, err
 		}
-		out = append(out, tl)
+		if r.Drill && s.Clock == nil {
+			clk, err := w.drillClock(c, r.Number)
+			s.Clock, s.Unclocked = clk, err != nil || clk == nil
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }
@@ -307,7 +400,7 @@ func (w *Web) oversightCSV(c echo.Context) error {
 	_, _ = c.Response().Write([]byte("\uFEFF"))
 	cw := csv.NewWriter(c.Response())
 	_ = cw.Write([]string{"编号 Number", "名称 Title", "阶段 Stage", "决策机关 Organ", "登记日期 Registered", "待办事项 Open act",
-		"最早期限 Earliest due", "剩余天数 Days left", "逾期天数 Days overdue", "状态 Status"})
+		"最早期限 Earliest due", "剩余天数 Days left", "逾期天数 Days overdue", "状态 Status", "计算日 Reckoned on"})
 	for _, r := range t.Rows {
 		opened := ""
 		if r.OpenedAt != nil {
@@ -318,7 +411,7 @@ func (w *Web) oversightCSV(c echo.Context) error {
 			left, over = strconv.Itoa(max(r.DaysLeft, 0)), strconv.Itoa(max(-r.DaysLeft, 0))
 		}
 		_ = cw.Write(formulaSafe(r.Number, r.Title, bothLanguages(stageName(r.Stage)), r.Organ, opened, bothLanguages(r.DueAct), r.Due, left, over,
-			bothLanguages(rowStatus(r))))
+			bothLanguages(rowStatus(r)), r.Today))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -339,6 +432,8 @@ func formulaSafe(cells ...string) []string {
 // rowStatus names the state of a decision's clock.
 func rowStatus(r oversightRow) Text {
 	switch {
+	case r.ClockProblem != nil:
+		return T("演练时钟暂无法读取", "the drill's clock cannot be read now")
 	case r.Overdue:
 		return T("已逾期", "overdue")
 	case r.Soon:
@@ -433,10 +528,11 @@ func (ch chart) LabelY(i int) int {
 
 // Bars lays out every bar, the longest reaching chartBarMax.
 func (ch chart) Bars() []chartBar {
+	// Bars are drawn to the figures as written, so that a figure written 0.0 has no bar.
 	top := 0.0
 	for _, g := range ch.Groups {
 		for _, v := range g.Values {
-			top = max(top, v)
+			top = max(top, ch.rounded(v))
 		}
 	}
 	var out []chartBar
@@ -444,7 +540,7 @@ func (ch chart) Bars() []chartBar {
 		for s, v := range g.Values {
 			b := chartBar{X: chartLabelW, Y: chartGap + i*ch.groupHeight() + s*chartBarH, H: chartBarH - 2, Value: ch.Format(v)}
 			if top > 0 {
-				b.W = int(v / top * chartBarMax)
+				b.W = int(ch.rounded(v) / top * chartBarMax)
 			}
 			if s < len(ch.Colors) {
 				b.Fill = ch.Colors[s]
@@ -457,6 +553,12 @@ func (ch chart) Bars() []chartBar {
 
 // Format writes a figure of the chart.
 func (ch chart) Format(v float64) string { return strconv.FormatFloat(v, 'f', ch.Decimals, 64) }
+
+// rounded is a figure rounded as Format writes it.
+func (ch chart) rounded(v float64) float64 {
+	scale := math.Pow10(ch.Decimals)
+	return math.Round(v*scale) / scale
+}
 
 // Colours of the charts' series.
 const (
@@ -483,12 +585,12 @@ func stageChart(rows []oversightRow) chart {
 
 // deadlineChart counts, month by month of the year, the acts people took on time and those
 // the record marks late.
-func deadlineChart(timelines [][]api.TimelineEntry, year int) chart {
+func deadlineChart(timelines []sampledTimeline, year int) chart {
 	ch := chart{ID: "deadlines", Title: T("按月统计：按期与逾期的办理行为", "Acts on time and late, by month"), Category: T("月份", "Month"),
 		Series: []Text{T("按期", "On time"), T("逾期", "Late")}, Colors: []string{colorMet, colorMissed}}
 	var met, missed [12]float64
 	for _, tl := range timelines {
-		for _, e := range tl {
+		for _, e := range tl.Entries {
 			at := e.At.In(shanghai)
 			if e.Actor == "" || at.Year() != year {
 				continue
@@ -508,13 +610,16 @@ func deadlineChart(timelines [][]api.TimelineEntry, year int) chart {
 }
 
 // durationChart gives the median number of days decisions spent in each stage they have left,
-// from the stage each timeline entry records.
-func durationChart(timelines [][]api.TimelineEntry) chart {
+// from the stage each timeline entry records: calendar days, or a drill's statutory days.
+func durationChart(timelines []sampledTimeline) chart {
 	ch := chart{ID: "durations", Title: T("各阶段办理用时中位数（天）", "Median days spent in each stage"), Category: T("阶段", "Stage"),
 		Series: []Text{T("中位天数", "Median days")}, Colors: []string{colorCount}, Decimals: 1, NoteHead: T("已完成该阶段的决策数", "Decisions past the stage")}
 	spent := map[procedure.Stage][]float64{}
 	for _, tl := range timelines {
-		for stage, days := range stageDays(tl) {
+		if tl.Unclocked {
+			continue
+		}
+		for stage, days := range stageDays(tl.Entries, tl.Clock) {
 			spent[stage] = append(spent[stage], days...)
 		}
 	}
@@ -527,8 +632,8 @@ func durationChart(timelines [][]api.TimelineEntry) chart {
 }
 
 // stageDays walks a timeline in time order and measures, in days, each stage the decision
-// entered and then left.
-func stageDays(tl []api.TimelineEntry) map[procedure.Stage][]float64 {
+// entered and then left: calendar days, or statutory days on a drill's clock.
+func stageDays(tl []api.TimelineEntry, clk *procedure.DrillClock) map[procedure.Stage][]float64 {
 	entries := slices.Clone(tl)
 	slices.SortStableFunc(entries, func(a, b api.TimelineEntry) int { return a.At.Compare(b.At) })
 	out := map[procedure.Stage][]float64{}
@@ -539,7 +644,7 @@ func stageDays(tl []api.TimelineEntry) map[procedure.Stage][]float64 {
 			continue
 		}
 		if cur != "" {
-			out[cur] = append(out[cur], e.At.Sub(since).Hours()/24)
+			out[cur] = append(out[cur], statutoryDays(clk, e.At.Sub(since)))
 		}
 		cur, since = e.Stage, e.At
 	}

@@ -43,16 +43,40 @@ func seedClock(t *testing.T, st *store.Store, number, title string, due procedur
 	}
 }
 
+// drillSecondsPerDay is the speed of the fixture's drill: a statutory day an hour.
+const drillSecondsPerDay = 3600
+
 // newOversightSite is the desk's fixture with an overdue decision, one due soon, one whose
-// title reads as a spreadsheet formula, and a drill.
-func newOversightSite(t *testing.T) *site {
-	s := newDeskSite(t)
-	today := procedure.DateOf(time.Now())
+// title reads as a spreadsheet formula, and a drill whose clock reads noon of the day it
+// returns, 20 days ahead, and whose start decision was due four days before that: overdue
+// on its own clock, not yet on the real one.
+func newOversightSite(t *testing.T) (*site, procedure.Date) {
+	now := time.Now()
+	today := procedure.DateOf(now)
+	drillToday := today.AddDays(20)
+	drill := procedure.Record{Drill: &procedure.Drill{SecondsPerDay: drillSecondsPerDay}, Decision: procedure.Decision{
+		Number: drillNumber, Title: "演练事项", Drill: true, OpenedAt: drillOpening(drillToday, drillSecondsPerDay, now)}}
+	s := newDeskSiteWith(t, 1e6, drill)
 	seedClock(t, s.st, overdueNumber, "逾期未作启动决定的事项", today.AddDays(-10), true, false)
 	seedClock(t, s.st, soonNumber, "即将到期的事项", today.AddDays(1), false, false)
 	seedClock(t, s.st, formulaNumber, `=HYPERLINK("http://evil.example","点击")`, today.AddDays(30), false, false)
-	seedClock(t, s.st, drillNumber, "演练事项", today.AddDays(-10), false, true)
-	return s
+	seedClock(t, s.st, drillNumber, "演练事项", drillToday.AddDays(-4), false, true)
+	return s, drillToday
+}
+
+// drillOpening is when a drill of spd real seconds a statutory day must have opened for its
+// clock to read noon of day at real instant now. Its clock reads opened + (now − opened) × k,
+// k = 86400/spd, so opened = now − (noon − now)/(k − 1). Reading the page moments later finds
+// the clock still within day: half a statutory day either way is half an hour at 3600 s.
+func drillOpening(day procedure.Date, spd int, now time.Time) time.Time {
+	noon := day.Time().Add(12 * time.Hour)
+	k := float64(24*time.Hour/time.Second) / float64(spd)
+	return now.Add(-time.Duration(float64(noon.Sub(now)) / (k - 1)))
+}
+
+// zhDate writes a date as the Chinese pages do.
+func zhDate(d procedure.Date) string {
+	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
 }
 
 // row is the table row of the dashboard that links a decision.
@@ -85,7 +109,7 @@ func TestOversight_Roles(t *testing.T) {
 }
 
 func TestOversight_Dashboard(t *testing.T) {
-	s := newOversightSite(t)
+	s, drillToday := newOversightSite(t)
 	b := newBrowser(t, s)
 	b.signIn("head", "/")
 	a := b.get("/oversight?year=2026&organ=baodi")
@@ -139,6 +163,25 @@ func TestOversight_Dashboard(t *testing.T) {
 		require.NotContains(t, b.get("/oversight?year=2025").body, testNumber)
 	})
 
+	// A drill is reckoned on its own clock: its "today" is drillToday, twenty days ahead of the
+	// real one, and its task due four days before that is overdue though the real date is not there.
+	t.Run("Drills", func(t *testing.T) {
+		drills := b.get("/oversight?year=2026&drill=true")
+		require.Equal(t, http.StatusOK, drills.status, drills.body)
+		require.Contains(t, drills.body, `id="o-drill" name="drill" value="true" checked`, "the box stays ticked")
+		require.NotContains(t, drills.body, testNumber, "only drills")
+		require.NotContains(t, drills.body, overdueNumber)
+		require.Contains(t, pageText(drills.body), "“演练当日”即其时钟所示日期")
+		require.Contains(t, pageText(drills.body), "以各演练时钟的法定日计", "stages are measured in drill days")
+		drill := row(t, drills.body, drillNumber)
+		require.Regexp(t, `^<tr class="overdue">`, drill)
+		text := pageText(drill)
+		require.Contains(t, text, zhDate(drillToday), "the drill's today")
+		require.Contains(t, text, zhDate(drillToday.AddDays(-4))+" "+zhDate(drillToday)+" 逾期 4 天 已逾期")
+		require.Contains(t, drills.body, `href="/oversight.csv?drill=true&amp;year=2026"`, "the export keeps the filter")
+		require.Equal(t, http.StatusBadRequest, b.get("/oversight?drill=maybe").status)
+	})
+
 	t.Run("English", func(t *testing.T) {
 		en := newBrowser(t, s)
 		en.header.Set("Accept-Language", "en")
@@ -163,7 +206,7 @@ func TestOversight_CalendarDays(t *testing.T) {
 }
 
 func TestOversight_CSV(t *testing.T) {
-	s := newOversightSite(t)
+	s, drillToday := newOversightSite(t)
 	b := newBrowser(t, s)
 	b.signIn("wu", "/")
 	a := b.get("/oversight.csv?year=2026")
@@ -185,6 +228,13 @@ func TestOversight_CSV(t *testing.T) {
 	require.Equal(t, "0", byNumber[overdueNumber][7])
 	require.Contains(t, byNumber[overdueNumber][9], "已逾期")
 	require.NotContains(t, byNumber, drillNumber)
+	require.Equal(t, procedure.DateOf(time.Now()).String(), byNumber[overdueNumber][10], "reckoned on the real date")
+
+	drills, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.get("/oversight.csv?year=2026&drill=true").body, "\uFEFF"))).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, drills, 2, "the header and the drill")
+	require.Equal(t, []string{drillNumber, "4", drillToday.String()}, []string{drills[1][0], drills[1][8], drills[1][10]},
+		"four days overdue on the drill's own date")
 }
 
 // TestOversight_RateLimit reads a dashboard that needs more of the API's answers than one
