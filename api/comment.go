@@ -32,6 +32,8 @@ type CommentReader interface {
 	Clusters(ctx context.Context, workflowID string, f store.ClusterFilter) ([]procedure.Cluster, error)
 	// VerifyComments re-checks a round's comments against the ledger's batch digests.
 	VerifyComments(ctx context.Context, workflowID string) (store.CommentCheck, error)
+	// CommentsPerDay counts a round's comments by the day they were received.
+	CommentsPerDay(ctx context.Context, workflowID string) ([]store.DayCount, error)
 }
 
 // Who reads comments: they carry commenters' contacts, so only the people who handle them
@@ -46,6 +48,24 @@ func (s *Server) commentRoutes(decision *echo.Group) {
 	g.GET("/comments/export", s.exportComments, read)
 	g.GET("/clusters", s.listClusters, read)
 	g.GET("/comments/verify", s.verifyComments, read)
+	g.GET("/comments/per-day", s.commentsPerDay, read)
+}
+
+// commentsPerDay answers how many comments the round received each day, in Beijing: the
+// oversight dashboard draws a running consultation's curve from it.
+func (s *Server) commentsPerDay(c echo.Context) error {
+	wf, err := s.round(c)
+	if err != nil {
+		return err
+	}
+	days, err := s.comments.CommentsPerDay(c.Request().Context(), wf)
+	if err != nil {
+		return err
+	}
+	if days == nil {
+		days = []store.DayCount{}
+	}
+	return c.JSON(http.StatusOK, days)
 }
 
 // round resolves the :number and :round of a request to the round's workflow ID.

@@ -201,6 +201,12 @@ func TestOfficials_CommentsClustersDispositions(t *testing.T) {
 	rec, _ = f.do(http.MethodGet, base+"/comments/verify", "", "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Contains(t, rec.Body.String(), `"comments":4,"mismatched":[]`, "an auditor re-checks the comments against the ledger")
+	rec, _ = f.do(http.MethodGet, base+"/comments/per-day", "", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	var days []store.DayCount
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &days))
+	require.Equal(t, []store.DayCount{{Day: time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"), Comments: 4}}, days,
+		"the day's count, on the Beijing date")
 	f.as = &officialLi
 
 	rec, _ = f.do(http.MethodGet, base+"/comments/export?format=csv", "", "")

@@ -124,6 +124,7 @@ var matrix = map[string][]string{
 	"GET /api/v1/decisions/:number/participation/:round/comments/export":                 commentReaders,
 	"GET /api/v1/decisions/:number/participation/:round/clusters":                        commentReaders,
 	"GET /api/v1/decisions/:number/participation/:round/comments/verify":                 commentReaders,
+	"GET /api/v1/decisions/:number/participation/:round/comments/per-day":                commentReaders,
 	"GET /api/v1/decisions/:number/participation/:round/adoption-summary":                commentReaders,
 	"POST /api/v1/decisions/:number/participation/:round/dispositions":                   {"official"},
 	"GET /api/v1/public/consultations":                                                   {public},

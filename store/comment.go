@@ -206,3 +206,31 @@ func (s *Store) CommentByReceipt(ctx context.Context, receipt string) (procedure
 	}
 	return rows[0].domain(), nil
 }
+
+// DayCount is how many comments a round received on one day (Beijing time).
+type DayCount struct {
+	// Day is YYYY-MM-DD in Beijing.
+	Day string `json:"day"`
+	// Comments is the number received that day.
+	Comments int64 `json:"comments"`
+}
+
+// CommentsPerDay counts a round's comments by the day they were received, in Beijing.
+func (s *Store) CommentsPerDay(ctx context.Context, workflowID string) ([]DayCount, error) {
+	day := "to_char(received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
+	if s.dialect == SQLite {
+		day = "date(received_at, '+8 hours')"
+	}
+	var out []DayCount
+	err := s.db.WithContext(ctx).Table("comments").Select(day+" AS day, count(*) AS comments").
+		Where("workflow_id = ?", workflowID).Group("day").Order("day").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("count comments by day: %w", err)
+	}
+	for i := range out {
+		if len(out[i].Day) > 10 { // the SQLite driver reads a date as a timestamp
+			out[i].Day = out[i].Day[:10]
+		}
+	}
+	return out, nil
+}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"decisionflow/api"
+	"decisionflow/store"
 	"decisionflow/procedure"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -242,4 +243,11 @@ func engine(spec formSpec, tag, key string) bool {
 		}
 	}
 	return false
+}
+
+// TestCommentCurve: a consultation's days on the line, the busiest at the top, one step a day.
+func TestCommentCurve(t *testing.T) {
+	cc := commentCurve{Days: []store.DayCount{{Day: "2026-12-01", Comments: 5}, {Day: "2026-12-02", Comments: 10}, {Day: "2026-12-03", Comments: 0}}}
+	require.Equal(t, "24.0,80.0 280.0,24.0 536.0,136.0", cc.Points())
+	require.Equal(t, "24.0,136.0", commentCurve{Days: []store.DayCount{{Day: "2026-12-01", Comments: 0}}}.Points(), "a quiet first day")
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -279,6 +280,8 @@ type oversightView struct {
 	ByStage   chart
 	Deadlines chart
 	Durations chart
+	// Curves are the running consultations' comments per day.
+	Curves []commentCurve
 	// Sampled counts the decisions whose timelines the two timeline charts read.
 	Sampled int
 	Catalog *oversightCatalog
@@ -304,6 +307,7 @@ func (w *Web) oversight(c echo.Context) error {
 	v.Sampled = len(timelines)
 	v.Deadlines = deadlineChart(timelines, f.Year)
 	v.Durations = durationChart(timelines)
+	v.Curves = w.commentCurves(c, t.Rows)
 	if f.Organ != "" {
 		v.Catalog, v.CatalogProblem = w.oversightCatalog(c, f, t.Rows)
 	}
@@ -660,4 +664,53 @@ func median(xs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// oversightCurves bounds the running consultations whose comments per day the page draws.
+const oversightCurves = 3
+
+// commentCurve is a running consultation's comments per day, drawn as a line with its table.
+type commentCurve struct {
+	Number, Title string
+	Days          []store.DayCount
+}
+
+// commentCurves reads the comments per day of the first running consultations listed.
+func (w *Web) commentCurves(c echo.Context, rows []oversightRow) []commentCurve {
+	var out []commentCurve
+	for _, r := range rows {
+		if len(out) == oversightCurves || r.Stage != procedure.StageConsultation {
+			continue
+		}
+		var rec procedure.Record
+		if w.readAPI(c, "/api/v1/decisions/"+url.PathEscape(r.Number)+"/record", &rec) != nil || !rec.Participation.Running {
+			continue
+		}
+		var days []store.DayCount
+		path := fmt.Sprintf("/api/v1/decisions/%s/participation/%d/comments/per-day", url.PathEscape(r.Number), rec.Participation.Round)
+		if w.readAPI(c, path, &days) != nil {
+			continue
+		}
+		out = append(out, commentCurve{Number: r.Number, Title: r.Title, Days: days})
+	}
+	return out
+}
+
+// Curve sizes in SVG units.
+const curveW, curveH, curvePad = 560, 160, 24
+
+// Points places the days on the line: one step a day, the busiest day at the top.
+func (cc commentCurve) Points() string {
+	top := int64(1)
+	for _, d := range cc.Days {
+		top = max(top, d.Comments)
+	}
+	step := float64(curveW-2*curvePad) / float64(max(len(cc.Days)-1, 1))
+	var b strings.Builder
+	for i, d := range cc.Days {
+		x := float64(curvePad) + float64(i)*step
+		y := float64(curveH-curvePad) - float64(d.Comments)/float64(top)*float64(curveH-2*curvePad)
+		fmt.Fprintf(&b, "%.1f,%.1f ", x, y)
+	}
+	return strings.TrimSpace(b.String())
 }
