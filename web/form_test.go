@@ -11,8 +11,8 @@ import (
 	"unicode"
 
 	"decisionflow/api"
-	"decisionflow/store"
 	"decisionflow/procedure"
+	"decisionflow/store"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
