@@ -48,6 +48,13 @@ type Config struct {
 	// PublicRateLimit is how many public requests (comments, notices) a second one client
 	// address may make (bursts of twice as many).
 	PublicRateLimit float64 `env:"DECISIONFLOW_PUBLIC_RATE_LIMIT" envDefault:"5"`
+	// PublicPoWBits, above zero, makes the public's forms carry a proof of work of that many
+	// zero bits, solved by the page's script: switch it on during a campaign of scripted
+	// comments (it needs JavaScript, so it is off by default). 16–20 keeps a phone under a second.
+	PublicPoWBits int `env:"DECISIONFLOW_PUBLIC_POW_BITS" envDefault:"0"`
+	// PublicPoWSecret signs the puzzles; every API process needs the same one (default: the
+	// token secret, else one per process).
+	PublicPoWSecret string `env:"DECISIONFLOW_PUBLIC_POW_SECRET"`
 	// TrustedProxies are the reverse proxies in front of the API (IP addresses or CIDR ranges,
 	// comma-separated), whose X-Forwarded-For names the client. Empty means none: the client
 	// is the direct peer and X-Forwarded-For is ignored.

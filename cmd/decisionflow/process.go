@@ -218,7 +218,15 @@ func pagesHandler(ctx context.Context, cmd string, cfg config.Config, st *store.
 		}
 		opts.OIDC = o
 	}
-	return web.New(opts), nil
+	pages := web.New(opts)
+	if cfg.PublicPoWBits > 0 {
+		secret := cfg.PublicPoWSecret
+		if secret == "" {
+			secret = cfg.Auth.Secret
+		}
+		pages = web.WithChallenge(pages, web.NewProofOfWork(cfg.PublicPoWBits, []byte(secret)))
+	}
+	return pages, nil
 }
 
 // openStore opens SQLite in the data directory (dev without DATABASE_URL) or Postgres; dev
