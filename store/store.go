@@ -112,7 +112,10 @@ func configurePool(db *sql.DB, dialect Dialect) {
 		return
 	}
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	// As many idle as open: under a burst, closing connections only to reopen them a moment
+	// later cost a third of the notice page's throughput at 16 clients; idle ones still close
+	// after five minutes.
+	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 }
 
