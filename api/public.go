@@ -36,6 +36,8 @@ type CommentIntake interface {
 type PublicStore interface {
 	// OpenConsultations lists the rounds taking comments now.
 	OpenConsultations(ctx context.Context, at time.Time, page store.Page) ([]procedure.Consultation, error)
+	// LatestAct returns a decision's latest act of a kind.
+	LatestAct(ctx context.Context, number, kind string) (procedure.ActRecord, error)
 	// ClosedConsultations lists the rounds whose period is over, the latest first.
 	ClosedConsultations(ctx context.Context, at time.Time, page store.Page) ([]procedure.Consultation, error)
 	// LatestConsultation returns a decision's latest round.
@@ -210,21 +212,18 @@ func (s *Server) published(ctx context.Context, cons procedure.Consultation) (*p
 	if !cons.Sealed {
 		return nil, nil
 	}
-	acts, err := s.store.Acts(ctx, cons.Decision)
-	if err != nil {
+	rec, err := s.public.LatestAct(ctx, cons.Decision, workflows.UpdatePublication)
+	switch {
+	case procedure.IsCode(err, procedure.ENotFound):
+		return nil, nil
+	case err != nil:
 		return nil, err
 	}
-	for i := len(acts) - 1; i >= 0; i-- {
-		if acts[i].Event.Kind != workflows.UpdatePublication {
-			continue
-		}
-		var pub procedure.Publication
-		if json.Unmarshal([]byte(acts[i].Payload), &pub) != nil || pub.NotDisclosableBasis != "" || pub.Document == "" {
-			return nil, nil
-		}
-		return &pub, nil
+	var pub procedure.Publication
+	if json.Unmarshal([]byte(rec.Payload), &pub) != nil || pub.NotDisclosableBasis != "" || pub.Document == "" {
+		return nil, nil
 	}
-	return nil, nil
+	return &pub, nil
 }
 
 func noticeOf(cons procedure.Consultation, clauses []procedure.Clause) NoticeResponse {

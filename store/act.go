@@ -107,6 +107,16 @@ func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
 	})
 }
 
+// LatestAct returns a decision's latest act of a kind, or ENotFound.
+func (s *Store) LatestAct(ctx context.Context, number, kind string) (procedure.ActRecord, error) {
+	var row act
+	err := s.db.WithContext(ctx).Where("decision = ? AND kind = ?", number, kind).Order("at DESC, id DESC").Take(&row).Error
+	if err != nil {
+		return procedure.ActRecord{}, translate(err, "办理记录", "act")
+	}
+	return toDomainAct(row), nil
+}
+
 // Acts returns a decision's record in the order it was made.
 func (s *Store) Acts(ctx context.Context, number string) ([]procedure.ActRecord, error) {
 	var rows []act
