@@ -255,7 +255,10 @@ func (m *Main) openStore(ctx context.Context, cmd string, cfg config.Config, log
 }
 
 func startWorker(c client.Client, acts *activities.Activities, cfg config.Config, p *process) error {
-	w := worker.New(c, workflows.TaskQueue, worker.Options{WorkerStopTimeout: cfg.ShutdownTimeout / 2})
+	w := worker.New(c, workflows.TaskQueue, worker.Options{WorkerStopTimeout: cfg.ShutdownTimeout / 2,
+		// A worker that dies holds its decisions on its sticky queue until this passes: kept
+		// well under the API's query and act waits, so another worker takes them in time.
+		StickyScheduleToStartTimeout: 2 * time.Second})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {
