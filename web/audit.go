@@ -62,25 +62,11 @@ const deskPageSize = 20
 
 // deskSearch finds decisions by number or title, unit, year, stage, and drill or not.
 func (w *Web) deskSearch(c echo.Context) error {
-	q := url.Values{}
-	for _, k := range []string{"q", "unit", "year", "stage", "drill", "page"} {
-		if v := strings.TrimSpace(c.QueryParam(k)); v != "" {
-			q.Set(k, v)
-		}
-	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
-	apiQ := url.Values{"page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(deskPageSize)}}
-	for _, k := range []string{"q", "unit", "year", "stage", "drill"} {
-		if v := q.Get(k); v != "" {
-			apiQ.Set(k, v)
-		}
-	}
-	var list api.ListResponse[api.DecisionResponse]
-	if err := w.callAPI(c, http.MethodGet, "/api/v1/decisions?"+apiQ.Encode(), nil, nil).decode(&list); err != nil {
+	q, page, items, more, err := w.findDecisions(c, deskPageSize)
+	if err != nil {
 		return err
 	}
-	v := deskSearchView{Items: list.Items, Query: q, Page: page, More: len(list.Items) == deskPageSize}
+	v := deskSearchView{Items: items, Query: q, Page: page, More: more}
 	return w.render(c, http.StatusOK, deskSearchPage(w.page(c, T("审计监督 · 查找决策事项", "Audit desk · find a decision")), v))
 }
 

@@ -97,22 +97,10 @@ func (w *Web) catalogPage(c echo.Context, failed *actForm) error {
 	} else if ans.Status != http.StatusNotFound {
 		return ans.problem()
 	}
-	me := w.actor(c)
-	for _, a := range w.acts {
-		if a.Scope != scopeCatalog || !a.allows(me) || v.Catalog == nil {
-			continue
-		}
-		f := w.formFor(a, target{Organ: organ, Year: year}, nil)
-		if failed != nil && failed.Act.Update == a.Update {
-			f = *failed
-			f.Expanded = true
-		}
-		v.Forms = append(v.Forms, f)
+	if v.Catalog != nil {
+		v.Forms = w.scopeForms(c, scopeCatalog, target{Organ: organ, Year: year}, failed)
 	}
-	status := http.StatusOK
-	if failed != nil && failed.Problem != nil {
-		status = failed.Problem.Status
-	}
+	status := failedStatus(failed)
 	return w.render(c, status, catalogPage(w.page(c, T(organ+" "+strconv.Itoa(year)+" 年度重大行政决策事项目录", "Catalog of major decisions, "+organ+", "+strconv.Itoa(year))), v))
 }
 
@@ -130,4 +118,31 @@ func (w *Web) catalogAct(c echo.Context) error {
 	}
 	w.flash(c, T("已办理："+a.Spec.Title.ZH, "Done: "+a.Spec.Title.EN))
 	return c.Redirect(http.StatusSeeOther, "/catalogs/"+url.PathEscape(organ)+"/"+strconv.Itoa(year))
+}
+
+// scopeForms are the forms of a catalog's or a pool's acts the person's roles allow, the
+// refused one (failed) open with its problem and what was typed.
+func (w *Web) scopeForms(c echo.Context, scope string, t target, failed *actForm) []actForm {
+	me := w.actor(c)
+	var out []actForm
+	for _, a := range w.acts {
+		if a.Scope != scope || !a.allows(me) {
+			continue
+		}
+		f := w.formFor(a, t, nil)
+		if failed != nil && failed.Act.Update == a.Update {
+			f = *failed
+			f.Expanded = true
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// failedStatus is the status of a page shown again after a refused act.
+func failedStatus(failed *actForm) int {
+	if failed != nil && failed.Problem != nil {
+		return failed.Problem.Status
+	}
+	return http.StatusOK
 }

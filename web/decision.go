@@ -299,26 +299,12 @@ type decisionListView struct {
 }
 
 func (w *Web) renderDecisionList(c echo.Context, problem *problemError) error {
-	q := url.Values{}
-	for _, k := range []string{"stage", "unit", "year", "q", "drill", "page"} {
-		if v := c.QueryParam(k); v != "" {
-			q.Set(k, v)
-		}
-	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
-	apiQ := url.Values{"page": {strconv.Itoa(page)}, "page_size": {"20"}}
-	for _, k := range []string{"stage", "unit", "year", "drill", "q"} {
-		if v := q.Get(k); v != "" {
-			apiQ.Set(k, v)
-		}
-	}
-	var list api.ListResponse[api.DecisionResponse]
-	if err := w.callAPI(c, http.MethodGet, "/api/v1/decisions?"+apiQ.Encode(), nil, nil).decode(&list); err != nil {
+	q, page, items, more, err := w.findDecisions(c, 20)
+	if err != nil {
 		return err
 	}
 	me := w.actor(c)
-	v := decisionListView{Items: list.Items, Query: q, Page: page, More: len(list.Items) == 20, Problem: problem, Key: newToken()[:32],
+	v := decisionListView{Items: items, Query: q, Page: page, More: more, Problem: problem, Key: newToken()[:32],
 		CanStart: me.Has(procedure.RoleOfficial) || me.Has(procedure.RoleHead)}
 	status := http.StatusOK
 	if problem != nil {
@@ -341,4 +327,28 @@ func (w *Web) timelineCSV(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, ans.Header().Get(echo.HeaderContentDisposition))
 	return c.Blob(http.StatusOK, ans.Header().Get(echo.HeaderContentType), ans.Body())
+}
+
+// findDecisions lists decisions a page at a time under the request's filters (number or title,
+// stage, unit, year, drill), through the API: the decision list and the audit desk's search.
+func (w *Web) findDecisions(c echo.Context, size int) (q url.Values, page int, items []api.DecisionResponse, more bool, err error) {
+	q = url.Values{}
+	for _, k := range []string{"q", "unit", "year", "stage", "drill", "page"} {
+		if v := strings.TrimSpace(c.QueryParam(k)); v != "" {
+			q.Set(k, v)
+		}
+	}
+	page, _ = strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	apiQ := url.Values{"page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(size)}}
+	for _, k := range []string{"q", "unit", "year", "stage", "drill"} {
+		if v := q.Get(k); v != "" {
+			apiQ.Set(k, v)
+		}
+	}
+	var list api.ListResponse[api.DecisionResponse]
+	if err := w.callAPI(c, http.MethodGet, "/api/v1/decisions?"+apiQ.Encode(), nil, nil).decode(&list); err != nil {
+		return nil, 0, nil, false, err
+	}
+	return q, page, list.Items, len(list.Items) == size, nil
 }

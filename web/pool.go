@@ -83,22 +83,10 @@ func (w *Web) poolPage(c echo.Context, failed *actForm) error {
 	} else if ans.Status != http.StatusNotFound {
 		return ans.problem()
 	}
-	me := w.actor(c)
-	for _, a := range w.acts {
-		if a.Scope != scopePool || !a.allows(me) || v.Pool == nil {
-			continue
-		}
-		f := w.formFor(a, target{Organ: organ}, nil)
-		if failed != nil && failed.Act.Update == a.Update {
-			f = *failed
-			f.Expanded = true
-		}
-		v.Forms = append(v.Forms, f)
+	if v.Pool != nil {
+		v.Forms = w.scopeForms(c, scopePool, target{Organ: organ}, failed)
 	}
-	status := http.StatusOK
-	if failed != nil && failed.Problem != nil {
-		status = failed.Problem.Status
-	}
+	status := failedStatus(failed)
 	return w.render(c, status, poolPage(w.page(c, T(organ+" 专家库", "Expert pool of "+organ)), v))
 }
 
