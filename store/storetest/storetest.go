@@ -41,9 +41,10 @@ func PostgresURL(t testing.TB) string {
 	}
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("Postgres at %s is required under CI=true: %v", base, err)
+			t.Fatalf("Postgres at %s is required under CI=true: %v", redacted(base), err)
 		}
-		t.Skipf("!!! SKIPPED: no Postgres at %s (%v); set TEST_DATABASE_URL to run the Postgres tests !!!", base, err)
+		noteSkip(t.Name(), base, err)
+		t.Skipf("!!! SKIPPED: no Postgres at %s (%v); set TEST_DATABASE_URL to run the Postgres tests !!!", redacted(base), err)
 	}
 	schema := "t_" + randomHex(6)
 	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
@@ -84,6 +85,15 @@ func Open(t testing.TB, dialect store.Dialect) *store.Store {
 		t.Fatalf("migrate: %v", err)
 	}
 	return st
+}
+
+// redacted is base with any password masked, for messages.
+func redacted(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "TEST_DATABASE_URL"
+	}
+	return u.Redacted()
 }
 
 func randomHex(n int) string {
