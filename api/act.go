@@ -52,10 +52,11 @@ type ActRoute struct {
 }
 
 // mountActs adds one POST route per act under g, whose path is prefix; target names the
-// workflow from the request. Each route is documented and its requests validated.
-func (s *Server) mountActs(g *echo.Group, prefix string, acts []act, target func(echo.Context) (string, error)) {
+// workflow from the request. Each route is documented, under tag, as answering with the
+// state of that workflow (a value of state's type), and its requests validated.
+func (s *Server) mountActs(g *echo.Group, prefix string, acts []act, target func(echo.Context) (string, error), tag string, state any) {
 	for _, a := range acts {
-		route := s.spec.add(http.MethodPost, prefix+"/"+a.path, a.update, a.payload, a.roles)
+		route := s.spec.add(http.MethodPost, prefix+"/"+a.path, a.update, a.payload, a.roles, named(a.update), tagged(tag), answers(state))
 		var payload reflect.Type
 		if a.payload != nil {
 			payload = reflect.TypeOf(a.payload)
@@ -78,13 +79,16 @@ func (s *Server) listAct(route, update string, roles []procedure.Role, payload a
 const decisionPrefix = "/api/v1/decisions/:number"
 
 // mountRound adds the read and act routes of a procedure's rounds under
-// /decisions/:number/{proc}/:round.
-func (s *Server) mountRound(decision *echo.Group, proc string, acts []act) {
+// /decisions/:number/{proc}/:round; state is a value of the round's state type.
+func (s *Server) mountRound(decision *echo.Group, proc string, acts []act, state any) {
 	g := decision.Group("/" + proc + "/:round")
 	target := roundTarget(proc)
+	prefix := decisionPrefix + "/" + proc + "/:round"
 	g.GET("", s.workflowQuery(target, workflows.QueryState))
+	s.spec.get(prefix, "一轮程序的状态 / the round's state", state)
 	g.GET("/tasks", s.workflowQuery(target, workflows.QueryTasks))
-	s.mountActs(g, decisionPrefix+"/"+proc+"/:round", acts, target)
+	s.spec.get(prefix+"/tasks", "一轮程序的待办 / the round's open tasks", []procedure.Task{})
+	s.mountActs(g, prefix, acts, target, proc, state)
 }
 
 func (s *Server) actHandler(a act, target func(echo.Context) (string, error)) echo.HandlerFunc {

@@ -166,7 +166,7 @@ func (h *Handler) Acts() []ActRoute { return slices.Clone(h.server.acts) }
 // New builds the HTTP handler.
 func New(opts Options) *Handler {
 	s := &Server{temporal: opts.Temporal, store: opts.Store, logger: opts.Logger, checkTimeout: opts.CheckTimeout,
-		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(), ledger: opts.Ledger,
+		rulebooks: opts.Rulebooks, defaultRulebook: opts.DefaultRulebook, verifier: opts.Verifier, spec: newSpec(riskGrades(opts.Rulebooks)), ledger: opts.Ledger,
 		intake: opts.Intake, public: opts.Comments, comments: opts.Comments, dispositions: opts.Comments, hearings: opts.Comments,
 		clauses: opts.Comments, calendar: opts.Calendar, records: opts.Records, actTimeout: opts.ActTimeout,
 		jurisdictions: opts.Jurisdictions, notices: opts.Notices}
@@ -196,15 +196,19 @@ func New(opts Options) *Handler {
 		Registerer: opts.Metrics,
 	}))
 	e.GET("/healthz", s.healthz)
+	s.spec.get("/healthz", "存活探针 / liveness probe", map[string]string{})
 	e.GET("/readyz", s.readyz)
+	s.spec.get("/readyz", "就绪探针 / readiness probe", Readiness{}, returns(http.StatusServiceUnavailable, Readiness{}))
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(opts.Metrics, promhttp.HandlerOpts{Registry: opts.Metrics})))
+	s.spec.get("/metrics", "Prometheus 指标 / Prometheus metrics", download{"text/plain"})
 	if !opts.OpsOnly {
 		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate, rateLimit(opts.RateLimit), s.idempotent)
 		s.routes(v1)
 		s.documentRoutes(e, v1)
 		s.publicRoutes(e, opts.PublicRateLimit)
 		e.GET("/api/v1/openapi.json", s.spec.serve)
-		s.spec.addRemaining(e)
+		s.spec.get("/api/v1/openapi.json", "本接口文档 / this document (OpenAPI 3)", map[string]any{})
+		s.spec.finish(e)
 	}
 	return &Handler{Handler: e, server: s}
 }

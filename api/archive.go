@@ -16,9 +16,10 @@ var archiveActs = []act{
 }
 
 func (s *Server) archiveRoutes(decision *echo.Group) {
-	s.mountActs(decision, decisionPrefix, archiveActs, decisionTarget)
+	s.mountActs(decision, decisionPrefix, archiveActs, decisionTarget, "archive", procedure.Decision{})
 	if s.ledger != nil {
 		decision.GET("/dossier/supplement", s.dossierSupplement)
+		s.spec.get(decisionPrefix+"/dossier/supplement", "卷宗补充件 / the dossier's supplement, a ZIP that verifies offline", download{"application/zip"})
 	}
 }
 

@@ -26,14 +26,25 @@ func (s *Server) auditRoutes(v1 *echo.Group) {
 		return
 	}
 	v1.GET("/audit/key", s.auditKey)
+	s.spec.get("/api/v1/audit/key", "账本公钥 / the ledger's public key (note verifier key)", download{"text/plain"})
 	v1.GET("/audit/checkpoint", s.checkpoint)
+	s.spec.get("/api/v1/audit/checkpoint", "已签名的当前检查点 / the ledger's current tree head, signed", download{"text/plain"})
 	v1.GET("/audit/records/:index", s.ledgerRecord)
+	s.spec.get("/api/v1/audit/records/:index", "账本记录及其包含证明 / a ledger record with its inclusion proof", audit.RecordProof{},
+		query("tree_size", "树大小，默认当前 / tree size, default the current", "integer"))
 	v1.GET("/audit/consistency", s.consistency)
+	s.spec.get("/api/v1/audit/consistency", "一致性证明 / proof that the old tree is a prefix of the new", GrowthProof{},
+		query("old", "旧树大小 / old tree size", "integer"), query("new", "新树大小，默认当前 / new tree size, default the current", "integer"))
 	v1.GET("/decisions/:number/ledger", s.decisionLedger)
+	s.spec.get(decisionPrefix+"/ledger", "决策的账本记录序号 / the indexes of a decision's ledger records", []int64{}, tagged("audit"))
 	v1.GET("/decisions/:number/dossier", s.dossier)
+	s.spec.get(decisionPrefix+"/dossier", "决策卷宗（ZIP，可离线核验）/ the decision's dossier, a ZIP that verifies offline", download{"application/zip"})
 	v1.GET("/decisions/:number/replay", s.replay)
+	s.spec.get(decisionPrefix+"/replay", "以本版代码重放并核查规则 / replay the decision against this code and check its rules", ReplayReport{}, tagged("audit"))
 	if s.records != nil {
 		v1.GET("/audit/record-check", s.recordCheck, requireRoles(procedure.RoleAuditor))
+		s.spec.get("/api/v1/audit/record-check", "记录一致性核查 (R-35) / every workflow's record against the store and the ledger", ConsistencyReport{},
+			only(procedure.RoleAuditor))
 	}
 }
 

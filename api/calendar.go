@@ -13,6 +13,9 @@ import (
 func (s *Server) calendarRoutes(v1 *echo.Group) {
 	if s.calendar != nil {
 		v1.GET("/calendar/due", s.calendarDue)
+		s.spec.get("/api/v1/calendar/due", "法定期限到期日 / a due date on the official calendar, with its explanation", procedure.Deadline{},
+			query("from", "起算日 YYYY-MM-DD / first day"), query("working_days", "工作日数 / working days", "integer"),
+			query("days", "自然日数 / calendar days", "integer"), query("roll_over", "false 则不顺延 / false keeps the end on a non-working day", "boolean"))
 	}
 }
 

@@ -22,11 +22,12 @@ var catalogActs = []act{
 
 func (s *Server) catalogRoutes(v1 *echo.Group) {
 	roles := []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}
-	route := s.spec.add(http.MethodPost, "/api/v1/catalogs", "open a catalog", workflows.CatalogInput{}, roles)
+	route := s.spec.add(http.MethodPost, "/api/v1/catalogs", "open a catalog", workflows.CatalogInput{}, roles, returns(http.StatusCreated, map[string]string{}))
 	v1.POST("/catalogs", s.createCatalog, requireRoles(roles...), validate(route))
 	g := v1.Group("/catalogs/:organ/:year")
 	g.GET("", s.workflowQuery(catalogTarget, workflows.QueryState))
-	s.mountActs(g, "/api/v1/catalogs/:organ/:year", catalogActs, catalogTarget)
+	s.spec.get("/api/v1/catalogs/:organ/:year", "决策事项目录 / a catalog", procedure.Catalog{})
+	s.mountActs(g, "/api/v1/catalogs/:organ/:year", catalogActs, catalogTarget, "catalogs", procedure.Catalog{})
 }
 
 func catalogTarget(c echo.Context) (string, error) {

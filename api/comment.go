@@ -44,11 +44,22 @@ var commentReaders = []procedure.Role{procedure.RoleOfficial, procedure.RoleHead
 func (s *Server) commentRoutes(decision *echo.Group) {
 	g := decision.Group("/" + workflows.ProcParticipation + "/:round")
 	read := requireRoles(commentReaders...)
+	filter := []option{only(commentReaders...), query("q", "全文检索 / text search"),
+		query("disposition", "none、adopted、partly_adopted 或 not_adopted / disposition, or none"),
+		query("clause", "条文 / clause", "integer"), query("cluster", "聚类 / cluster", "integer"),
+		query("after", "从此 ID 之后 / after this comment ID", "integer"), query("limit", "条数 1–500 / limit, 1 to 500", "integer")}
 	g.GET("/comments", s.listComments, read)
+	s.spec.get(decisionPrefix+"/participation/:round/comments", "公众意见 / a round's comments, a page at a time", CommentPage{}, filter...)
 	g.GET("/comments/export", s.exportComments, read)
+	s.spec.get(decisionPrefix+"/participation/:round/comments/export", "导出公众意见（CSV 或 JSON）/ export the comments as CSV or JSON",
+		download{"text/csv", "application/json"}, append(filter, query("format", "csv（默认）或 json / csv (default) or json"))...)
 	g.GET("/clusters", s.listClusters, read)
+	s.spec.get(decisionPrefix+"/participation/:round/clusters", "意见聚类 / clusters of like comments", ListResponse[procedure.Cluster]{}, only(commentReaders...),
+		query("min_size", "最小规模 / smallest cluster", "integer"), query("page", "页码 / page, from 1", "integer"), query("page_size", "每页条数 / page size", "integer"))
 	g.GET("/comments/verify", s.verifyComments, read)
+	s.spec.get(decisionPrefix+"/participation/:round/comments/verify", "按账本核对意见 / check the stored comments against the ledger", store.CommentCheck{}, only(commentReaders...))
 	g.GET("/comments/per-day", s.commentsPerDay, read)
+	s.spec.get(decisionPrefix+"/participation/:round/comments/per-day", "每日意见数 / comments received each day", []store.DayCount{}, only(commentReaders...))
 }
 
 // commentsPerDay answers how many comments the round received each day, in Beijing: the

@@ -56,9 +56,11 @@ type DecisionResponse struct {
 
 func (s *Server) decisionRoutes(g *echo.Group) {
 	roles := []procedure.Role{procedure.RoleOfficial, procedure.RoleHead}
-	route := s.spec.add(http.MethodPost, "/api/v1/decisions", "register a decision", CreateDecisionRequest{}, roles)
+	route := s.spec.add(http.MethodPost, "/api/v1/decisions", "登记决策事项 / register a decision", CreateDecisionRequest{}, roles,
+		returns(http.StatusCreated, DecisionResponse{}), returns(http.StatusAccepted, DecisionResponse{}))
 	g.POST("/decisions", s.createDecision, requireRoles(roles...), validate(route))
 	g.GET("/decisions/:number", s.decision)
+	s.spec.get(decisionPrefix, "决策事项 / a decision", DecisionResponse{})
 }
 
 // createDecision starts the decision's workflow, durable in the workflow engine, and waits —

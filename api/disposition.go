@@ -28,12 +28,14 @@ type DispositionStore interface {
 func (s *Server) dispositionRoutes(decision *echo.Group) {
 	g := decision.Group("/" + workflows.ProcParticipation + "/:round")
 	g.GET("/adoption-summary", s.adoptionSummary, requireRoles(commentReaders...))
+	s.spec.get(decisionPrefix+"/participation/:round/adoption-summary", "意见采纳情况汇总 / the adoption summary", procedure.AdoptionSummary{}, only(commentReaders...))
 	route := s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/dispositions", "处理公众意见 / dispose of comments",
-		procedure.DispositionRequest{}, []procedure.Role{procedure.RoleOfficial})
+		procedure.DispositionRequest{}, []procedure.Role{procedure.RoleOfficial}, returns(http.StatusOK, DispositionResponse{}))
 	g.POST("/dispositions", s.dispose, requireRoles(procedure.RoleOfficial), validate(route))
 	s.listAct(decisionPrefix+"/participation/:round/dispositions", "dispositions", []procedure.Role{procedure.RoleOfficial}, procedure.DispositionRequest{})
 	route = s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/adoption-report",
-		"生成并提交意见采纳情况报告 / generate and submit the adoption report", nil, []procedure.Role{procedure.RoleOfficial})
+		"生成并提交意见采纳情况报告 / generate and submit the adoption report", nil, []procedure.Role{procedure.RoleOfficial},
+		named(workflows.UpdateAdoptionReport), answers(procedure.Participation{}))
 	g.POST("/adoption-report", s.submitAdoptionReport, requireRoles(procedure.RoleOfficial), validate(route))
 	s.listAct(decisionPrefix+"/participation/:round/adoption-report", workflows.UpdateAdoptionReport, []procedure.Role{procedure.RoleOfficial}, nil)
 }

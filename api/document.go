@@ -23,8 +23,12 @@ import (
 func (s *Server) documentRoutes(e *echo.Echo, v1 *echo.Group) {
 	e.POST("/api/v1/decisions/:number/documents", s.uploadDocument,
 		middleware.BodyLimit("21M"), s.authenticate, requireRoles(), s.idempotent)
+	s.spec.add(http.MethodPost, decisionPrefix+"/documents", "上传文件 / file a document (multipart: file, kind)", nil, nil,
+		form(map[string]string{"file": "binary", "kind": ""}, "file"), returns(http.StatusCreated, procedure.Document{}))
 	v1.GET("/decisions/:number/documents", s.listDocuments)
+	s.spec.get(decisionPrefix+"/documents", "决策的文件 / a decision's documents", []procedure.Document{})
 	v1.GET("/documents/:sha256", s.downloadDocument)
+	s.spec.get("/api/v1/documents/:sha256", "下载文件 / download a document", download(procedure.DocumentTypes))
 }
 
 // uploadDocument files a document for a decision (multipart field "file", optional "kind"),

@@ -36,12 +36,14 @@ var draftingActs = []act{
 }
 
 func (s *Server) draftingRoutes(decision *echo.Group) {
-	s.mountActs(decision, decisionPrefix, draftingActs, decisionTarget)
+	s.mountActs(decision, decisionPrefix, draftingActs, decisionTarget, "drafting", procedure.Decision{})
 	roles := []procedure.Role{procedure.RoleOfficial}
-	route := s.spec.add(http.MethodPost, decisionPrefix+"/draft", workflows.UpdateDraft, procedure.Draft{}, roles)
+	route := s.spec.add(http.MethodPost, decisionPrefix+"/draft", workflows.UpdateDraft, procedure.Draft{}, roles,
+		named(workflows.UpdateDraft), tagged("drafting"), answers(procedure.Decision{}))
 	decision.POST("/draft", s.submitDraft, requireRoles(roles...), validate(route))
 	s.listAct(decisionPrefix+"/draft", workflows.UpdateDraft, roles, procedure.Draft{})
 	decision.GET("/drafts/:version/clauses", s.draftClauses)
+	s.spec.get(decisionPrefix+"/drafts/:version/clauses", "草案条文 / a draft version's clauses", ClausesResponse{}, tagged("drafting"))
 }
 
 // submitDraft sends a new draft version. A plain-text draft is split into numbered clauses;

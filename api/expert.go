@@ -15,5 +15,5 @@ var expertActs = []act{
 }
 
 func (s *Server) expertRoutes(decision *echo.Group) {
-	s.mountRound(decision, workflows.ProcExpert, expertActs)
+	s.mountRound(decision, workflows.ProcExpert, expertActs, procedure.Argumentation{})
 }

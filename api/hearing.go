@@ -27,8 +27,11 @@ type HearingStore interface {
 func (s *Server) hearingRoutes(decision *echo.Group) {
 	g := decision.Group("/" + workflows.ProcParticipation + "/:round/hearings/:hearing")
 	g.GET("/registrations", s.hearingRegistrations, requireRoles(commentReaders...))
+	s.spec.get(decisionPrefix+"/participation/:round/hearings/:hearing/registrations", "听证报名 / a hearing's registrations",
+		[]procedure.HearingRegistration{}, only(commentReaders...))
 	route := s.spec.add(http.MethodPost, decisionPrefix+"/participation/:round/hearings/:hearing/selection",
-		"抽签确定听证参加人 / draw hearing participants by lot", SelectionRequest{}, []procedure.Role{procedure.RoleOfficial})
+		"抽签确定听证参加人 / draw hearing participants by lot", SelectionRequest{}, []procedure.Role{procedure.RoleOfficial},
+		returns(http.StatusOK, procedure.HearingSelection{}))
 	g.POST("/selection", s.selectHearingParticipants, requireRoles(procedure.RoleOfficial), validate(route))
 	s.listAct(decisionPrefix+"/participation/:round/hearings/:hearing/selection", "hearing_selection", []procedure.Role{procedure.RoleOfficial}, SelectionRequest{})
 }

@@ -21,5 +21,5 @@ var implementationActs = []act{
 }
 
 func (s *Server) implementationRoutes(decision *echo.Group) {
-	s.mountRound(decision, workflows.ProcImplementation, implementationActs)
+	s.mountRound(decision, workflows.ProcImplementation, implementationActs, implementationState)
 }

@@ -22,10 +22,14 @@ type RegisterKeyRequest struct {
 }
 
 func (s *Server) keyRoutes(v1 *echo.Group) {
-	v1.POST("/keys", s.registerKey, requireRoles(), validate(s.spec.add(http.MethodPost, "/api/v1/keys", "register a signing key", RegisterKeyRequest{}, nil)))
+	v1.POST("/keys", s.registerKey, requireRoles(), validate(s.spec.add(http.MethodPost, "/api/v1/keys", "登记签名公钥 / register a signing key", RegisterKeyRequest{}, nil,
+		returns(http.StatusCreated, procedure.Key{}))))
 	v1.GET("/keys", s.ownKeys)
+	s.spec.get("/api/v1/keys", "我的签名密钥 / the caller's signing keys", []procedure.Key{})
 	v1.GET("/keys/:id", s.key)
+	s.spec.get("/api/v1/keys/:id", "签名密钥 / a signing key", procedure.Key{})
 	v1.POST("/keys/:id/revoke", s.revokeKey, requireRoles())
+	s.spec.add(http.MethodPost, "/api/v1/keys/:id/revoke", "吊销签名密钥 / revoke a signing key", nil, nil, returns(http.StatusOK, procedure.Key{}))
 }
 
 // registerKey registers a public key for the caller; acts the rules require signed are then

@@ -23,6 +23,6 @@ var legalityActs = []act{
 }
 
 func (s *Server) legalityRoutes(decision *echo.Group) {
-	s.mountActs(decision, decisionPrefix, legalitySubmissionActs, decisionTarget)
-	s.mountRound(decision, workflows.ProcLegality, legalityActs)
+	s.mountActs(decision, decisionPrefix, legalitySubmissionActs, decisionTarget, "legality", procedure.Decision{})
+	s.mountRound(decision, workflows.ProcLegality, legalityActs, procedure.Legality{})
 }

@@ -23,7 +23,14 @@ type ListResponse[T any] struct {
 
 func (s *Server) listRoutes(v1 *echo.Group) {
 	v1.GET("/decisions", s.listDecisions)
+	s.spec.get("/api/v1/decisions", "决策事项列表 / list decisions", ListResponse[DecisionResponse]{},
+		query("stage", "阶段 / stage"), query("unit", "承办单位 / lead unit"), query("year", "年度 / year", "integer"),
+		query("overdue", "逾期 / overdue only", "boolean"), query("drill", "演练 / drills instead of real decisions", "boolean"),
+		query("q", "全文检索 / text search"), query("page", "页码 / page, from 1", "integer"), query("page_size", "每页条数 / page size", "integer"))
 	v1.GET("/inbox", s.inbox)
+	s.spec.get("/api/v1/inbox", "我的待办 / what waits for the caller", ListResponse[store.InboxItem]{},
+		query("stage", "阶段 / stage"), query("unit", "承办单位 / lead unit"),
+		query("page", "页码 / page, from 1", "integer"), query("page_size", "每页条数 / page size", "integer"))
 }
 
 // listDecisions lists decisions by stage, lead unit, year, overdue and text, from the store.

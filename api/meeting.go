@@ -15,5 +15,5 @@ var meetingActs = []act{
 }
 
 func (s *Server) meetingRoutes(decision *echo.Group) {
-	s.mountActs(decision, decisionPrefix, meetingActs, decisionTarget)
+	s.mountActs(decision, decisionPrefix, meetingActs, decisionTarget, "meeting", procedure.Decision{})
 }

@@ -20,5 +20,5 @@ var participationActs = []act{
 }
 
 func (s *Server) participationRoutes(decision *echo.Group) {
-	s.mountRound(decision, workflows.ProcParticipation, participationActs)
+	s.mountRound(decision, workflows.ProcParticipation, participationActs, procedure.Participation{})
 }

@@ -20,11 +20,12 @@ var poolActs = []act{
 
 func (s *Server) poolRoutes(v1 *echo.Group) {
 	roles := []procedure.Role{procedure.RoleHead, procedure.RoleOfficial}
-	route := s.spec.add(http.MethodPost, "/api/v1/expert-pools", "open an expert pool", workflows.ExpertPoolInput{}, roles)
+	route := s.spec.add(http.MethodPost, "/api/v1/expert-pools", "open an expert pool", workflows.ExpertPoolInput{}, roles, returns(http.StatusCreated, map[string]string{}))
 	v1.POST("/expert-pools", s.createPool, requireRoles(roles...), validate(route))
 	g := v1.Group("/expert-pools/:organ")
 	g.GET("", s.workflowQuery(poolTarget, workflows.QueryState))
-	s.mountActs(g, "/api/v1/expert-pools/:organ", poolActs, poolTarget)
+	s.spec.get("/api/v1/expert-pools/:organ", "专家库 / an expert pool", procedure.ExpertPool{})
+	s.mountActs(g, "/api/v1/expert-pools/:organ", poolActs, poolTarget, "expert-pools", procedure.ExpertPool{})
 }
 
 func poolTarget(c echo.Context) (string, error) {

@@ -104,17 +104,23 @@ type NoticeResponse struct {
 func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
 	g := e.Group("/api/v1/public", publicRateLimit(perClient))
 	g.GET("/consultations", s.openConsultations)
+	s.spec.get("/api/v1/public/consultations", "征求意见公告列表 / consultations open (or, with state=closed, closed)", ListResponse[NoticeResponse]{},
+		query("state", "open（默认）或 closed / open (default) or closed"), query("page", "页码 / page, from 1", "integer"), query("page_size", "每页条数 / page size", "integer"))
 	g.GET("/consultations/:number", s.consultationNotice)
+	s.spec.get("/api/v1/public/consultations/:number", "征求意见公告 / a consultation's notice", NoticeResponse{})
 	g.GET("/consultations/:number/documents/:sha256", s.consultationDocument)
+	s.spec.get("/api/v1/public/consultations/:number/documents/:sha256", "公告所附文件 / a document of the notice", download(procedure.DocumentTypes))
 	// The body is checked by decodeJSON and procedure.CheckComment rather than by the OpenAPI
 	// validator: this is the route a flood hits, and the check costs more than the rest of
 	// the request.
-	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/comments", "提交意见 / submit a comment", CommentRequest{}, nil)
+	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/comments", "提交意见 / submit a comment", CommentRequest{}, nil,
+		form(map[string]string{"text": "", "contact": "", "clause": "", "publish": "", "attachment": "binary"}, "text"), returns(http.StatusAccepted, ReceiptResponse{}))
 	// Up to three 5 MiB attachments in a multipart form; a JSON comment is held to 64 KiB.
 	g.POST("/consultations/:number/comments", s.submitComment, middleware.BodyLimit("16M"))
 	g.GET("/receipts/:receipt", s.receipt)
+	s.spec.get("/api/v1/public/receipts/:receipt", "凭回执号查询意见 / a comment by its receipt", ReceiptLookup{})
 	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/hearings/:hearing/registrations", "听证报名 / register for a hearing",
-		RegistrationRequest{}, nil)
+		RegistrationRequest{}, nil, returns(http.StatusAccepted, procedure.HearingRegistration{}))
 	g.POST("/consultations/:number/hearings/:hearing/registrations", s.registerForHearing, middleware.BodyLimit("64K"), s.idempotent)
 }
 

@@ -17,5 +17,5 @@ var publicationActs = []act{
 }
 
 func (s *Server) publicationRoutes(decision *echo.Group) {
-	s.mountActs(decision, decisionPrefix, publicationActs, decisionTarget)
+	s.mountActs(decision, decisionPrefix, publicationActs, decisionTarget, "publication", procedure.Decision{})
 }

@@ -10,6 +10,7 @@ import (
 
 	"decisionflow/procedure"
 	"decisionflow/signature"
+	"decisionflow/store"
 	"decisionflow/workflows"
 
 	"github.com/labstack/echo/v4"
@@ -107,9 +108,14 @@ func (s *Server) writeTimelineCSV(c echo.Context, number string, acts []procedur
 // decisionReads adds the read routes of a decision beyond its summary.
 func (s *Server) decisionReads(decision *echo.Group) {
 	decision.GET("/record", s.workflowQuery(decisionTarget, workflows.QueryRecord))
+	s.spec.get(decisionPrefix+"/record", "完整程序记录 / the decision's whole procedural record", procedure.Record{})
 	decision.GET("/tasks", s.workflowQuery(decisionTarget, workflows.QueryTasks))
+	s.spec.get(decisionPrefix+"/tasks", "决策的待办 / the decision's open tasks", []procedure.Task{})
 	decision.GET("/timeline", s.timeline)
+	s.spec.get(decisionPrefix+"/timeline", "办理时间线 / every act and transition, JSON or, with ?format=csv, CSV", []TimelineEntry{},
+		query("format", "csv 则为 CSV / csv for CSV"), alsoAs("text/csv"))
 	decision.GET("/open-tasks", s.openTasks)
+	s.spec.get(decisionPrefix+"/open-tasks", "决策及各轮程序的全部待办 / every open task of the decision and its rounds", []store.OpenTask{})
 }
 
 // openTasks answers every open task of the decision and its procedure rounds, from the store.

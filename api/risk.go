@@ -18,6 +18,6 @@ var riskFindingActs = []act{
 }
 
 func (s *Server) riskRoutes(decision *echo.Group) {
-	s.mountRound(decision, workflows.ProcRisk, riskActs)
-	s.mountActs(decision, decisionPrefix, riskFindingActs, decisionTarget)
+	s.mountRound(decision, workflows.ProcRisk, riskActs, procedure.Assessment{})
+	s.mountActs(decision, decisionPrefix, riskFindingActs, decisionTarget, "risk", procedure.Decision{})
 }

@@ -44,6 +44,7 @@ Usage:
   decisionflow replay   ID | --dossier F   replay a decision's histories against this code
   decisionflow calendar due --from D (--working-days N | --days N)   a due date with its explanation
   decisionflow health   [--addr :8080]   exit 0 when the process there is ready (container health check)
+  decisionflow openapi                 print the API's OpenAPI document (no server needed)
   decisionflow version                 print the version
 
 Run "decisionflow COMMAND -h" for a command's flags; every flag has an environment variable.
@@ -121,6 +122,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.sign(rest, m.Stdin)
 	case "health":
 		return m.health(ctx, rest)
+	case "openapi":
+		return m.openapi(rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "decisionflow", version)
 		return nil
