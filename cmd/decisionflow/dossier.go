@@ -1,18 +1,39 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 
+	"decisionflow/apiclient"
 	"decisionflow/audit"
 )
 
+const dossierUsage = "usage: decisionflow dossier export ID [--out FILE] [--url URL] [--token T] | dossier verify FILE [--key VKEY]"
+
+// dossierExportUsage says what export needs: a running server and a token.
+const dossierExportUsage = `usage: decisionflow dossier export ID [--out FILE] [--url URL] [--token T]
+
+从服务器下载决策卷宗（ZIP，可用 dossier verify 离线核验）。
+Download a decision's dossier from a server, a ZIP that "decisionflow dossier verify" checks offline.
+
+需要令牌 / a token is needed: --token, or DECISIONFLOW_TOKEN, e.g.
+  export DECISIONFLOW_TOKEN=$(decisionflow token --user wu)   # an auditor (demo user wu)
+
+`
+
 // dossierCmd runs `decisionflow dossier export ID` and `decisionflow dossier verify FILE`.
 func (m *Main) dossierCmd(args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(m.Stdout, dossierUsage)
+		return nil
+	}
 	if len(args) == 0 || (args[0] != "export" && args[0] != "verify") {
-		fmt.Fprintln(m.Stderr, "usage: decisionflow dossier export ID [--out FILE] [--url URL] [--token T] | dossier verify FILE [--key VKEY]")
+		fmt.Fprintln(m.Stderr, dossierUsage)
 		return errUsage
 	}
 	if args[0] == "export" {
@@ -21,10 +42,14 @@ func (m *Main) dossierCmd(args []string) error {
 	return m.dossierVerify(args[1:])
 }
 
-// dossierExport downloads a decision's dossier.
+// dossierExport downloads a decision's dossier through the typed API client.
 func (m *Main) dossierExport(args []string) error {
 	fs := flag.NewFlagSet("decisionflow dossier export", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), dossierExportUsage)
+		fs.PrintDefaults()
+	}
 	out := fs.String("out", "", "file to write (default ID-dossier.zip)")
 	base := fs.String("url", "http://localhost:8080", "the server")
 	tok := fs.String("token", os.Getenv("DECISIONFLOW_TOKEN"), "bearer token (default $DECISIONFLOW_TOKEN)")
@@ -42,8 +67,11 @@ func (m *Main) dossierExport(args []string) error {
 	if *out == "" {
 		*out = number + "-dossier.zip"
 	}
-	c := &auditClient{base: strings.TrimRight(*base, "/"), token: *tok}
-	b, err := c.get("/api/v1/decisions/" + number + "/dossier")
+	if *tok == "" {
+		fs.Usage()
+		return errUsage
+	}
+	b, err := fetchDossier(*base, *tok, number)
 	if err != nil {
 		return err
 	}
@@ -52,6 +80,31 @@ func (m *Main) dossierExport(args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "卷宗已导出 / dossier written: %s (%d bytes)\n", *out, len(b))
 	return nil
+}
+
+// fetchDossier asks the server at base for a decision's dossier with a bearer token; a refusal
+// is returned with the server's problem text.
+func fetchDossier(base, token, number string) ([]byte, error) {
+	bearer := func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
+	}
+	c, err := apiclient.NewClientWithResponses(strings.TrimRight(base, "/"), apiclient.WithRequestEditorFn(bearer))
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.GetDecisionsDossierWithResponse(context.Background(), number)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode() != http.StatusOK {
+		var p apiclient.Problem
+		if json.Unmarshal(resp.Body, &p) == nil && p.Detail != "" {
+			return nil, fmt.Errorf("%s: %s / %s", resp.Status(), p.Detail, p.DetailEn)
+		}
+		return nil, fmt.Errorf("%s", resp.Status())
+	}
+	return resp.Body, nil
 }
 
 // dossierVerify checks a dossier offline — no server, no database — and prints one line per
