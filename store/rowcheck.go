@@ -73,7 +73,7 @@ func (s *Store) VerifyRows(ctx context.Context) (RowCheck, error) {
 	if err := v.readLedger(); err != nil {
 		return RowCheck{}, err
 	}
-	for _, step := range []func() error{v.acts, v.decisions, v.keys, v.documents, v.hearings, v.dispositions, v.commentBatches, v.comments} {
+	for _, step := range []func() error{v.acts, v.decisions, v.keys, v.documents, v.hearings, v.dispositions, v.commentBatches, v.comments, v.seals} {
 		if err := step(); err != nil {
 			return RowCheck{}, err
 		}
@@ -120,13 +120,14 @@ type rowChecker struct {
 	clusters     map[int64]dispositionRecord
 	legacyRounds map[string]bool // rounds with dispositions recorded before they listed rows
 	batches      []batchRecord
+	sealed       map[string]sealRecord // by round
 }
 
 func newRowChecker(db *gorm.DB) *rowChecker {
 	return &rowChecker{db: db, ledgerActs: map[string]actRecord{}, subjects: map[string]subjectRecord{}, actDecisions: map[string]bool{},
 		keyRecords: map[string]keyRecord{}, ledgerDocs: map[string][]docRecord{}, registrants: map[int64]hearingRecord{},
 		selections: map[string]selectionRecord{}, disposed: map[int64]dispositionRecord{}, clusters: map[int64]dispositionRecord{},
-		legacyRounds: map[string]bool{}}
+		legacyRounds: map[string]bool{}, sealed: map[string]sealRecord{}}
 }
 
 func (v *rowChecker) mismatch(table, key, field, problem string, idx int64) {
@@ -211,6 +212,8 @@ func (v *rowChecker) file(r record, decision string) error {
 		err = v.fileRegistration(r)
 	case r.kind == "hearing_selection":
 		err = v.fileSelection(r)
+	case r.kind == "comments_sealed":
+		err = v.fileSeal(r)
 	case strings.HasPrefix(decision, "key:"):
 		err = v.fileKey(r)
 	default:

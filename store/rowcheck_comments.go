@@ -355,3 +355,64 @@ func (v *rowChecker) legacyBatch(b batchRecord) error {
 	v.changed(procedure.BatchDigest(leaves) == b.e.Digest, "comments", key, "digest", b.idx)
 	return nil
 }
+
+// sealRecord is the ledger's record of a round's seal: the count and digest fixed at the close.
+type sealRecord struct {
+	idx      int64
+	comments int64
+	digest   string
+	at       time.Time
+}
+
+func (v *rowChecker) fileSeal(r record) error {
+	var e struct {
+		Workflow string    `json:"workflow"`
+		Comments int64     `json:"comments"`
+		Digest   string    `json:"digest"`
+		At       time.Time `json:"at"`
+	}
+	if err := decode(r, &e); err != nil {
+		return err
+	}
+	if e.Workflow == "" {
+		return fmt.Errorf("seal record without its round")
+	}
+	v.sealed[e.Workflow] = sealRecord{idx: r.idx, comments: e.Comments, digest: e.Digest, at: e.At}
+	return nil
+}
+
+// seals checks each sealed round against the seal's record: a round sealed without one, or
+// unsealed after it, or with another count, digest or time, is named. Every seal has been
+// recorded since rounds were first sealed, so there are no legacy seals to pass over.
+func (v *rowChecker) seals() error {
+	err := eachPage(v.db, "consultations", "workflow_id", func(c consultation) string { return c.WorkflowID }, func(page []consultation) error {
+		for _, c := range page {
+			want, ok := v.sealed[c.WorkflowID]
+			delete(v.sealed, c.WorkflowID)
+			switch {
+			case c.SealedAt == nil && !ok:
+				continue // open, or closing: nothing sealed to check
+			case !ok:
+				v.out.Rows++
+				v.mismatch("consultations", c.WorkflowID, "sealed_at", Unledgered, -1)
+				continue
+			case c.SealedAt == nil:
+				v.out.Rows++
+				v.mismatch("consultations", c.WorkflowID, "sealed_at", Changed, want.idx)
+				continue
+			}
+			v.out.Rows++
+			v.changed(sameTime(*c.SealedAt, want.at), "consultations", c.WorkflowID, "sealed_at", want.idx)
+			v.changed(c.Comments == want.comments, "consultations", c.WorkflowID, "comments", want.idx)
+			v.changed(c.Digest == want.digest, "consultations", c.WorkflowID, "digest", want.idx)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("check sealed rounds: %w", err)
+	}
+	for wf, want := range v.sealed {
+		v.mismatch("consultations", wf, "row", Missing, want.idx)
+	}
+	return nil
+}

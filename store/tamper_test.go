@@ -88,6 +88,8 @@ func recordedDecision(t *testing.T, st *store.Store) {
 	}
 	_, err = st.SelectHearingParticipants(ctx, wf, 0, 1, official, time.Now())
 	require.NoError(t, err)
+	_, err = st.SealComments(ctx, wf, time.Now())
+	require.NoError(t, err)
 }
 
 // tamper is one edit an attacker makes and the mismatch the check must report.
@@ -145,6 +147,10 @@ var tampers = []tamper{
 	{"hearing_registrations", "statement", "SELECT MIN(id) FROM hearing_registrations", `UPDATE hearing_registrations SET statement = '' WHERE id = {key}`},
 	{"hearing_registrations", "selected", "SELECT MIN(id) FROM hearing_registrations", `UPDATE hearing_registrations SET selected = NOT selected WHERE id = {key}`},
 	{"hearing_registrations", "row", "SELECT MIN(id) FROM hearing_registrations", `DELETE FROM hearing_registrations WHERE id = {key}`},
+	{"consultations", "comments", tamperNumber + "/participation/1", `UPDATE consultations SET comments = comments + 1 WHERE workflow_id = '{key}'`},
+	{"consultations", "digest", tamperNumber + "/participation/1", `UPDATE consultations SET digest = 'forged' WHERE workflow_id = '{key}'`},
+	{"consultations", "sealed_at", tamperNumber + "/participation/1", `UPDATE consultations SET sealed_at = NULL WHERE workflow_id = '{key}'`},
+	{"consultations", "row", tamperNumber + "/participation/1", `DELETE FROM consultations WHERE workflow_id = '{key}'`},
 	{"ledger_records", "data", "SELECT idx FROM ledger_records WHERE kind = 'start_decision'", `UPDATE ledger_records SET data = replace(data, 'start_decision', 'forged') WHERE idx = {key}`},
 }
 
