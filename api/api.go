@@ -119,6 +119,10 @@ type Options struct {
 	// API answers 503 and a retry with the same Idempotency-Key gets the outcome. Zero means
 	// 10 s.
 	ActTimeout time.Duration
+	// LoadFloor mounts POST /api/v1/public/load-floor: it reads the body behind the public
+	// routes' middleware and answers 202 without doing anything else, the floor an outside
+	// load test measures the comment route against. Off unless asked for, and then documented.
+	LoadFloor bool
 }
 
 // Server holds the dependencies the handlers share.
@@ -205,7 +209,7 @@ func New(opts Options) *Handler {
 		v1 := e.Group("/api/v1", middleware.BodyLimit("1M"), s.authenticate, rateLimit(opts.RateLimit), s.idempotent)
 		s.routes(v1)
 		s.documentRoutes(e, v1)
-		s.publicRoutes(e, opts.PublicRateLimit)
+		s.publicRoutes(e, opts.PublicRateLimit, opts.LoadFloor)
 		e.GET("/api/v1/openapi.json", s.spec.serve)
 		s.spec.get("/api/v1/openapi.json", "本接口文档 / this document (OpenAPI 3)", map[string]any{})
 		s.spec.finish(e)

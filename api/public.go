@@ -100,8 +100,8 @@ type NoticeResponse struct {
 }
 
 // publicRoutes mounts the routes the public uses without a token, each client (by address)
-// limited to perClient requests a second.
-func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
+// limited to perClient requests a second; with floor, the load test's floor beside them.
+func (s *Server) publicRoutes(e *echo.Echo, perClient float64, floor bool) {
 	g := e.Group("/api/v1/public", publicRateLimit(perClient))
 	g.GET("/consultations", s.openConsultations)
 	s.spec.get("/api/v1/public/consultations", "征求意见公告列表 / consultations open (or, with state=closed, closed)", ListResponse[NoticeResponse]{},
@@ -122,6 +122,20 @@ func (s *Server) publicRoutes(e *echo.Echo, perClient float64) {
 	s.spec.add(http.MethodPost, "/api/v1/public/consultations/:number/hearings/:hearing/registrations", "听证报名 / register for a hearing",
 		RegistrationRequest{}, nil, returns(http.StatusAccepted, procedure.HearingRegistration{}))
 	g.POST("/consultations/:number/hearings/:hearing/registrations", s.registerForHearing, middleware.BodyLimit("64K"), s.idempotent)
+	if floor {
+		s.spec.add(http.MethodPost, "/api/v1/public/load-floor", "压力测试基线，仅在启用时提供 / load-test floor, served only when enabled", nil, nil,
+			returns(http.StatusAccepted, map[string]string{}))
+		g.POST("/load-floor", loadFloor, middleware.BodyLimit("16M"))
+	}
+}
+
+// loadFloor reads the request's body and answers 202 with a receipt-sized answer: what the
+// comment route costs without decoding, checking, storing or recording anything.
+func loadFloor(c echo.Context) error {
+	if _, err := io.Copy(io.Discard, c.Request().Body); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]string{"receipt": "YJ-0000-0000-0000-0000"})
 }
 
 // publicRateLimit limits each client address to perClient requests a second, bursts of
