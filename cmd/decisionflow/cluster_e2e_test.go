@@ -20,10 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"text/template"
@@ -33,7 +30,6 @@ import (
 	"decisionflow/procedure"
 	"decisionflow/signature"
 	"decisionflow/store/storetest"
-	"decisionflow/workflows"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/stretchr/testify/require"
@@ -66,8 +62,10 @@ func TestCluster_ScaleOut(t *testing.T) {
 	cl := deploy(t)
 	api1, worker1 := cl.apis[0], cl.workers[0]
 
-	// 1. A consultation opens, for 30 statutory days of an hour each: open for the whole test.
-	cl.openConsultation(t, consultNumber)
+	// 1. A consultation opens, at floodSecondsPerDay a statutory day: it stays open while the
+	// comments come in (a keeper extends it) and closes soon after.
+	cl.openConsultation(t, consultNumber, floodSecondsPerDay)
+	keeper := cl.keepOpen(t, consultNumber)
 
 	// 2. The drill starts; once its legality review is submitted, a worker dies.
 	cl.drillToReview(t, drillNumber)
@@ -97,12 +95,15 @@ func TestCluster_ScaleOut(t *testing.T) {
 	cl.publishAndArchive(t, drillNumber)
 	f.waitAcked(t, 1, after+300)
 	f.finish(t)
+	keeper.finish(t)
 
 	// 6. Every comment acknowledged, before the kill or after, is stored, once; so is the act.
+	// The period then closes: the round seals the count stored, and the search finds them all.
 	st, err := sql.Open("pgx", cl.storeURL)
 	require.NoError(t, err)
 	defer st.Close()
-	f.checkStored(t, st)
+	stored := f.checkStored(t, st)
+	f.checkSealed(t, cl, stored)
 	var reports int
 	require.NoError(t, st.QueryRow("SELECT count(*) FROM acts WHERE decision = $1 AND kind = $2", drillNumber, "party_report").Scan(&reports))
 	require.Equal(t, 1, reports, "the retried Party report is recorded once")
@@ -137,10 +138,14 @@ func deploy(t *testing.T) *cluster {
 	return cl
 }
 
+// floodSecondsPerDay is the consultation's drill speed: its 30-day period would end half a minute
+// after the notice if the keeper did not extend it.
+const floodSecondsPerDay = 1
+
 // openConsultation takes a drill decision to its first participation round with the notice
-// published, an hour a statutory day.
-func (cl *cluster) openConsultation(t *testing.T, number string) {
-	createDecision(t, cl.nextAPI(), `{"number":"`+number+`","title":"停车管理办法（演练）","drill":{"seconds_per_day":3600}}`)
+// published, secondsPerDay a statutory day.
+func (cl *cluster) openConsultation(t *testing.T, number string, secondsPerDay int) {
+	createDecision(t, cl.nextAPI(), fmt.Sprintf(`{"number":"%s","title":"停车管理办法（演练）","drill":{"seconds_per_day":%d}}`, number, secondsPerDay))
 	base := "/decisions/" + number
 	cl.act(t, "head", base+"/start-decision", procedure.StartDecision{
 		Units: []procedure.UndertakingUnit{{Name: "区住建委"}}, Officials: []string{"li"}, DecidedOn: procedure.DateOf(time.Now()), Document: "sha256:start",
@@ -438,6 +443,7 @@ func lastBytes(s string, n int) string {
 type cluster struct {
 	frontend string
 	server   *os.Process // the Temporal server
+	pg       *pgServer
 	storeURL string
 	dir      string   // holds the token secret, where child.token reads it
 	env      []string // the settings every process gets
@@ -455,7 +461,7 @@ func newCluster(t *testing.T, pg *pgServer, frontend string, server *os.Process)
 	_, err := pg.db.Exec("CREATE DATABASE " + name)
 	require.NoError(t, err)
 	pg.dropAtEnd(t, name)
-	cl := &cluster{frontend: frontend, server: server, storeURL: pg.databaseURL(name), dir: t.TempDir(), keys: map[string]userKey{}}
+	cl := &cluster{pg: pg, frontend: frontend, server: server, storeURL: pg.databaseURL(name), dir: t.TempDir(), keys: map[string]userKey{}}
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	require.NoError(t, os.WriteFile(filepath.Join(cl.dir, SecretFile), []byte(hex.EncodeToString(secret)), 0o600))
@@ -628,334 +634,4 @@ func (cl *cluster) waitFor(t *testing.T, user, path, want, what string) {
 		}
 		require.True(t, time.Now().Before(deadline), "%s: %s answers %d %s", what, path, resp.StatusCode, b)
 	}
-}
-
-// floodClients is how many clients post comments at once.
-const floodClients = 16
-
-// flood posts public comments from many clients at once to the API processes, each comment
-// with an Idempotency-Key of its own. A comment whose request fails (its process died) is sent
-// again with the same key to a live process, as a client behind a load balancer would, until
-// one acknowledges it; every fifth is sent to two processes at once, as by a client that gave
-// up on the first too early.
-type flood struct {
-	number  string
-	targets []*child
-	dead    []atomic.Bool  // set before a target is killed: no new request goes to it
-	acked   []atomic.Int64 // 202s from each target
-	client  *http.Client
-	stop    chan struct{}
-	halt    sync.Once
-	wg      sync.WaitGroup
-
-	mu       sync.Mutex
-	receipts map[string]string // Idempotency-Key → receipt
-	first    []string          // receipts the first target gave
-	answers  int               // 202s in all
-	failed   map[string]int    // answers other than 202 by status, and requests cut off
-	problems []string
-}
-
-func startFlood(t *testing.T, number string, targets []*child) *flood {
-	f := &flood{number: number, targets: slices.Clone(targets), dead: make([]atomic.Bool, len(targets)), acked: make([]atomic.Int64, len(targets)),
-		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 2 * floodClients}},
-		stop:   make(chan struct{}), receipts: map[string]string{}, failed: map[string]int{}}
-	for w := range floodClients {
-		f.wg.Go(func() { f.send(w) })
-	}
-	t.Cleanup(func() { f.halt.Do(func() { close(f.stop) }); f.wg.Wait() })
-	return f
-}
-
-// send has client w send comments until the flood stops.
-func (f *flood) send(w int) {
-	for i := 0; ; i++ {
-		select {
-		case <-f.stop:
-			return
-		default:
-		}
-		key := fmt.Sprintf("comment-%02d-%05d", w, i)
-		body := fmt.Sprintf(`{"text":"第%d位市民的第%d条意见：建议在东门增设非机动车停车区。","clause":%d}`, w, i, i%5+1)
-		f.deliver(w+i, key, body, i%5 == 0)
-	}
-}
-
-// deliver sends one comment until a process acknowledges it, for at most a minute.
-func (f *flood) deliver(turn int, key, body string, twice bool) {
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); turn++ {
-		alive := f.alive(turn)
-		if !twice {
-			alive = alive[:1]
-		}
-		receipts := make([]string, len(alive))
-		retry := make([]bool, len(alive))
-		var wg sync.WaitGroup
-		for j, target := range alive {
-			wg.Go(func() { receipts[j], retry[j] = f.post(target, key, body) })
-		}
-		wg.Wait()
-		if f.record(key, alive, receipts) || !slices.Contains(retry, true) {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	f.problem("comment %s was never acknowledged", key)
-}
-
-// alive returns the targets not killed, starting from turn's.
-func (f *flood) alive(turn int) []int {
-	var out []int
-	for k := range f.targets {
-		if i := (turn + k) % len(f.targets); !f.dead[i].Load() {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-// post sends the comment to target i and returns its receipt, or whether to send it again.
-func (f *flood) post(i int, key, body string) (string, bool) {
-	req, err := http.NewRequest(http.MethodPost, f.targets[i].url("/api/v1/public/consultations/"+f.number+"/comments"), strings.NewReader(body))
-	if err != nil {
-		f.problem("comment %s: %v", key, err)
-		return "", false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", key)
-	resp, err := f.client.Do(req)
-	if err != nil {
-		f.fail("cut off")
-		return "", true // the process is gone: the comment may or may not be stored
-	}
-	defer resp.Body.Close()
-	var r api.ReceiptResponse
-	if resp.StatusCode != http.StatusAccepted || json.NewDecoder(resp.Body).Decode(&r) != nil {
-		f.fail(strconv.Itoa(resp.StatusCode))
-		if resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
-			f.problem("comment %s answered %d", key, resp.StatusCode)
-			return "", false
-		}
-		return "", true
-	}
-	f.acked[i].Add(1)
-	return r.Receipt.Receipt, false
-}
-
-// record keeps the receipts a comment was acknowledged with, which must all be one, and
-// reports whether there was any.
-func (f *flood) record(key string, targets []int, receipts []string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	acknowledged := false
-	for j, r := range receipts {
-		if r == "" {
-			continue
-		}
-		acknowledged = true
-		f.answers++
-		if targets[j] == 0 {
-			f.first = append(f.first, r)
-		}
-		if prev, ok := f.receipts[key]; ok && prev != r {
-			f.problems = append(f.problems, fmt.Sprintf("comment %s acknowledged with receipts %s and %s", key, prev, r))
-		}
-		f.receipts[key] = r
-	}
-	return acknowledged
-}
-
-func (f *flood) fail(why string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failed[why]++
-}
-
-func (f *flood) problem(format string, args ...any) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.problems = append(f.problems, fmt.Sprintf(format, args...))
-}
-
-// waitAcked waits, at most two minutes, until target i has acknowledged n comments.
-func (f *flood) waitAcked(t *testing.T, i int, n int64) {
-	require.Eventually(t, func() bool { return f.acked[i].Load() >= n }, 2*time.Minute, 10*time.Millisecond,
-		"%d comments acknowledged by %s", n, f.targets[i].httpAddr)
-}
-
-// finish stops the clients once each has its comment in hand acknowledged.
-func (f *flood) finish(t *testing.T) {
-	f.halt.Do(func() { close(f.stop) })
-	f.wg.Wait()
-	require.Empty(t, f.problems)
-	t.Logf("comments: %d acknowledged (%d answers 202, %d by the process killed); not acknowledged, sent again: %v",
-		len(f.receipts), f.answers, len(f.first), f.failed)
-}
-
-// checkStored requires the round's comments in the store to be exactly those acknowledged,
-// each with the receipt it was acknowledged with.
-func (f *flood) checkStored(t *testing.T, db *sql.DB) {
-	rows, err := db.Query("SELECT idempotency_key, receipt FROM comments WHERE workflow_id = $1",
-		workflows.ChildID(f.number, workflows.ProcParticipation, 1))
-	require.NoError(t, err)
-	defer rows.Close()
-	stored := map[string]string{}
-	n := 0
-	for rows.Next() {
-		var key sql.NullString
-		var receipt string
-		require.NoError(t, rows.Scan(&key, &receipt))
-		stored[key.String] = receipt
-		n++
-	}
-	require.NoError(t, rows.Err())
-	require.Equal(t, len(f.receipts), n, "as many comments stored as acknowledged")
-	require.Len(t, stored, n, "no comment stored twice")
-	for key, r := range f.receipts {
-		require.Equal(t, r, stored[key], "comment %s is stored with the receipt it was acknowledged with", key)
-	}
-	byReceipt := map[string]bool{}
-	for _, r := range stored {
-		byReceipt[r] = true
-	}
-	for _, r := range f.first {
-		require.True(t, byReceipt[r], "comment %s, acknowledged by the process killed, is stored", r)
-	}
-}
-
-// Throughput measure: benchClients clients, each taking its own decision through benchActs
-// drafts back to back.
-const (
-	benchClients = 16
-	benchActs    = 40
-)
-
-// bench measures acts a second through the cluster on one API and one worker process, then
-// on two of each, with the same load; the other processes are stopped first.
-func (cl *cluster) bench(t *testing.T) {
-	for _, c := range append(cl.apis, cl.workers...) {
-		stopGracefully(t, c)
-	}
-	cl.apis, cl.workers = nil, nil
-	before := loadAverage()
-	cl.start(t, "api", "worker")
-	one := cl.measure(t, "BA")
-	cl.start(t, "api", "worker")
-	two := cl.measure(t, "BB")
-	t.Logf("scale-out: 1 API + 1 worker %.1f acts/s, 2 API + 2 workers %.1f acts/s, ratio 2/1 %.2f; load average %s before, %s after",
-		one, two, two/one, before, loadAverage())
-}
-
-// measure starts benchClients decisions, has each client send benchActs drafts to its own
-// decision back to back through the API processes in turn, and returns acts a second; it logs
-// the latencies and how busy each part of the cluster kept the cores.
-func (cl *cluster) measure(t *testing.T, prefix string) float64 {
-	numbers := make([]string, benchClients)
-	for i := range numbers {
-		numbers[i] = fmt.Sprintf("%s-2026-%03d", prefix, i+1)
-		createDecision(t, cl.nextAPI(), `{"number":"`+numbers[i]+`","title":"吞吐量测试（演练）","drill":{"seconds_per_day":3600}}`)
-		cl.act(t, "head", "/decisions/"+numbers[i]+"/start-decision", exemptStart())
-	}
-	token, key := cl.apis[0].token(t, "li"), cl.apis[0].signingKey(t, "li")
-	cpu := cl.cpuTime()
-	began := time.Now()
-	latencies, err := cl.drafts(numbers, token, key)
-	took := time.Since(began)
-	used := cl.cpuTime()
-	require.NoError(t, err)
-	slices.Sort(latencies)
-	rate := float64(len(latencies)) / took.Seconds()
-	var busy []string
-	for _, part := range []string{"temporal", "decisionflow", "postgres", "clients"} {
-		busy = append(busy, fmt.Sprintf("%s %.2f", part, (used[part]-cpu[part]).Seconds()/took.Seconds()))
-	}
-	t.Logf("%d API + %d worker processes: %d acts from %d clients in %v, %.1f acts/s, p50 %v, p99 %v; cores busy: %s",
-		len(cl.apis), len(cl.workers), len(latencies), benchClients, took.Round(time.Millisecond), rate,
-		latencies[len(latencies)/2].Round(time.Millisecond), latencies[len(latencies)*99/100].Round(time.Millisecond), strings.Join(busy, ", "))
-	return rate
-}
-
-// drafts has one client a decision send benchActs drafts to it, each act to the next API
-// process, and returns every act's latency, or the first failure.
-func (cl *cluster) drafts(numbers []string, token string, key userKey) ([]time.Duration, error) {
-	latencies := make([][]time.Duration, len(numbers))
-	errs := make([]error, len(numbers))
-	var wg sync.WaitGroup
-	for i, number := range numbers {
-		wg.Go(func() {
-			for n := range benchActs {
-				p := cl.apis[(i+n)%len(cl.apis)]
-				body, _ := json.Marshal(procedure.Draft{Document: fmt.Sprintf("sha256:v%d", n), Explanation: "sha256:ex", ChangedShare: 0.1})
-				sent := time.Now()
-				a, err := postAct(p, token, key, "/decisions/"+number+"/draft", body, fmt.Sprintf("%s-%d", number, n))
-				if err == nil && a.status != http.StatusOK {
-					err = fmt.Errorf("draft of %s on %s: %d %s", number, p.httpAddr, a.status, a.body)
-				}
-				if err != nil {
-					errs[i] = err
-					return
-				}
-				latencies[i] = append(latencies[i], time.Since(sent))
-			}
-		})
-	}
-	wg.Wait()
-	return slices.Concat(latencies...), errors.Join(errs...)
-}
-
-// cpuTime is the CPU time the cluster's parts have used so far: the Temporal server, the
-// decisionflow processes, every Postgres process, and this test process, whose clients send
-// the acts. A Postgres backend that has exited is no longer counted.
-func (cl *cluster) cpuTime() map[string]time.Duration {
-	out := map[string]time.Duration{"temporal": processCPU(cl.server.Pid), "clients": processCPU(os.Getpid())}
-	for _, c := range append(slices.Clone(cl.apis), cl.workers...) {
-		out["decisionflow"] += processCPU(c.cmd.Process.Pid)
-	}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if comm, _ := os.ReadFile("/proc/" + e.Name() + "/comm"); err == nil && strings.TrimSpace(string(comm)) == "postgres" {
-			out["postgres"] += processCPU(pid)
-		}
-	}
-	return out
-}
-
-// processCPU is the user and system time a process has used, from /proc/PID/stat (in clock
-// ticks of 10 ms); zero where it cannot be read.
-func processCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	_, rest, _ := bytes.Cut(b, []byte(") "))
-	fields := strings.Fields(string(rest))
-	if len(fields) < 13 {
-		return 0
-	}
-	user, _ := strconv.Atoi(fields[11])
-	system, _ := strconv.Atoi(fields[12])
-	return time.Duration(user+system) * 10 * time.Millisecond
-}
-
-// stopGracefully stops a process with SIGTERM, within 20 s.
-func stopGracefully(t *testing.T, c *child) {
-	require.NoError(t, c.cmd.Process.Signal(syscall.SIGTERM))
-	done := make(chan error, 1)
-	go func() { done <- c.cmd.Wait() }()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(20 * time.Second):
-		t.Fatalf("decisionflow %s on %s did not stop within 20 s of SIGTERM", c.cmd.Args[1], c.httpAddr)
-	}
-}
-
-// loadAverage is the machine's load average over 1, 5 and 15 minutes.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
