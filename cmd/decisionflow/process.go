@@ -182,7 +182,8 @@ func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st
 	opts := api.Options{Temporal: c, Store: st, Metrics: registry, Logger: logger, OpsOnly: cmd == "worker",
 		Rulebooks: set.rulebooks, DefaultRulebook: cfg.Rulebook, Verifier: set.verifier, RateLimit: cfg.RateLimit, Ledger: set.ledger,
 		Comments: st, PublicRateLimit: cfg.PublicRateLimit, TrustedProxies: cfg.TrustedProxies,
-		Calendar: set.calendar, Records: st, ActTimeout: cfg.ActTimeout, Jurisdictions: set.jurisdictions, Notices: st}
+		Calendar: set.calendar, Records: st, ActTimeout: cfg.ActTimeout, Jurisdictions: set.jurisdictions, Notices: st,
+		LoadFloor: cfg.LoadFloor}
 	if cmd != "worker" {
 		// Stopped after the HTTP server (stops run in reverse order), so every comment a
 		// request is waiting on is written before the store closes.
