@@ -157,8 +157,9 @@ func actError(ctx context.Context, err error, workflowID string) error {
 
 // send delivers an act as an Update, which answers with the state and open tasks. The
 // Idempotency-Key becomes the Update ID, so a retried request is answered from the first
-// one and never applied twice.
+// one and never applied twice. The act carries the request's ID into its record.
 func (s *Server) send(ctx context.Context, workflowID, update, key string, a procedure.Act[any]) (ActResponse, error) {
+	a.RequestID = requestIDFrom(ctx)
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflowID, UpdateID: updateID(a.Actor.ID, key), UpdateName: update, WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{a},
 	})

@@ -50,6 +50,9 @@ type TimelineEntry struct {
 	Signature *procedure.Signature `json:"signature,omitempty"`
 	// Verified says whether the signature checks out now against its registered key.
 	Verified *bool `json:"verified,omitempty"`
+	// RequestID is the ID of the HTTP request that sent the act (its X-Request-ID), to follow
+	// it to the access log; absent for the engine's own events and older acts.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // timeline answers every act and transition of a decision from the store, as JSON or, with
@@ -69,7 +72,7 @@ func (s *Server) timeline(c echo.Context) error {
 	out := make([]TimelineEntry, 0, len(acts))
 	keys := map[string]signature.PublicKey{}
 	for _, a := range acts {
-		e := TimelineEntry{Workflow: a.WorkflowID, Seq: a.Seq, Event: a.Event, Signature: a.Signature}
+		e := TimelineEntry{Workflow: a.WorkflowID, Seq: a.Seq, Event: a.Event, Signature: a.Signature, RequestID: a.RequestID}
 		if json.Valid([]byte(a.Payload)) {
 			e.Payload = json.RawMessage(a.Payload)
 		}

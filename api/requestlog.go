@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -27,9 +28,21 @@ func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 			id = hex.EncodeToString(b)
 		}
 		c.Set(requestIDKey, id)
+		// The request's context carries the ID too, so an act sent from it records the ID
+		// whichever handler sends it.
+		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), requestIDContextKey{}, id)))
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		return next(c)
 	}
+}
+
+// requestIDContextKey is where a request's ID is kept in its request's context.
+type requestIDContextKey struct{}
+
+// requestIDFrom returns the ID of the request ctx belongs to, or "" outside a request.
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDContextKey{}).(string)
+	return id
 }
 
 // plainID reports whether a caller's request ID can be logged as it is.

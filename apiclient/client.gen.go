@@ -1666,6 +1666,7 @@ type TimelineEntry struct {
 	Late         bool        `json:"late,omitempty,omitzero"`
 	Note         string      `json:"note,omitempty,omitzero"`
 	Payload      interface{} `json:"payload,omitempty,omitzero"`
+	RequestId    string      `json:"request_id,omitempty,omitzero"`
 	Seq          int         `json:"seq"`
 	Signature    Signature   `json:"signature,omitempty,omitzero"`
 

@@ -10,6 +10,9 @@ type Act[T any] struct {
 	Payload T `json:"payload"`
 	// Signature is the actor's verified signature, for acts the rules require signed.
 	Signature *Signature `json:"signature,omitempty"`
+	// RequestID is the ID of the HTTP request that sent the act, kept with its record so the
+	// act can be followed from the caller's log to the store; empty for older acts.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // Signature is a verified detached signature over an act's canonical JSON, kept with the act
@@ -112,4 +115,8 @@ type ActRecord struct {
 	Unit string `json:"unit,omitempty"`
 	// Signature is the act's signature, if it was signed.
 	Signature *Signature `json:"signature,omitempty"`
+	// RequestID is the ID of the HTTP request that sent the act the event records: correlation
+	// metadata, not evidence, so the ledger does not cover it. Empty for the engine's own events
+	// and for acts recorded before it was kept.
+	RequestID string `json:"request_id,omitempty"`
 }

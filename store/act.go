@@ -29,6 +29,8 @@ type act struct {
 	SignatureAlg   string
 	SignatureValue string
 	SignedBody     string
+	// RequestID is the HTTP request that sent the act; the ledger does not cover it.
+	RequestID string
 }
 
 func toDBAct(r procedure.ActRecord) act {
@@ -38,7 +40,7 @@ func toDBAct(r procedure.ActRecord) act {
 		payload = "{}"
 	}
 	row := act{Decision: r.Decision, WorkflowID: r.WorkflowID, Seq: r.Seq, Kind: e.Kind, Actor: e.Actor, ActorUnit: e.ActorUnit,
-		DraftVersion: e.DraftVersion, Stage: string(e.Stage), Late: e.Late, Note: e.Note, Payload: payload, At: e.At.UTC()}
+		DraftVersion: e.DraftVersion, Stage: string(e.Stage), Late: e.Late, Note: e.Note, Payload: payload, At: e.At.UTC(), RequestID: r.RequestID}
 	if sig := r.Signature; sig != nil {
 		row.SignatureKey, row.SignatureAlg, row.SignatureValue, row.SignedBody = sig.KeyID, sig.Algorithm, sig.Value, sig.Body
 	}
@@ -46,7 +48,7 @@ func toDBAct(r procedure.ActRecord) act {
 }
 
 func toDomainAct(a act) procedure.ActRecord {
-	r := procedure.ActRecord{Decision: a.Decision, WorkflowID: a.WorkflowID, Seq: a.Seq, Payload: a.Payload, Event: procedure.Event{
+	r := procedure.ActRecord{Decision: a.Decision, WorkflowID: a.WorkflowID, Seq: a.Seq, Payload: a.Payload, RequestID: a.RequestID, Event: procedure.Event{
 		At: a.At.UTC(), Kind: a.Kind, Actor: a.Actor, ActorUnit: a.ActorUnit, DraftVersion: a.DraftVersion, Stage: procedure.Stage(a.Stage), Late: a.Late, Note: a.Note,
 	}}
 	if a.SignatureKey != "" {

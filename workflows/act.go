@@ -110,11 +110,13 @@ func newRecorder(ctx workflow.Context, decision string) *recorder {
 	return r
 }
 
-// persist appends e, with the act's payload and signature, to the store.
-func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, sig *procedure.Signature, movesStage bool) error {
+// persist appends e, with the act's payload, signature and request ID, to the store.
+func (r *recorder) persist(ctx workflow.Context, e procedure.Event, payload any, sig *procedure.Signature, requestID string, movesStage bool) error {
 	r.seq++
+	// The request ID is only copied into the activity's input, which a replay never compares
+	// with the history, so a running workflow takes it without a version marker.
 	rec := procedure.ActRecord{Decision: r.decision, WorkflowID: r.workflowID, Seq: r.seq, Event: e, Content: payload,
-		MovesStage: movesStage, Tasks: r.tasks(), Unit: r.unit(), Signature: sig}
+		MovesStage: movesStage, Tasks: r.tasks(), Unit: r.unit(), Signature: sig, RequestID: requestID}
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, persistOptions), ActivityRecordAct, rec).Get(ctx, nil)
 }
 
@@ -154,7 +156,7 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 			return nil, Rejection(err)
 		}
 		for _, e := range a.earlier {
-			if err := r.persist(ctx, e, struct{}{}, nil, false); err != nil {
+			if err := r.persist(ctx, e, struct{}{}, nil, act.RequestID, false); err != nil {
 				return nil, err
 			}
 		}
@@ -165,7 +167,7 @@ func onAct[T any](ctx workflow.Context, r *recorder, name string, check func(pro
 		if a.recorded != nil {
 			content = a.recorded
 		}
-		if err := r.persist(ctx, a.event, content, act.Signature, a.movesStage); err != nil {
+		if err := r.persist(ctx, a.event, content, act.Signature, act.RequestID, a.movesStage); err != nil {
 			return nil, err
 		}
 		r.commit()
@@ -223,11 +225,11 @@ func (r *recorder) change(ctx workflow.Context, apply func() applied) error {
 	defer r.mu.Unlock()
 	a := apply()
 	for _, e := range a.earlier {
-		if err := r.persist(ctx, e, struct{}{}, nil, false); err != nil {
+		if err := r.persist(ctx, e, struct{}{}, nil, "", false); err != nil {
 			return err
 		}
 	}
-	if err := r.persist(ctx, a.event, struct{}{}, nil, a.movesStage); err != nil {
+	if err := r.persist(ctx, a.event, struct{}{}, nil, "", a.movesStage); err != nil {
 		return err
 	}
 	r.commit()
