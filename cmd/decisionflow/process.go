@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"decisionflow/workflows"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 )
@@ -34,6 +36,8 @@ const StoreFile = "decisionflow.db"
 type process struct {
 	logger *slog.Logger
 	stops  []stopper
+	// tracing is the tracer provider the process traces on; nil when tracing is off.
+	tracing trace.TracerProvider
 }
 
 type stopper struct {
@@ -93,6 +97,9 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 	registry, sdkMetrics, metricsCloser := newMetrics()
 	p.onStop("metrics", func(context.Context) error { return metricsCloser.Close() })
+	if err := startTracing(ctx, m.Environ, cmd, p); err != nil {
+		return err
+	}
 	c, err := connectTemporal(ctx, cmd, hostPort, cfg, logger, sdkMetrics, p)
 	if err != nil {
 		return err
@@ -163,7 +170,7 @@ func startTemporal(cmd string, cfg config.Config, serverLogger *slog.Logger, p *
 
 // connectTemporal dials the Temporal frontend; under dev it also applies the retention.
 func connectTemporal(ctx context.Context, cmd, hostPort string, cfg config.Config, logger *slog.Logger, sdkMetrics client.MetricsHandler, p *process) (client.Client, error) {
-	c, err := dialTemporal(ctx, hostPort, cfg.Temporal, logger, sdkMetrics)
+	c, err := dialTemporal(ctx, hostPort, cfg.Temporal, logger, sdkMetrics, p.tracing)
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +191,7 @@ func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st
 		Comments: st, PublicRateLimit: cfg.PublicRateLimit, TrustedProxies: cfg.TrustedProxies,
 		Calendar: set.calendar, Records: st, ActTimeout: cfg.ActTimeout, Jurisdictions: set.jurisdictions, Notices: st,
 		LoadFloor: cfg.LoadFloor}
+	opts.TracerProvider = p.tracing
 	if cmd != "worker" {
 		// Stopped after the HTTP server (stops run in reverse order), so every comment a
 		// request is waiting on is written before the store closes.
@@ -295,8 +303,40 @@ func (m *Main) printReady(cmd string, cfg config.Config, addr, temporalAddr stri
 	if cmd == "dev" {
 		fmt.Fprintf(m.Stdout, "  打开 %s/ 并以任一演示用户登录 / open %s/ and sign in as any demo user\n", base, base)
 		fmt.Fprintf(m.Stdout, "  数据目录 data dir   %s\n", cfg.DataDir)
-		fmt.Fprintf(m.Stdout, "  令牌 tokens         decisionflow token --data-dir %s --user li   (decisionflow token --list)\n", cfg.DataDir)
+		self, goRun := invokedAs(os.Args[0])
+		fmt.Fprintf(m.Stdout, "  令牌 tokens         %s token --data-dir %s --user li   (%s token --list)\n", self, cfg.DataDir, self)
+		if goRun {
+			fmt.Fprintln(m.Stdout, "  先构建一次 build once  go build -o bin/decisionflow ./cmd/decisionflow   (然后 then bin/decisionflow dev, token, sign …)")
+			fmt.Fprintln(m.Stdout, "                        go run 每次都重新链接，一条命令 7–15 秒 / go run links again each time: 7–15 s a command")
+		}
 	}
+}
+
+// invokedAs is how a person runs this program again the way they started it, given
+// os.Args[0]: the path they typed (bin/decisionflow, ./decisionflow, decisionflow on the PATH),
+// or, for the binary `go run` builds in a go-build directory (a temporary go-build123…, or
+// the build cache), `go run ./cmd/decisionflow` with goRun true.
+func invokedAs(arg0 string) (self string, goRun bool) {
+	for _, dir := range strings.Split(filepath.ToSlash(filepath.Dir(arg0)), "/") {
+		if rest, ok := strings.CutPrefix(dir, "go-build"); ok && strings.Trim(rest, "0123456789") == "" {
+			return "go run ./cmd/decisionflow", true
+		}
+	}
+	if arg0 == "" {
+		return "decisionflow", false
+	}
+	return shellQuote(arg0), false
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain path characters.
+func shellQuote(s string) string {
+	plain := func(r rune) bool {
+		return strings.ContainsRune("/._-+:@", r) || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return !plain(r) }) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // displayAddr turns a listen address such as [::]:8080 into one a browser can open.
