@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/time/rate"
 )
@@ -123,6 +124,9 @@ type Options struct {
 	// routes' middleware and answers 202 without doing anything else, the floor an outside
 	// load test measures the comment route against. Off unless asked for, and then documented.
 	LoadFloor bool
+	// TracerProvider, when set, gives every request a server span (see tracing); nil traces
+	// nothing.
+	TracerProvider trace.TracerProvider
 }
 
 // Server holds the dependencies the handlers share.
@@ -193,7 +197,11 @@ func New(opts Options) *Handler {
 		ip = echo.ExtractIPDirect()
 	}
 	e.IPExtractor = ip
-	e.Use(withRequestID, s.accessLog, middleware.Recover())
+	e.Use(withRequestID)
+	if opts.TracerProvider != nil {
+		e.Use(tracing(opts.TracerProvider))
+	}
+	e.Use(s.accessLog, middleware.Recover())
 	e.Use(echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
 		Namespace:  "decisionflow",
 		Subsystem:  "http",

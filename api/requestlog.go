@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // maxRequestID is the longest X-Request-ID taken from a caller.
@@ -71,9 +72,19 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 			slog.String("method", c.Request().Method), slog.String("route", c.Path()), slog.Int("status", c.Response().Status),
 			slog.Duration("duration", time.Since(began)), slog.String("actor", actorOf(c).ID),
-			slog.String("request_id", requestIDOf(c)))
+			slog.String("request_id", requestIDOf(c)), traceIDOf(c))
 		return nil
 	}
+}
+
+// traceIDOf is the trace the request's span belongs to, when tracing is on, as a log
+// attribute; an empty attribute, which the log leaves out, otherwise.
+func traceIDOf(c echo.Context) slog.Attr {
+	sc := trace.SpanContextFromContext(c.Request().Context())
+	if !sc.IsValid() {
+		return slog.Attr{}
+	}
+	return slog.String("trace_id", sc.TraceID().String())
 }
 
 // requestIDOf returns the request's ID.

@@ -7,6 +7,9 @@ import (
 
 	"decisionflow/procedure"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
 )
 
@@ -60,7 +63,11 @@ func toDomainAct(a act) procedure.ActRecord {
 // RecordAct appends an act to the record, replaces the workflow's open tasks and, when it
 // moves the stage or names the lead unit, updates the decision, in one transaction. A retry of an act already recorded (same workflow and sequence)
 // changes nothing and succeeds; a different act under the same sequence is a conflict.
-func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) error {
+func (s *Store) RecordAct(ctx context.Context, r procedure.ActRecord) (err error) {
+	ctx, span := startSpan(ctx, "store.RecordAct", attribute.String("decisionflow.decision", r.Decision),
+		attribute.String("decisionflow.workflow_id", r.WorkflowID), attribute.Int("decisionflow.seq", r.Seq),
+		attribute.String("decisionflow.kind", r.Event.Kind), attribute.String("decisionflow.request_id", r.RequestID))
+	defer func() { endSpan(span, err) }()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var existing act
 		err := tx.Where("workflow_id = ? AND seq = ?", r.WorkflowID, r.Seq).Take(&existing).Error
@@ -130,4 +137,20 @@ func (s *Store) Acts(ctx context.Context, number string) ([]procedure.ActRecord,
 		out = append(out, toDomainAct(r))
 	}
 	return out, nil
+}
+
+// startSpan starts a span of the store's as a child of the span in ctx, on that span's
+// pipeline: the store needs no tracer of its own, and traces only where its caller does.
+func startSpan(ctx context.Context, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
+	tracer := trace.SpanFromContext(ctx).TracerProvider().Tracer("decisionflow/store")
+	return tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...))
+}
+
+// endSpan ends span, marking it failed with err.
+func endSpan(span trace.Span, err error) {
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, "")
+	}
+	span.End()
 }

@@ -24,6 +24,7 @@ import (
 	"decisionflow/workflows"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 )
@@ -35,6 +36,8 @@ const StoreFile = "decisionflow.db"
 type process struct {
 	logger *slog.Logger
 	stops  []stopper
+	// tracing is the tracer provider the process traces on; nil when tracing is off.
+	tracing trace.TracerProvider
 }
 
 type stopper struct {
@@ -94,6 +97,9 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 	registry, sdkMetrics, metricsCloser := newMetrics()
 	p.onStop("metrics", func(context.Context) error { return metricsCloser.Close() })
+	if err := startTracing(ctx, m.Environ, cmd, p); err != nil {
+		return err
+	}
 	c, err := connectTemporal(ctx, cmd, hostPort, cfg, logger, sdkMetrics, p)
 	if err != nil {
 		return err
@@ -164,7 +170,7 @@ func startTemporal(cmd string, cfg config.Config, serverLogger *slog.Logger, p *
 
 // connectTemporal dials the Temporal frontend; under dev it also applies the retention.
 func connectTemporal(ctx context.Context, cmd, hostPort string, cfg config.Config, logger *slog.Logger, sdkMetrics client.MetricsHandler, p *process) (client.Client, error) {
-	c, err := dialTemporal(ctx, hostPort, cfg.Temporal, logger, sdkMetrics)
+	c, err := dialTemporal(ctx, hostPort, cfg.Temporal, logger, sdkMetrics, p.tracing)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +191,7 @@ func apiHandler(cmd string, cfg config.Config, set settings, c client.Client, st
 		Comments: st, PublicRateLimit: cfg.PublicRateLimit, TrustedProxies: cfg.TrustedProxies,
 		Calendar: set.calendar, Records: st, ActTimeout: cfg.ActTimeout, Jurisdictions: set.jurisdictions, Notices: st,
 		LoadFloor: cfg.LoadFloor}
+	opts.TracerProvider = p.tracing
 	if cmd != "worker" {
 		// Stopped after the HTTP server (stops run in reverse order), so every comment a
 		// request is waiting on is written before the store closes.

@@ -16,8 +16,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/uber-go/tally/v4"
 	tallyprom "github.com/uber-go/tally/v4/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 	sdktally "go.temporal.io/sdk/contrib/tally"
+	"go.temporal.io/sdk/interceptor"
 	sdklog "go.temporal.io/sdk/log"
 )
 
@@ -40,13 +42,22 @@ func newMetrics() (*prometheus.Registry, client.MetricsHandler, io.Closer) {
 }
 
 // dialTemporal connects to the frontend at hostPort, retrying until it answers or the
-// timeout passes.
-func dialTemporal(ctx context.Context, hostPort string, t config.Temporal, logger *slog.Logger, metrics client.MetricsHandler) (client.Client, error) {
+// timeout passes. With tracing set, the client and the workers built on it trace on it.
+func dialTemporal(ctx context.Context, hostPort string, t config.Temporal, logger *slog.Logger, metrics client.MetricsHandler,
+	tracing trace.TracerProvider) (client.Client, error) {
 	opts := client.Options{
 		HostPort:       hostPort,
 		Namespace:      t.Namespace,
 		Logger:         sdklog.NewStructuredLogger(logger.With("component", "temporal-sdk")),
 		MetricsHandler: metrics,
+	}
+	if tracing != nil {
+		// A client interceptor that is also a worker interceptor serves the client's workers.
+		ti, err := temporalTracing(tracing)
+		if err != nil {
+			return nil, fmt.Errorf("temporal tracing: %w", err)
+		}
+		opts.Interceptors = []interceptor.ClientInterceptor{ti}
 	}
 	if t.TLS() {
 		tlsCfg, err := tlsConfig(t)
