@@ -57,7 +57,7 @@ func noteSkip(name, base string, err error) {
 		return
 	}
 	skips.printed = true
-	announce(fmt.Sprintf("%s: %s — %s and the other tests that need it skipped; see README \"Tests\"",
+	announce(fmt.Sprintf("%s: %s — skipping %s and every other test that needs it; see README \"Tests\"",
 		packageLabel(), skips.where, skips.first))
 }
 
