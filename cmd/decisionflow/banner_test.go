@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestInvokedAs: the ready banner's commands work for the way the process was started.
-func TestInvokedAs(t *testing.T) {
+// TestReadyBanner_InvokedAs: the ready banner's commands work for the way the process was started.
+func TestReadyBanner_InvokedAs(t *testing.T) {
 	for _, c := range []struct {
 		name, arg0, self string
 		goRun            bool
