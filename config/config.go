@@ -51,6 +51,9 @@ type Config struct {
 	// LoadFloor serves POST /api/v1/public/load-floor, which answers 202 and does nothing
 	// else, for an outside load test to measure the comment route against (scripts/bench-intake.sh).
 	LoadFloor bool `env:"DECISIONFLOW_LOAD_FLOOR"`
+	// PprofAddr, when set, serves Go's profiles (/debug/pprof/) on a listener of its own, e.g.
+	// 127.0.0.1:6060: where a process spends its time under load.
+	PprofAddr string `env:"DECISIONFLOW_PPROF_ADDR"`
 	// PublicPoWBits, above zero, makes the public's forms carry a proof of work of that many
 	// zero bits, solved by the page's script: switch it on during a campaign of scripted
 	// comments (it needs JavaScript, so it is off by default). 16–20 keeps a phone under a second.
@@ -269,6 +272,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "API requests a second per person (DECISIONFLOW_RATE_LIMIT)")
 	fs.Float64Var(&c.PublicRateLimit, "public-rate-limit", c.PublicRateLimit, "public requests a second per client address (DECISIONFLOW_PUBLIC_RATE_LIMIT)")
 	fs.BoolVar(&c.LoadFloor, "load-floor", c.LoadFloor, "serve POST /api/v1/public/load-floor, a no-op for load tests (DECISIONFLOW_LOAD_FLOOR)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go profiles (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (DECISIONFLOW_PPROF_ADDR)")
 	fs.Func("trusted-proxies", "reverse proxies whose X-Forwarded-For is believed, comma-separated IPs or CIDRs (DECISIONFLOW_TRUSTED_PROXIES)",
 		func(v string) error { c.TrustedProxies = list(v); return nil })
 	fs.IntVar(&c.CommentQueue, "comment-queue", c.CommentQueue, "comments waiting to be written before 429 (DECISIONFLOW_COMMENT_QUEUE)")

@@ -14,6 +14,8 @@
 # Usage: scripts/bench-intake.sh [seconds-per-measure] [connections...]
 #   BENCH_DATABASE_URL  a Postgres server's admin URL (default postgres://postgres@127.0.0.1:5432/postgres);
 #                       the script makes a database of its own there and drops it at the end.
+#   BENCH_PPROF=DIR     also writes a CPU profile of dev during each comment measure to
+#                       DIR/comments-CONNS.pprof (go tool pprof -top DIR/comments-512.pprof).
 set -euo pipefail
 seconds=${1:-10}
 shift || true
@@ -48,7 +50,9 @@ go build -o "$work/decisionflow" ./cmd/decisionflow
 http=127.0.0.1:18680
 base=http://$http
 export DECISIONFLOW_DATA_DIR=$work/data
-env DATABASE_URL="$store_url" DECISIONFLOW_LOAD_FLOOR=true DECISIONFLOW_LOG_LEVEL=warn \
+pprof_addr=
+[ -z "${BENCH_PPROF:-}" ] || { mkdir -p "$BENCH_PPROF"; pprof_addr=127.0.0.1:16680; }
+env DATABASE_URL="$store_url" DECISIONFLOW_LOAD_FLOOR=true DECISIONFLOW_PPROF_ADDR="$pprof_addr" DECISIONFLOW_LOG_LEVEL=warn \
   DECISIONFLOW_PUBLIC_RATE_LIMIT=1000000 DECISIONFLOW_RATE_LIMIT=1000000 \
   "$work/decisionflow" dev --http "$http" --temporal-listen 127.0.0.1:17680 >"$work/dev.log" 2>&1 &
 pid=$!
@@ -113,11 +117,28 @@ function done(summary, latency, requests)
 end
 EOF
 
-# run NAME METHOD URL CONNS: one wrk measure; prints its RESULT fields after NAME.
+# ticks: CPU clock ticks used so far by dev, by every Postgres process, and by the whole
+# machine (busy, all processes): "dev postgres all".
+ticks() {
+  local dev pg all
+  dev=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  pg=0
+  for p in $(pgrep -x postgres); do pg=$(( pg + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  all=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)
+  echo "$dev $pg $all"
+}
+
+# run NAME METHOD URL CONNS: one wrk measure; prints its RESULT fields after NAME, with the
+# cores dev, Postgres and everything else (wrk, mostly) kept busy during it.
 run() {
-  local line
+  local line before after hz t0 t1
+  hz=$(getconf CLK_TCK)
+  before=$(ticks); t0=$(date +%s%3N)
   line=$(wrk -t2 -c"$4" -d"${seconds}s" --timeout 10s -s "$work/load.lua" "$3" -- "$2" | grep '^RESULT')
-  echo "$1 ${line#RESULT }"
+  after=$(ticks); t1=$(date +%s%3N)
+  echo "$1 ${line#RESULT } $(awk -v b="$before" -v a="$after" -v hz="$hz" -v ms=$(( t1 - t0 )) 'BEGIN {
+    split(b, x, " "); split(a, y, " "); s = ms / 1000 * hz
+    printf "dev=%.2f pg=%.2f rest=%.2f", (y[1]-x[1])/s, (y[2]-x[2])/s, ((y[3]-x[3])-(y[1]-x[1])-(y[2]-x[2]))/s }')"
 }
 field() { sed -E "s/.*$1=([^ ]+).*/\1/" <<<"$2"; }
 
@@ -127,7 +148,13 @@ results=()
 for c in "${conns[@]}"; do
   h=$(run healthz GET "$base/healthz" "$c")
   f=$(run floor POST "$base/api/v1/public/load-floor" "$c")
+  profiler=
+  if [ -n "$pprof_addr" ]; then
+    curl -sS -o "$BENCH_PPROF/comments-$c.pprof" "http://$pprof_addr/debug/pprof/profile?seconds=$(( seconds > 3 ? seconds - 2 : 1 ))" &
+    profiler=$!
+  fi
   m=$(run comments POST "$base/api/v1/public/consultations/$number/comments" "$c")
+  [ -z "$profiler" ] || wait "$profiler"
   accepted=$(( accepted + $(field ok "$m") ))
   results+=("$c|$h|$f|$m")
 done
@@ -138,14 +165,15 @@ echo
 echo "Outside-in comment intake, $(date -u +%F), $(nproc) cores, ${seconds} s a measure, wrk -t2"
 echo "decisionflow dev on Postgres, rate limits raised to 1,000,000/s; load average ${load_before} before, ${load_after} after"
 echo
-echo "| connections | healthz /s (p99 ms) | load-floor /s (p99 ms) | comments /s (p50, p99 ms) | comments / floor 2 | comments / floor 1 | refused, errors |"
-echo "|---|---|---|---|---|---|---|"
+echo "| connections | healthz /s (p99 ms) | load-floor /s (p99 ms) | comments /s (p50, p99 ms) | comments / floor 2 | comments / floor 1 | refused, errors | cores busy, floor 2 → comments: dev, Postgres, wrk and rest |"
+echo "|---|---|---|---|---|---|---|---|"
 for r in "${results[@]}"; do
   IFS='|' read -r c h f m <<<"$r"
   hr=$(field rate "$h") fr=$(field rate "$f") mr=$(field rate "$m")
-  printf '| %s | %s (%s) | %s (%s) | **%s** (%s, %s) | **%.2f** | %.2f | %s, %s |\n' "$c" \
+  printf '| %s | %s (%s) | %s (%s) | **%s** (%s, %s) | **%.2f** | %.2f | %s, %s | %s, %s, %s → %s, %s, %s |\n' "$c" \
     "$hr" "$(field p99 "$h")" "$fr" "$(field p99 "$f")" "$mr" "$(field p50 "$m")" "$(field p99 "$m")" \
-    "$(awk "BEGIN {print $mr/$fr}")" "$(awk "BEGIN {print $mr/$hr}")" "$(field other "$m")" "$(field errors "$m")"
+    "$(awk "BEGIN {print $mr/$fr}")" "$(awk "BEGIN {print $mr/$hr}")" "$(field other "$m")" "$(field errors "$m")" \
+    "$(field dev "$f")" "$(field pg "$f")" "$(field rest "$f")" "$(field dev "$m")" "$(field pg "$m")" "$(field rest "$m")"
 done
 echo
 echo "comments acknowledged (202): ${accepted}; stored: ${stored}; acknowledged but missing: $(( accepted > stored ? accepted - stored : 0 ))"

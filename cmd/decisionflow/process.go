@@ -73,6 +73,9 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 	p := &process{logger: logger}
 	defer p.stop(cfg.ShutdownTimeout)
+	if err := startProfiler(cfg.PprofAddr, p); err != nil {
+		return err
+	}
 
 	st, err := m.openStore(ctx, cmd, cfg, logger)
 	if err != nil {
