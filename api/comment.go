@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,8 +52,8 @@ func (s *Server) commentRoutes(decision *echo.Group) {
 	g.GET("/comments", s.listComments, read)
 	s.spec.get(decisionPrefix+"/participation/:round/comments", "公众意见 / a round's comments, a page at a time", CommentPage{}, filter...)
 	g.GET("/comments/export", s.exportComments, read)
-	s.spec.get(decisionPrefix+"/participation/:round/comments/export", "导出公众意见（CSV 或 JSON）/ export the comments as CSV or JSON",
-		download{"text/csv", "application/json"}, append(filter, query("format", "csv（默认）或 json / csv (default) or json"))...)
+	s.spec.get(decisionPrefix+"/participation/:round/comments/export", "导出公众意见（CSV、JSON 或 XLSX）/ export the comments as CSV, JSON or XLSX",
+		download{"text/csv", "application/json", xlsxType}, append(filter, query("format", "csv（默认）、json 或 xlsx / csv (default), json or xlsx"))...)
 	g.GET("/clusters", s.listClusters, read)
 	s.spec.get(decisionPrefix+"/participation/:round/clusters", "意见聚类 / clusters of like comments", ListResponse[procedure.Cluster]{}, only(commentReaders...),
 		query("min_size", "最小规模 / smallest cluster", "integer"), query("page", "页码 / page, from 1", "integer"), query("page_size", "每页条数 / page size", "integer"))
@@ -154,8 +155,8 @@ func (s *Server) listComments(c echo.Context) error {
 }
 
 // exportComments streams every comment of the round matching the filter, with its cluster,
-// disposition and clause status, as CSV (with a byte-order mark, for spreadsheet programs)
-// or as a JSON array.
+// disposition and clause status, as CSV (with a byte-order mark, for spreadsheet programs),
+// as a JSON array or as an XLSX workbook.
 func (s *Server) exportComments(c echo.Context) error {
 	wf, err := s.round(c)
 	if err != nil {
@@ -169,13 +170,16 @@ func (s *Server) exportComments(c echo.Context) error {
 	if format == "" {
 		format = "csv"
 	}
-	if format != "csv" && format != "json" {
-		return procedure.Errorf(procedure.EInvalid, "format 须为 csv 或 json", "format must be csv or json")
+	if format != "csv" && format != "json" && format != "xlsx" {
+		return procedure.Errorf(procedure.EInvalid, "format 须为 csv、json 或 xlsx", "format must be csv, json or xlsx")
 	}
 	if _, err := s.comments.Consultation(c.Request().Context(), wf); err != nil {
 		return err
 	}
 	name := strings.ReplaceAll(wf, "/", "-") + "-comments." + format
+	if format == "xlsx" {
+		return s.exportXLSX(c, wf, f, name)
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	if format == "json" {
@@ -184,13 +188,40 @@ func (s *Server) exportComments(c echo.Context) error {
 	return s.exportCSV(c, wf, f)
 }
 
+// commentColumns are the comment export's columns, in the CSV's order.
+var commentColumns = []column{
+	{"编号", "id", 10}, {"回执号", "receipt", 22}, {"收到时间", "received_at", 20}, {"条文", "clause", 8},
+	{"现条文", "clause_now", 8}, {"条文状态", "clause_status", 12}, {"意见内容", "text", 60}, {"联系方式", "contact", 18},
+	{"同意公开", "publish", 10}, {"聚类", "cluster", 10}, {"处理结果", "disposition", 16}, {"理由", "reason", 40},
+	{"按聚类处理", "by_cluster", 12},
+}
+
+func (s *Server) exportXLSX(c echo.Context, wf string, f store.CommentFilter, name string) error {
+	sh, err := newSheet(commentColumns)
+	if err != nil {
+		return err
+	}
+	err = s.comments.EachComment(c.Request().Context(), wf, f, func(v procedure.CommentView) error {
+		var now, status any = "", ""
+		if v.ClauseNow != nil {
+			now, status = v.ClauseNow.To, v.ClauseNow.Status
+		}
+		return sh.add(v.ID, v.Receipt, v.ReceivedAt, v.Clause, now, status, v.Text, v.Contact, v.Publish, v.Cluster,
+			string(v.Disposition), v.Reason, v.ByCluster)
+	})
+	if err != nil {
+		sh.close()
+		return fmt.Errorf("export comments of %s: %w", wf, err)
+	}
+	return s.sendSheet(c, sh, name)
+}
+
 func (s *Server) exportCSV(c echo.Context, wf string, f store.CommentFilter) error {
 	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
 	_, _ = c.Response().Write([]byte("\uFEFF"))
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "receipt", "received_at", "clause", "clause_now", "clause_status", "text", "contact", "publish",
-		"cluster", "disposition", "reason", "by_cluster"})
+	_ = w.Write(columnNames(commentColumns))
 	n := 0
 	err := s.comments.EachComment(c.Request().Context(), wf, f, func(v procedure.CommentView) error {
 		now, status := "", ""

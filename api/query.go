@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,7 +57,7 @@ type TimelineEntry struct {
 }
 
 // timeline answers every act and transition of a decision from the store, as JSON or, with
-// ?format=csv, as CSV.
+// ?format=csv or xlsx, as CSV or an XLSX workbook.
 func (s *Server) timeline(c echo.Context) error {
 	number := c.Param("number")
 	if err := procedure.ValidateNumber(number); err != nil {
@@ -66,8 +67,11 @@ func (s *Server) timeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.QueryParam("format") == "csv" {
+	switch c.QueryParam("format") {
+	case "csv":
 		return s.writeTimelineCSV(c, number, acts)
+	case "xlsx":
+		return s.writeTimelineXLSX(c, number, acts)
 	}
 	out := make([]TimelineEntry, 0, len(acts))
 	keys := map[string]signature.PublicKey{}
@@ -93,7 +97,7 @@ func (s *Server) writeTimelineCSV(c echo.Context, number string, acts []procedur
 	// The byte-order mark tells spreadsheet programs the text is UTF-8, so Chinese stays legible.
 	_, _ = c.Response().Write([]byte("\ufeff"))
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"at", "workflow", "seq", "kind", "actor", "draft_version", "stage", "late", "note", "payload", "signature", "verified"})
+	_ = w.Write(columnNames(timelineColumns))
 	keys := map[string]signature.PublicKey{}
 	for _, a := range acts {
 		e := a.Event
@@ -108,6 +112,34 @@ func (s *Server) writeTimelineCSV(c echo.Context, number string, acts []procedur
 	return w.Error()
 }
 
+// timelineColumns are the timeline export's columns, in the CSV's order.
+var timelineColumns = []column{
+	{"时间", "at", 20}, {"工作流", "workflow", 30}, {"序号", "seq", 8}, {"事项", "kind", 24}, {"办理人", "actor", 14},
+	{"草案稿次", "draft_version", 10}, {"阶段", "stage", 20}, {"逾期", "late", 8}, {"备注", "note", 30},
+	{"内容", "payload", 40}, {"签名", "signature", 30}, {"签名有效", "verified", 10},
+}
+
+func (s *Server) writeTimelineXLSX(c echo.Context, number string, acts []procedure.ActRecord) error {
+	sh, err := newSheet(timelineColumns)
+	if err != nil {
+		return err
+	}
+	keys := map[string]signature.PublicKey{}
+	for _, a := range acts {
+		e := a.Event
+		var sig, verified any = "", ""
+		if a.Signature != nil {
+			sig, verified = recorded(a.Signature), s.verifies(c.Request().Context(), a.Signature, keys)
+		}
+		if err := sh.add(e.At, a.WorkflowID, a.Seq, e.Kind, e.Actor, e.DraftVersion, string(e.Stage), e.Late, e.Note, a.Payload,
+			sig, verified); err != nil {
+			sh.close()
+			return fmt.Errorf("timeline of %s: %w", number, err)
+		}
+	}
+	return s.sendSheet(c, sh, number+"-timeline.xlsx")
+}
+
 // decisionReads adds the read routes of a decision beyond its summary.
 func (s *Server) decisionReads(decision *echo.Group) {
 	decision.GET("/record", s.workflowQuery(decisionTarget, workflows.QueryRecord))
@@ -115,8 +147,8 @@ func (s *Server) decisionReads(decision *echo.Group) {
 	decision.GET("/tasks", s.workflowQuery(decisionTarget, workflows.QueryTasks))
 	s.spec.get(decisionPrefix+"/tasks", "决策的待办 / the decision's open tasks", []procedure.Task{})
 	decision.GET("/timeline", s.timeline)
-	s.spec.get(decisionPrefix+"/timeline", "办理时间线 / every act and transition, JSON or, with ?format=csv, CSV", []TimelineEntry{},
-		query("format", "csv 则为 CSV / csv for CSV"), alsoAs("text/csv"))
+	s.spec.get(decisionPrefix+"/timeline", "办理时间线 / every act and transition, JSON or, with ?format=csv or xlsx, CSV or XLSX", []TimelineEntry{},
+		query("format", "csv 则为 CSV，xlsx 则为 XLSX / csv for CSV, xlsx for XLSX"), alsoAs("text/csv"), alsoAs(xlsxType))
 	decision.GET("/open-tasks", s.openTasks)
 	s.spec.get(decisionPrefix+"/open-tasks", "决策及各轮程序的全部待办 / every open task of the decision and its rounds", []store.OpenTask{})
 }

@@ -1861,13 +1861,13 @@ type GetDecisionsParticipationCommentsExportParams struct {
 	// Limit 条数 1–500 / limit, 1 to 500
 	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
 
-	// Format csv（默认）或 json / csv (default) or json
+	// Format csv（默认）、json 或 xlsx / csv (default), json or xlsx
 	Format string `form:"format,omitempty" json:"format,omitempty,omitzero"`
 }
 
 // GetDecisionsTimelineParams defines parameters for GetDecisionsTimeline.
 type GetDecisionsTimelineParams struct {
-	// Format csv 则为 CSV / csv for CSV
+	// Format csv 则为 CSV，xlsx 则为 XLSX / csv for CSV, xlsx for XLSX
 	Format string `form:"format,omitempty" json:"format,omitempty,omitzero"`
 }
 
@@ -2825,7 +2825,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/decisions/{number}/participation/{round}/comments (the `GetDecisionsParticipationComments` operationId).
 	GetDecisionsParticipationComments(ctx context.Context, number string, round string, params *GetDecisionsParticipationCommentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetDecisionsParticipationCommentsExport 导出公众意见（CSV 或 JSON）/ export the comments as CSV or JSON
+	// GetDecisionsParticipationCommentsExport 导出公众意见（CSV、JSON 或 XLSX）/ export the comments as CSV, JSON or XLSX
 	//
 	// 角色 / Roles: official, head, legal_counsel, auditor
 	//
@@ -3167,7 +3167,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/decisions/{number}/tasks (the `GetDecisionsTasks` operationId).
 	GetDecisionsTasks(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetDecisionsTimeline 办理时间线 / every act and transition, JSON or, with ?format=csv, CSV
+	// GetDecisionsTimeline 办理时间线 / every act and transition, JSON or, with ?format=csv or xlsx, CSV or XLSX
 	//
 	// Corresponds with GET /api/v1/decisions/{number}/timeline (the `GetDecisionsTimeline` operationId).
 	GetDecisionsTimeline(ctx context.Context, number string, params *GetDecisionsTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4926,7 +4926,7 @@ func (c *Client) GetDecisionsParticipationComments(ctx context.Context, number s
 	return c.Client.Do(req)
 }
 
-// GetDecisionsParticipationCommentsExport 导出公众意见（CSV 或 JSON）/ export the comments as CSV or JSON
+// GetDecisionsParticipationCommentsExport 导出公众意见（CSV、JSON 或 XLSX）/ export the comments as CSV, JSON or XLSX
 //
 // 角色 / Roles: official, head, legal_counsel, auditor
 //
@@ -5688,7 +5688,7 @@ func (c *Client) GetDecisionsTasks(ctx context.Context, number string, reqEditor
 	return c.Client.Do(req)
 }
 
-// GetDecisionsTimeline 办理时间线 / every act and transition, JSON or, with ?format=csv, CSV
+// GetDecisionsTimeline 办理时间线 / every act and transition, JSON or, with ?format=csv or xlsx, CSV or XLSX
 //
 // Corresponds with GET /api/v1/decisions/{number}/timeline (the `GetDecisionsTimeline` operationId).
 func (c *Client) GetDecisionsTimeline(ctx context.Context, number string, params *GetDecisionsTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11954,7 +11954,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/decisions/{number}/participation/{round}/comments (the `GetDecisionsParticipationComments` operationId).
 	GetDecisionsParticipationCommentsWithResponse(ctx context.Context, number string, round string, params *GetDecisionsParticipationCommentsParams, reqEditors ...RequestEditorFn) (*GetDecisionsParticipationCommentsReply, error)
 
-	// GetDecisionsParticipationCommentsExportWithResponse 导出公众意见（CSV 或 JSON）/ export the comments as CSV or JSON
+	// GetDecisionsParticipationCommentsExportWithResponse 导出公众意见（CSV、JSON 或 XLSX）/ export the comments as CSV, JSON or XLSX
 	//
 	// 角色 / Roles: official, head, legal_counsel, auditor
 	//
@@ -12316,7 +12316,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/decisions/{number}/tasks (the `GetDecisionsTasks` operationId).
 	GetDecisionsTasksWithResponse(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*GetDecisionsTasksReply, error)
 
-	// GetDecisionsTimelineWithResponse 办理时间线 / every act and transition, JSON or, with ?format=csv, CSV
+	// GetDecisionsTimelineWithResponse 办理时间线 / every act and transition, JSON or, with ?format=csv or xlsx, CSV or XLSX
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23152,7 +23152,7 @@ func (c *ClientWithResponses) GetDecisionsParticipationCommentsWithResponse(ctx 
 	return ParseGetDecisionsParticipationCommentsReply(rsp)
 }
 
-// GetDecisionsParticipationCommentsExportWithResponse 导出公众意见（CSV 或 JSON）/ export the comments as CSV or JSON
+// GetDecisionsParticipationCommentsExportWithResponse 导出公众意见（CSV、JSON 或 XLSX）/ export the comments as CSV, JSON or XLSX
 //
 // 角色 / Roles: official, head, legal_counsel, auditor
 //
@@ -23766,7 +23766,7 @@ func (c *ClientWithResponses) GetDecisionsTasksWithResponse(ctx context.Context,
 	return ParseGetDecisionsTasksReply(rsp)
 }
 
-// GetDecisionsTimelineWithResponse 办理时间线 / every act and transition, JSON or, with ?format=csv, CSV
+// GetDecisionsTimelineWithResponse 办理时间线 / every act and transition, JSON or, with ?format=csv or xlsx, CSV or XLSX
 //
 // Returns a wrapper object for the known response body format(s).
 //
