@@ -51,6 +51,10 @@ type Config struct {
 	// LoadFloor serves POST /api/v1/public/load-floor, which answers 202 and does nothing
 	// else, for an outside load test to measure the comment route against (scripts/bench-intake.sh).
 	LoadFloor bool `env:"DECISIONFLOW_LOAD_FLOOR"`
+	// WorkflowCache is how many decisions' workflows a worker keeps in memory between their
+	// tasks (each open one costs about 125 KB); beyond it the least recently used is dropped
+	// and, at its next task, rebuilt from its history. It bounds a worker's memory.
+	WorkflowCache int `env:"DECISIONFLOW_WORKFLOW_CACHE" envDefault:"2000"`
 	// PprofAddr, when set, serves Go's profiles (/debug/pprof/) on a listener of its own, e.g.
 	// 127.0.0.1:6060: where a process spends its time under load.
 	PprofAddr string `env:"DECISIONFLOW_PPROF_ADDR"`
@@ -272,6 +276,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "API requests a second per person (DECISIONFLOW_RATE_LIMIT)")
 	fs.Float64Var(&c.PublicRateLimit, "public-rate-limit", c.PublicRateLimit, "public requests a second per client address (DECISIONFLOW_PUBLIC_RATE_LIMIT)")
 	fs.BoolVar(&c.LoadFloor, "load-floor", c.LoadFloor, "serve POST /api/v1/public/load-floor, a no-op for load tests (DECISIONFLOW_LOAD_FLOOR)")
+	fs.IntVar(&c.WorkflowCache, "workflow-cache", c.WorkflowCache, "workflows a worker keeps in memory between tasks (DECISIONFLOW_WORKFLOW_CACHE)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go profiles (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (DECISIONFLOW_PPROF_ADDR)")
 	fs.Func("trusted-proxies", "reverse proxies whose X-Forwarded-For is believed, comma-separated IPs or CIDRs (DECISIONFLOW_TRUSTED_PROXIES)",
 		func(v string) error { c.TrustedProxies = list(v); return nil })
@@ -338,6 +343,9 @@ func (c *Config) validate(command string) error {
 		func() error { return hostPort("TEMPORAL_ADDRESS (--temporal-address)", c.Temporal.Address) },
 		func() error {
 			return need("DECISIONFLOW_PUBLIC_RATE_LIMIT (--public-rate-limit)", c.PublicRateLimit > 0, "must be positive")
+		},
+		func() error {
+			return need("DECISIONFLOW_WORKFLOW_CACHE (--workflow-cache)", c.WorkflowCache > 0, "must be positive")
 		},
 		func() error { return ipRanges("DECISIONFLOW_TRUSTED_PROXIES (--trusted-proxies)", c.TrustedProxies) },
 		func() error {

@@ -24,6 +24,9 @@ func TestLoad_Defaults(t *testing.T) {
 	require.Equal(t, 365*24*time.Hour, cfg.Temporal.Retention)
 	require.Equal(t, 10*time.Second, cfg.ShutdownTimeout)
 	require.Equal(t, "warn", cfg.Log.ServerLevel)
+	require.Equal(t, 2000, cfg.WorkflowCache, "a worker's memory is bounded by default")
+	require.False(t, cfg.LoadFloor, "no load floor unless asked for")
+	require.Empty(t, cfg.PprofAddr, "no profiler unless asked for")
 }
 
 func TestLoad_Precedence(t *testing.T) {
@@ -75,6 +78,7 @@ func TestLoad_Errors(t *testing.T) {
 		{"oidc role map entry without role", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ROLE_MAP": "fzb=legal_counsel,kz"}, "DECISIONFLOW_OIDC_ROLE_MAP"},
 		{"oidc role map entry without claim value", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ROLE_MAP": "=head"}, "DECISIONFLOW_OIDC_ROLE_MAP"},
 		{"oidc role map value mapped twice", "dev", nil, map[string]string{"DECISIONFLOW_OIDC_ROLE_MAP": "kz=official,kz=head"}, "DECISIONFLOW_OIDC_ROLE_MAP"},
+		{"empty workflow cache", "dev", nil, map[string]string{"DECISIONFLOW_WORKFLOW_CACHE": "0"}, "DECISIONFLOW_WORKFLOW_CACHE"},
 		{"oidc role map flag malformed", "dev", []string{"--oidc-role-map", "kz:official"}, nil, "flags"},
 	}
 	for _, tt := range tests {

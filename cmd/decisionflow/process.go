@@ -267,6 +267,8 @@ func (m *Main) openStore(ctx context.Context, cmd string, cfg config.Config, log
 }
 
 func startWorker(c client.Client, acts *activities.Activities, cfg config.Config, p *process) error {
+	// The cache is the SDK's, one for the process: set before the worker is made.
+	worker.SetStickyWorkflowCacheSize(cfg.WorkflowCache)
 	w := worker.New(c, workflows.TaskQueue, worker.Options{WorkerStopTimeout: cfg.ShutdownTimeout / 2,
 		// A worker that dies holds its decisions on its sticky queue until this passes: kept
 		// well under the API's query and act waits, so another worker takes them in time.
