@@ -28,7 +28,7 @@ func (s *Server) listRoutes(v1 *echo.Group) {
 		query("overdue", "逾期 / overdue only", "boolean"), query("drill", "演练 / drills instead of real decisions", "boolean"),
 		query("q", "全文检索 / text search"), query("page", "页码 / page, from 1", "integer"), query("page_size", "每页条数 / page size", "integer"))
 	v1.GET("/inbox", s.inbox)
-	s.spec.get("/api/v1/inbox", "我的待办 / what waits for the caller", ListResponse[store.InboxItem]{},
+	s.spec.get("/api/v1/inbox", "我的待办 / what waits for the caller", ListResponse[InboxEntry]{},
 		query("stage", "阶段 / stage"), query("unit", "承办单位 / lead unit"),
 		query("page", "页码 / page, from 1", "integer"), query("page_size", "每页条数 / page size", "integer"))
 }
@@ -77,10 +77,23 @@ func (s *Server) inbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []store.InboxItem{}
+	out := make([]InboxEntry, 0, len(items))
+	for _, it := range items {
+		e := InboxEntry{InboxItem: it}
+		e.Label, e.LabelEN = procedure.ActLabel(it.Act)
+		out = append(out, e)
 	}
-	return c.JSON(http.StatusOK, ListResponse[store.InboxItem]{Items: items, Page: page.Number, PageSize: page.Size})
+	return c.JSON(http.StatusOK, ListResponse[InboxEntry]{Items: out, Page: page.Number, PageSize: page.Size})
+}
+
+// InboxEntry is one task waiting for the caller, with the act named for people; its due date
+// (YYYY-MM-DD) and the explanation of how it was counted are the item's due and explanation.
+type InboxEntry struct {
+	store.InboxItem
+	// Label names the act in Chinese, e.g. 送请合法性审查.
+	Label string `json:"label"`
+	// LabelEN names the act in English.
+	LabelEN string `json:"label_en"`
 }
 
 func pageOf(c echo.Context) (store.Page, error) {

@@ -150,7 +150,7 @@ func (s *Server) decisionReads(decision *echo.Group) {
 	s.spec.get(decisionPrefix+"/timeline", "办理时间线 / every act and transition, JSON or, with ?format=csv or xlsx, CSV or XLSX", []TimelineEntry{},
 		query("format", "csv 则为 CSV，xlsx 则为 XLSX / csv for CSV, xlsx for XLSX"), alsoAs("text/csv"), alsoAs(xlsxType))
 	decision.GET("/open-tasks", s.openTasks)
-	s.spec.get(decisionPrefix+"/open-tasks", "决策及各轮程序的全部待办 / every open task of the decision and its rounds", []store.OpenTask{})
+	s.spec.get(decisionPrefix+"/open-tasks", "决策及各轮程序的全部待办 / every open task of the decision and its rounds", []OpenTaskEntry{})
 }
 
 // openTasks answers every open task of the decision and its procedure rounds, from the store.
@@ -163,5 +163,20 @@ func (s *Server) openTasks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, tasks)
+	out := make([]OpenTaskEntry, 0, len(tasks))
+	for _, t := range tasks {
+		e := OpenTaskEntry{OpenTask: t}
+		e.Label, e.LabelEN = procedure.ActLabel(t.Act)
+		out = append(out, e)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// OpenTaskEntry is one open task of a decision with the act named for people.
+type OpenTaskEntry struct {
+	store.OpenTask
+	// Label names the act in Chinese, e.g. 送请合法性审查.
+	Label string `json:"label"`
+	// LabelEN names the act in English.
+	LabelEN string `json:"label_en"`
 }

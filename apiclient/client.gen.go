@@ -1043,13 +1043,15 @@ type ImplementationReport struct {
 	Period   string `json:"period"`
 }
 
-// InboxItem defines model for InboxItem.
-type InboxItem struct {
+// InboxEntry defines model for InboxEntry.
+type InboxEntry struct {
 	Act         string `json:"act"`
 	Decision    string `json:"decision"`
 	Drill       bool   `json:"drill"`
 	Due         string `json:"due,omitempty,omitzero"`
 	Explanation string `json:"explanation,omitempty,omitzero"`
+	Label       string `json:"label"`
+	LabelEn     string `json:"label_en"`
 	Role        string `json:"role,omitempty,omitzero"`
 	Stage       string `json:"stage"`
 	Title       string `json:"title"`
@@ -1057,11 +1059,11 @@ type InboxItem struct {
 	Workflow    string `json:"workflow"`
 }
 
-// InboxItemList defines model for InboxItemList.
-type InboxItemList struct {
-	Items    []InboxItem `json:"items"`
-	Page     int         `json:"page"`
-	PageSize int         `json:"page_size"`
+// InboxEntryList defines model for InboxEntryList.
+type InboxEntryList struct {
+	Items    []InboxEntry `json:"items"`
+	Page     int          `json:"page"`
+	PageSize int          `json:"page_size"`
 }
 
 // Key defines model for Key.
@@ -1214,12 +1216,14 @@ type NoticeResponseList struct {
 	PageSize int              `json:"page_size"`
 }
 
-// OpenTask defines model for OpenTask.
-type OpenTask struct {
+// OpenTaskEntry defines model for OpenTaskEntry.
+type OpenTaskEntry struct {
 	Act         string   `json:"act"`
 	Assignees   []string `json:"assignees,omitempty,omitzero"`
 	Due         string   `json:"due,omitempty,omitzero"`
 	Explanation string   `json:"explanation,omitempty,omitzero"`
+	Label       string   `json:"label"`
+	LabelEn     string   `json:"label_en"`
 	Role        string   `json:"role,omitempty,omitzero"`
 	Workflow    string   `json:"workflow"`
 }
@@ -17368,7 +17372,7 @@ type GetDecisionsOpenTasksReply struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]OpenTask
+	JSON200 *[]OpenTaskEntry
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -17384,7 +17388,7 @@ type GetDecisionsOpenTasksReply struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDecisionsOpenTasksReply) GetJSON200() *[]OpenTask {
+func (r GetDecisionsOpenTasksReply) GetJSON200() *[]OpenTaskEntry {
 	return r.JSON200
 }
 
@@ -20837,7 +20841,7 @@ type GetInboxReply struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *InboxItemList
+	JSON200 *InboxEntryList
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -20851,7 +20855,7 @@ type GetInboxReply struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetInboxReply) GetJSON200() *InboxItemList {
+func (r GetInboxReply) GetJSON200() *InboxEntryList {
 	return r.JSON200
 }
 
@@ -28180,7 +28184,7 @@ func ParseGetDecisionsOpenTasksReply(rsp *http.Response) (*GetDecisionsOpenTasks
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []OpenTask
+		var dest []OpenTaskEntry
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -31085,7 +31089,7 @@ func ParseGetInboxReply(rsp *http.Response) (*GetInboxReply, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest InboxItemList
+		var dest InboxEntryList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -6,8 +6,21 @@ import (
 	"strings"
 	"time"
 
+	"decisionflow/procedure"
+
 	"github.com/labstack/echo/v4"
 )
+
+// The forms' titles are the acts' names in procedure.ActLabel, the one table the API's inbox
+// and open tasks answer with too, so a page and the API never name an act differently.
+func init() {
+	for act, f := range forms {
+		if procedure.HasActLabel(act) {
+			f.Title = T(procedure.ActLabel(act))
+			forms[act] = f
+		}
+	}
+}
 
 // Lang is a page's language: zh-CN first, English on request.
 type Lang string
