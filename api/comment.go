@@ -317,5 +317,5 @@ func (s *Server) listClusters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, ListResponse[procedure.Cluster]{Items: items, Page: page.Number, PageSize: page.Size})
+	return c.JSON(http.StatusOK, listOf(c, items, page, nil))
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,6 +20,50 @@ type ListResponse[T any] struct {
 	Page int `json:"page"`
 	// PageSize is the page's size.
 	PageSize int `json:"page_size"`
+	// Next is the path and query of the next page, the same filter with the next page number;
+	// absent on the last page.
+	Next string `json:"next,omitempty"`
+	// Total counts the items on every page, for the lists that count them.
+	Total *int64 `json:"total,omitempty"`
+}
+
+// listCounter is what a store offers to count the lists it pages; without it a list has no
+// total and a full page is taken to have a next one.
+type listCounter interface {
+	// CountDecisions counts the decisions f selects.
+	CountDecisions(ctx context.Context, f store.DecisionFilter) (int64, error)
+	// CountInbox counts what waits for a.
+	CountInbox(ctx context.Context, a procedure.Actor, f store.InboxFilter) (int64, error)
+}
+
+// listOf answers a page of items with where to go on: with a total, a next page while items
+// remain; without one, after every full page.
+func listOf[T any](c echo.Context, items []T, page store.Page, total *int64) ListResponse[T] {
+	out := ListResponse[T]{Items: items, Page: page.Number, PageSize: page.Size, Total: total}
+	more := len(items) == page.Size
+	if total != nil {
+		more = int64(page.Number)*int64(page.Size) < *total
+	}
+	if more {
+		q := c.Request().URL.Query()
+		q.Set("page", strconv.Itoa(page.Number+1))
+		q.Set("page_size", strconv.Itoa(page.Size))
+		out.Next = c.Request().URL.Path + "?" + q.Encode()
+	}
+	return out
+}
+
+// count runs fn on the store's counter, if it has one.
+func (s *Server) count(fn func(listCounter) (int64, error)) (*int64, error) {
+	counter, ok := s.store.(listCounter)
+	if !ok {
+		return nil, nil
+	}
+	n, err := fn(counter)
+	if err != nil {
+		return nil, err
+	}
+	return &n, nil
 }
 
 func (s *Server) listRoutes(v1 *echo.Group) {
@@ -55,7 +100,12 @@ func (s *Server) listDecisions(c echo.Context) error {
 	if f.Drill, err = boolParam(c, "drill"); err != nil {
 		return err
 	}
-	items, err := s.store.Decisions(c.Request().Context(), f, page)
+	ctx := c.Request().Context()
+	items, err := s.store.Decisions(ctx, f, page)
+	if err != nil {
+		return err
+	}
+	total, err := s.count(func(lc listCounter) (int64, error) { return lc.CountDecisions(ctx, f) })
 	if err != nil {
 		return err
 	}
@@ -63,7 +113,7 @@ func (s *Server) listDecisions(c echo.Context) error {
 	for _, d := range items {
 		out = append(out, toResponse(d, true))
 	}
-	return c.JSON(http.StatusOK, ListResponse[DecisionResponse]{Items: out, Page: page.Number, PageSize: page.Size})
+	return c.JSON(http.StatusOK, listOf(c, out, page, total))
 }
 
 // inbox lists what waits for the caller, earliest due first.
@@ -73,7 +123,12 @@ func (s *Server) inbox(c echo.Context) error {
 		return err
 	}
 	f := store.InboxFilter{Stage: c.QueryParam("stage"), Unit: c.QueryParam("unit")}
-	items, err := s.store.Inbox(c.Request().Context(), actorOf(c), f, page)
+	ctx, a := c.Request().Context(), actorOf(c)
+	items, err := s.store.Inbox(ctx, a, f, page)
+	if err != nil {
+		return err
+	}
+	total, err := s.count(func(lc listCounter) (int64, error) { return lc.CountInbox(ctx, a, f) })
 	if err != nil {
 		return err
 	}
@@ -83,7 +138,7 @@ func (s *Server) inbox(c echo.Context) error {
 		e.Label, e.LabelEN = procedure.ActLabel(it.Act)
 		out = append(out, e)
 	}
-	return c.JSON(http.StatusOK, ListResponse[InboxEntry]{Items: out, Page: page.Number, PageSize: page.Size})
+	return c.JSON(http.StatusOK, listOf(c, out, page, total))
 }
 
 // InboxEntry is one task waiting for the caller, with the act named for people; its due date

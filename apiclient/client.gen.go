@@ -621,8 +621,10 @@ type Cluster struct {
 // ClusterList defines model for ClusterList.
 type ClusterList struct {
 	Items    []Cluster `json:"items"`
+	Next     string    `json:"next,omitempty,omitzero"`
 	Page     int       `json:"page"`
 	PageSize int       `json:"page_size"`
+	Total    int64     `json:"total,omitempty,omitzero"`
 }
 
 // CommentCheck defines model for CommentCheck.
@@ -750,8 +752,10 @@ type DecisionResponse struct {
 // DecisionResponseList defines model for DecisionResponseList.
 type DecisionResponseList struct {
 	Items    []DecisionResponse `json:"items"`
+	Next     string             `json:"next,omitempty,omitzero"`
 	Page     int                `json:"page"`
 	PageSize int                `json:"page_size"`
+	Total    int64              `json:"total,omitempty,omitzero"`
 }
 
 // DepartmentConsultation defines model for DepartmentConsultation.
@@ -1062,8 +1066,10 @@ type InboxEntry struct {
 // InboxEntryList defines model for InboxEntryList.
 type InboxEntryList struct {
 	Items    []InboxEntry `json:"items"`
+	Next     string       `json:"next,omitempty,omitzero"`
 	Page     int          `json:"page"`
 	PageSize int          `json:"page_size"`
+	Total    int64        `json:"total,omitempty,omitzero"`
 }
 
 // Key defines model for Key.
@@ -1212,8 +1218,10 @@ type NoticeResponse struct {
 // NoticeResponseList defines model for NoticeResponseList.
 type NoticeResponseList struct {
 	Items    []NoticeResponse `json:"items"`
+	Next     string           `json:"next,omitempty,omitzero"`
 	Page     int              `json:"page"`
 	PageSize int              `json:"page_size"`
+	Total    int64            `json:"total,omitempty,omitzero"`
 }
 
 // OpenTaskEntry defines model for OpenTaskEntry.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"decisionflow/procedure"
 
@@ -43,26 +42,8 @@ type DecisionFilter struct {
 
 // Decisions lists decisions matching f, newest first, a page at a time.
 func (s *Store) Decisions(ctx context.Context, f DecisionFilter, page Page) ([]procedure.Decision, error) {
-	q := s.db.WithContext(ctx).Model(&decision{}).Where("drill = ?", f.Drill)
-	if f.Stage != "" {
-		q = q.Where("stage = ?", string(f.Stage))
-	}
-	if f.Unit != "" {
-		q = q.Where("unit = ?", f.Unit)
-	}
-	if f.Year != 0 {
-		from := time.Date(f.Year, 1, 1, 0, 0, 0, 0, procedure.China).UTC()
-		q = q.Where("opened_at >= ? AND opened_at < ?", from, from.AddDate(1, 0, 0))
-	}
-	if f.Search != "" {
-		like := "%" + f.Search + "%"
-		q = q.Where("number LIKE ? OR title LIKE ?", like, like)
-	}
-	if f.Overdue {
-		q = q.Where("number IN (?)", s.db.Table("tasks").Select("decision").Where("due < ?", f.Today.String()))
-	}
 	var rows []decision
-	if err := page.apply(q.Order("opened_at DESC, number")).Find(&rows).Error; err != nil {
+	if err := page.apply(s.decisionsWhere(ctx, f).Order("opened_at DESC, number")).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list decisions: %w", err)
 	}
 	out := make([]procedure.Decision, 0, len(rows))

@@ -80,22 +80,9 @@ type InboxFilter struct {
 // Inbox lists what waits for a person: tasks assigned to them by name, and unassigned tasks for
 // one of their roles, earliest due first, a page at a time.
 func (s *Store) Inbox(ctx context.Context, a procedure.Actor, f InboxFilter, page Page) ([]InboxItem, error) {
-	roles := make([]string, 0, len(a.Roles))
-	for _, r := range a.Roles {
-		roles = append(roles, string(r))
-	}
 	var items []InboxItem
-	q := s.db.WithContext(ctx).Table("tasks").
+	q := s.inboxWhere(ctx, a, f).
 		Select("tasks.decision, decisions.title, tasks.workflow_id AS workflow, tasks.act, tasks.due, tasks.explanation, decisions.drill, decisions.stage, decisions.unit, tasks.role").
-		Joins("JOIN decisions ON decisions.number = tasks.decision").
-		Where("tasks.assignees LIKE ? OR (tasks.assignees = '' AND tasks.role IN ?)", "%,"+a.ID+",%", append(roles, ""))
-	if f.Stage != "" {
-		q = q.Where("decisions.stage = ?", f.Stage)
-	}
-	if f.Unit != "" {
-		q = q.Where("decisions.unit = ?", f.Unit)
-	}
-	q = q.
 		Order("CASE WHEN tasks.due IS NULL THEN 1 ELSE 0 END, tasks.due, tasks.decision, tasks.act")
 	if err := page.apply(q).Scan(&items).Error; err != nil {
 		return nil, fmt.Errorf("inbox of %s: %w", a.ID, err)

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"decisionflow/procedure"
+
+	"gorm.io/gorm"
+)
+
+// The lists count on the same selection they page through, so a total never disagrees with
+// the pages.
+
+// CountDecisions counts the decisions f selects, on every page.
+func (s *Store) CountDecisions(ctx context.Context, f DecisionFilter) (int64, error) {
+	var n int64
+	if err := s.decisionsWhere(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count decisions: %w", err)
+	}
+	return n, nil
+}
+
+// CountInbox counts what waits for a, on every page of the inbox.
+func (s *Store) CountInbox(ctx context.Context, a procedure.Actor, f InboxFilter) (int64, error) {
+	var n int64
+	if err := s.inboxWhere(ctx, a, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count inbox of %s: %w", a.ID, err)
+	}
+	return n, nil
+}
+
+// decisionsWhere selects the decisions f selects.
+func (s *Store) decisionsWhere(ctx context.Context, f DecisionFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Model(&decision{}).Where("drill = ?", f.Drill)
+	if f.Stage != "" {
+		q = q.Where("stage = ?", string(f.Stage))
+	}
+	if f.Unit != "" {
+		q = q.Where("unit = ?", f.Unit)
+	}
+	if f.Year != 0 {
+		from := time.Date(f.Year, 1, 1, 0, 0, 0, 0, procedure.China).UTC()
+		q = q.Where("opened_at >= ? AND opened_at < ?", from, from.AddDate(1, 0, 0))
+	}
+	if f.Search != "" {
+		like := "%" + f.Search + "%"
+		q = q.Where("number LIKE ? OR title LIKE ?", like, like)
+	}
+	if f.Overdue {
+		q = q.Where("number IN (?)", s.db.Table("tasks").Select("decision").Where("due < ?", f.Today.String()))
+	}
+	return q
+}
+
+// inboxWhere selects the tasks waiting for a: assigned to a by name, or unassigned and for one
+// of a's roles, narrowed by f.
+func (s *Store) inboxWhere(ctx context.Context, a procedure.Actor, f InboxFilter) *gorm.DB {
+	roles := make([]string, 0, len(a.Roles)+1)
+	for _, r := range a.Roles {
+		roles = append(roles, string(r))
+	}
+	q := s.db.WithContext(ctx).Table("tasks").
+		Joins("JOIN decisions ON decisions.number = tasks.decision").
+		Where("tasks.assignees LIKE ? OR (tasks.assignees = '' AND tasks.role IN ?)", "%,"+a.ID+",%", append(roles, ""))
+	if f.Stage != "" {
+		q = q.Where("decisions.stage = ?", f.Stage)
+	}
+	if f.Unit != "" {
+		q = q.Where("decisions.unit = ?", f.Unit)
+	}
+	return q
+}
