@@ -48,12 +48,12 @@ func newSheet(cols []column) (*sheet, error) {
 	f := excelize.NewFile()
 	sw, err := f.NewStreamWriter(f.GetSheetName(0))
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("start workbook: %w", err)
 	}
 	s := &sheet{file: f, stream: sw}
 	if err := s.start(cols); err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("start workbook: %w", err)
 	}
 	return s, nil
