@@ -52,7 +52,7 @@ type Config struct {
 	// else, for an outside load test to measure the comment route against (scripts/bench-intake.sh).
 	LoadFloor bool `env:"DECISIONFLOW_LOAD_FLOOR"`
 	// WorkflowCache is how many decisions' workflows a worker keeps in memory between their
-	// tasks (each open one costs about 125 KB); beyond it the least recently used is dropped
+	// tasks (an open decision holds some tens of KB of heap in all); beyond it the least recently used is dropped
 	// and, at its next task, rebuilt from its history. It bounds a worker's memory.
 	WorkflowCache int `env:"DECISIONFLOW_WORKFLOW_CACHE" envDefault:"2000"`
 	// PprofAddr, when set, serves Go's profiles (/debug/pprof/) on a listener of its own, e.g.
