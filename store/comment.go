@@ -97,6 +97,17 @@ func (s *Store) Comments(ctx context.Context, workflowID string, f CommentFilter
 	if err != nil {
 		return nil, err
 	}
+	matches, few, err := s.fewMatches(ctx, workflowID, f)
+	if err != nil {
+		return nil, err
+	}
+	if few {
+		if len(matches) == 0 {
+			return []procedure.CommentView{}, nil
+		}
+		q = q.Where("c.id IN ?", matches)
+		f.Query = "" // the matches stand for the search
+	}
 	q = s.filterComments(q, f).Select(commentSelect).Where("c.id > ?", f.After).Order("c.id").Limit(min(max(f.Limit, 1), 500))
 	var rows []commentRow
 	if err := q.Scan(&rows).Error; err != nil {
@@ -107,6 +118,34 @@ func (s *Store) Comments(ctx context.Context, workflowID string, f CommentFilter
 		out[i] = r.domain()
 	}
 	return out, nil
+}
+
+// fewMatchesAt is the most matches a search takes for few: a search that matches more is
+// answered by reading the round in order (the first page is then near the start).
+const fewMatchesAt = 5000
+
+// fewMatches finds, from the search index alone, every comment of the round after f.After
+// that a text search matches, when they are at most fewMatchesAt. Postgres cannot tell a
+// rare search from a common one before running it: reading the round in order and testing
+// each comment finds a common word's first page at once but reads most of a million comments
+// for a rare one, while the index finds a rare word's few at once but must sort a common
+// word's hundreds of thousands. Asking the index for at most fewMatchesAt+1 decides which.
+func (s *Store) fewMatches(ctx context.Context, workflowID string, f CommentFilter) ([]int64, bool, error) {
+	terms := procedure.SearchTerms(f.Query)
+	if s.dialect != Postgres || len(terms) == 0 {
+		return nil, false, nil
+	}
+	var ids []int64
+	err := s.db.WithContext(ctx).Raw(`SELECT comment_id FROM comment_search
+		WHERE workflow_id = ? AND comment_id > ? AND search @@ to_tsquery('simple', ?) LIMIT ?`,
+		workflowID, f.After, tsQuery(terms), fewMatchesAt+1).Scan(&ids).Error
+	if err != nil {
+		return nil, false, fmt.Errorf("search comments of %s: %w", workflowID, err)
+	}
+	if len(ids) > fewMatchesAt {
+		return nil, false, nil
+	}
+	return ids, true, nil
 }
 
 func (s *Store) filterComments(q *gorm.DB, f CommentFilter) *gorm.DB {

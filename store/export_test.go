@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"strings"
 	"sync"
+
+	"gorm.io/gorm"
 )
 
 // ExecForTest runs raw SQL, for tests that check what the schema forbids.
@@ -19,4 +22,23 @@ func (s *Store) LockForTest(ctx context.Context, workflowID string) func() {
 	}
 	var once sync.Once
 	return func() { once.Do(func() { tx.Rollback() }) }
+}
+
+// ExplainCommentsForTest runs EXPLAIN ANALYZE over the query Comments sends for the filter,
+// and returns the plan.
+func (s *Store) ExplainCommentsForTest(ctx context.Context, workflowID string, f CommentFilter) (string, error) {
+	q, err := s.commentQuery(ctx, workflowID)
+	if err != nil {
+		return "", err
+	}
+	sql := s.db.ToSQL(func(tx *gorm.DB) *gorm.DB {
+		var rows []commentRow
+		q := q.Session(&gorm.Session{DryRun: true, NewDB: false})
+		return s.filterComments(q, f).Select(commentSelect).Where("c.id > ?", f.After).Order("c.id").Limit(min(max(f.Limit, 1), 500)).Scan(&rows)
+	})
+	var lines []string
+	if err := s.db.WithContext(ctx).Raw("EXPLAIN (ANALYZE, BUFFERS) " + sql).Scan(&lines).Error; err != nil {
+		return "", err
+	}
+	return strings.Join(lines, "\n"), nil
 }
