@@ -42,3 +42,11 @@ func (s *Store) ExplainCommentsForTest(ctx context.Context, workflowID string, f
 	}
 	return strings.Join(lines, "\n"), nil
 }
+
+// QueryIntForTest runs a raw query answering one integer, for tests that look at the schema's
+// rows directly.
+func (s *Store) QueryIntForTest(ctx context.Context, sql string) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw(sql).Scan(&n).Error
+	return n, err
+}

@@ -495,7 +495,11 @@ func (s *Store) closeBatch(tx *gorm.DB, row consultation, workflowID string, bat
 		leaves[i], rows[i] = l.hash, l.row
 	}
 	digest := procedure.BatchDigest(leaves)
-	if err := tx.Table("comment_batches").Where("id = ?", batchID).Updates(map[string]any{"count": len(leaves), "digest": digest}).Error; err != nil {
+	closed := map[string]any{"count": len(leaves), "digest": digest}
+	if len(rows) > 0 {
+		closed["first_id"], closed["last_id"] = rows[0].ID, rows[len(rows)-1].ID
+	}
+	if err := tx.Table("comment_batches").Where("id = ?", batchID).Updates(closed).Error; err != nil {
 		return fmt.Errorf("close comment batch: %w", err)
 	}
 	if len(leaves) == 0 {

@@ -206,10 +206,13 @@ type commentBatch struct {
 	WorkflowID string
 	Count      int
 	Digest     string
+	FirstID    *int64
+	LastID     *int64
 }
 
-// commentBatches checks each batch's round, count and digest against its record; a batch
-// without a record must be empty.
+// commentBatches checks each batch's round, count, digest and span of comment IDs against
+// its record (a batch closed before batches kept their span has none); a batch without a
+// record must be empty.
 func (v *rowChecker) commentBatches() error {
 	byID := make(map[int64]batchRecord, len(v.batches))
 	for _, b := range v.batches {
@@ -231,6 +234,8 @@ func (v *rowChecker) commentBatches() error {
 			v.changed(b.WorkflowID == want.e.Workflow, "comment_batches", key, "workflow_id", want.idx)
 			v.changed(b.Count == want.e.Count, "comment_batches", key, "count", want.idx)
 			v.changed(b.Digest == want.e.Digest, "comment_batches", key, "digest", want.idx)
+			v.changed(b.FirstID == nil || *b.FirstID == want.e.First, "comment_batches", key, "first_id", want.idx)
+			v.changed(b.LastID == nil || *b.LastID == want.e.Last, "comment_batches", key, "last_id", want.idx)
 		}
 		return nil
 	})

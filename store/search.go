@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -24,19 +25,35 @@ func (s *Store) IndexComments(ctx context.Context, maxBatches int) (int, error) 
 	}
 	var n int
 	err := s.copyTransaction(ctx, func(tx *gorm.DB, copier copyFunc) error {
-		var batches []int64
-		err := tx.Table("comment_batches").Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
-			Where("NOT indexed").Order("id").Limit(maxBatches).Pluck("id", &batches).Error
+		var batches []struct {
+			ID      int64
+			FirstID *int64
+			LastID  *int64
+		}
+		err := tx.Table("comment_batches").Select("id, first_id, last_id").
+			Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
+			Where("NOT indexed").Order("id").Limit(maxBatches).Scan(&batches).Error
 		if err != nil || len(batches) == 0 {
 			return err
 		}
-		var rows []struct {
-			ID         int64
-			WorkflowID string
-			Body       string
+		// The pending list's merge, when this insert triggers it, works in work_mem: as much
+		// as the list holds (00016) merges it in one pass.
+		if err := tx.Exec("SET LOCAL work_mem = '64MB'").Error; err != nil {
+			return fmt.Errorf("index comments: %w", err)
 		}
-		if err := tx.Table("comments").Select("id, workflow_id, body").Where("batch IN ?", batches).Scan(&rows).Error; err != nil {
-			return fmt.Errorf("read comments to index: %w", err)
+		ids := make([]int64, len(batches))
+		var ranged []int64
+		first, last := int64(math.MaxInt64), int64(0)
+		for i, b := range batches {
+			ids[i] = b.ID
+			if b.FirstID != nil && b.LastID != nil {
+				ranged = append(ranged, b.ID)
+				first, last = min(first, *b.FirstID), max(last, *b.LastID)
+			}
+		}
+		rows, err := batchTexts(tx, ids, ranged, first, last)
+		if err != nil {
+			return err
 		}
 		values := make([][]any, len(rows))
 		for i, r := range rows {
@@ -46,9 +63,40 @@ func (s *Store) IndexComments(ctx context.Context, maxBatches int) (int, error) 
 			return fmt.Errorf("index comments: %w", err)
 		}
 		n = len(batches)
-		return tx.Table("comment_batches").Where("id IN ?", batches).Update("indexed", true).Error
+		return tx.Table("comment_batches").Where("id IN ?", ids).Update("indexed", true).Error
 	})
 	return n, err
+}
+
+// batchText is a comment's text as the indexer reads it.
+type batchText struct {
+	ID         int64
+	WorkflowID string
+	Body       string
+}
+
+// batchTexts reads the comments of the batches ids. Those in ranged name the span of their
+// comments' IDs, read by the primary key; a batch closed before batches kept their span, or
+// empty, is looked for by number.
+func batchTexts(tx *gorm.DB, ids, ranged []int64, first, last int64) ([]batchText, error) {
+	var rows []batchText
+	if len(ranged) > 0 {
+		err := tx.Table("comments").Select("id, workflow_id, body").
+			Where("id BETWEEN ? AND ? AND batch IN ?", first, last, ranged).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("read comments to index: %w", err)
+		}
+	}
+	if len(ranged) < len(ids) {
+		var rest []batchText
+		err := tx.Table("comments").Select("id, workflow_id, body").
+			Where("batch IN ? AND batch NOT IN ?", ids, append(ranged, 0)).Scan(&rest).Error
+		if err != nil {
+			return nil, fmt.Errorf("read comments to index: %w", err)
+		}
+		rows = append(rows, rest...)
+	}
+	return rows, nil
 }
 
 // indexPending indexes the batches committed so far, for at most budget (0: all of them).

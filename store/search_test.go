@@ -77,3 +77,61 @@ func TestComments_SearchCommonAndRare(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, none)
 }
+
+// TestIndexComments_EveryCommentOnce: two writers close small batches; each keeps the span of
+// its comments' IDs, and the indexer, reading by those spans (or by the batch number for a
+// batch closed before batches kept one), puts every comment in the search index once.
+func TestIndexComments_EveryCommentOnce(t *testing.T) {
+	st := storetest.Open(t, store.Postgres)
+	ctx := context.Background()
+	wf := openRound(t, st, "BD-2026-32")
+	in := st.StartIntake(store.IntakeOptions{Writers: 2, BatchSize: 40})
+	const total = 2000
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 32 {
+		wg.Go(func() {
+			for i := range next {
+				_, err := in.Submit(ctx, "BD-2026-32", "", procedure.Comment{Text: fmt.Sprintf("第%d条：建议增加停车位。", i)})
+				require.NoError(t, err)
+			}
+		})
+	}
+	for i := range total {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	in.Close()
+	query := func(sql string) int64 {
+		n, err := st.QueryIntForTest(ctx, sql)
+		require.NoError(t, err)
+		return n
+	}
+	require.Positive(t, query("SELECT COUNT(*) FROM comment_batches WHERE count > 0"))
+	require.Zero(t, query(`SELECT COUNT(*) FROM comment_batches b JOIN (SELECT batch, MIN(id) AS first, MAX(id) AS last FROM comments GROUP BY batch) c
+		ON c.batch = b.id WHERE b.first_id IS DISTINCT FROM c.first OR b.last_id IS DISTINCT FROM c.last`), "a closed batch keeps the span of its comments")
+	require.Zero(t, query("SELECT COUNT(*) FROM comment_batches WHERE count > 0 AND (first_id IS NULL OR last_id IS NULL)"))
+	require.Zero(t, query("SELECT COUNT(*) FROM comment_batches WHERE count = 0 AND first_id IS NOT NULL"))
+	// Index again from nothing, every third batch without its span: a claim's span then runs
+	// over the comments of batches it reads by number, which must not be read twice.
+	require.NoError(t, st.ExecForTest(ctx, "ALTER TABLE comment_batches DISABLE TRIGGER comment_batches_fixed"))
+	require.NoError(t, st.ExecForTest(ctx, "UPDATE comment_batches SET indexed = FALSE, first_id = CASE WHEN id % 3 = 0 THEN NULL ELSE first_id END"))
+	require.NoError(t, st.ExecForTest(ctx, "ALTER TABLE comment_batches ENABLE TRIGGER comment_batches_fixed"))
+	require.NoError(t, st.ExecForTest(ctx, "TRUNCATE comment_search"))
+	unindexed, err := st.UnindexedComments(ctx, wf)
+	require.NoError(t, err)
+	require.EqualValues(t, total, unindexed)
+	for {
+		n, err := st.IndexComments(ctx, 7)
+		require.NoError(t, err)
+		if n == 0 {
+			break
+		}
+	}
+	require.EqualValues(t, total, query("SELECT COUNT(*) FROM comment_search"))
+	require.Zero(t, query("SELECT COUNT(*) FROM comments c WHERE NOT EXISTS (SELECT 1 FROM comment_search s WHERE s.comment_id = c.id)"))
+	page, err := st.Comments(ctx, wf, store.CommentFilter{Query: "停车位", Limit: 500})
+	require.NoError(t, err)
+	require.Len(t, page, 500)
+}

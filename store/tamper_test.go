@@ -134,6 +134,8 @@ var tampers = []tamper{
 		SELECT {key}, workflow_id, 'YJ-1111-1111-1111-1111', '插入的意见', text_hash, batch, received_at FROM comments WHERE id = {key} - 1`},
 	{"comment_batches", "digest", "SELECT MIN(id) FROM comment_batches WHERE count > 0", `UPDATE comment_batches SET digest = 'forged' WHERE id = {key}`},
 	{"comment_batches", "count", "SELECT MIN(id) FROM comment_batches WHERE count > 0", `UPDATE comment_batches SET count = count + 1 WHERE id = {key}`},
+	{"comment_batches", "first_id", "SELECT MIN(id) FROM comment_batches WHERE count > 0", `UPDATE comment_batches SET first_id = first_id + 1 WHERE id = {key}`},
+	{"comment_batches", "last_id", "SELECT MIN(id) FROM comment_batches WHERE count > 0", `UPDATE comment_batches SET last_id = last_id - 1 WHERE id = {key}`},
 	{"comment_batches", "row", "SELECT MIN(id) FROM comment_batches WHERE count > 0", `DELETE FROM comment_batches WHERE id = {key}`},
 	{"comment_dispositions", "disposition", "SELECT MIN(comment_id) FROM comment_dispositions", `UPDATE comment_dispositions SET disposition = 'adopted' WHERE comment_id = {key}`},
 	{"comment_dispositions", "reason", "SELECT MIN(comment_id) FROM comment_dispositions", `UPDATE comment_dispositions SET reason = '理由' WHERE comment_id = {key}`},
