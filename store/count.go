@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"decisionflow/procedure"
@@ -45,8 +46,11 @@ func (s *Store) decisionsWhere(ctx context.Context, f DecisionFilter) *gorm.DB {
 		q = q.Where("opened_at >= ? AND opened_at < ?", from, from.AddDate(1, 0, 0))
 	}
 	if f.Search != "" {
-		like := "%" + f.Search + "%"
-		q = q.Where("number LIKE ? OR title LIKE ?", like, like)
+		if terms := decisionTerms(f.Search); s.dialect == Postgres && len(terms) > 0 {
+			q = q.Where("search @@ ?::tsquery", strings.Join(terms, " & "))
+		}
+		like := "%" + likeEscape(f.Search) + "%"
+		q = q.Where(`(number LIKE ? ESCAPE '\' OR title LIKE ? ESCAPE '\')`, like, like)
 	}
 	if f.Overdue {
 		q = q.Where("number IN (?)", s.db.Table("tasks").Select("decision").Where("due < ?", f.Today.String()))

@@ -50,3 +50,20 @@ func (s *Store) QueryIntForTest(ctx context.Context, sql string) (int64, error) 
 	err := s.db.WithContext(ctx).Raw(sql).Scan(&n).Error
 	return n, err
 }
+
+// ExplainDecisionsForTest returns the plan of the decision list's query for f, with the
+// table's sequential scan priced out as on a list of many decisions.
+func (s *Store) ExplainDecisionsForTest(ctx context.Context, f DecisionFilter) (string, error) {
+	var lines []string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+			return err
+		}
+		sql := s.db.ToSQL(func(db *gorm.DB) *gorm.DB {
+			var rows []decision
+			return s.decisionsWhere(ctx, f).Session(&gorm.Session{DryRun: true}).Find(&rows)
+		})
+		return tx.Raw("EXPLAIN " + sql).Scan(&lines).Error
+	})
+	return strings.Join(lines, "\n"), err
+}

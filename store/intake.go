@@ -122,9 +122,11 @@ func (s *Store) StartIntake(opts IntakeOptions) *Intake {
 
 // index keeps the search index behind the intake until Close. While comments are pouring
 // in it indexes one batch a tick, leaving the machine to the intake; once the flood passes
-// it catches up at full speed. A search indexes whatever is still pending before it reads.
+// it catches up at full speed, then merges the index's pending list into its tree. A search
+// indexes whatever is still pending before it reads.
 func (in *Intake) index() {
 	defer in.indexer.Done()
+	behind := false
 	for {
 		busy := time.Since(time.Unix(0, in.lastBatch.Load())) < time.Second
 		limit := 20
@@ -135,8 +137,17 @@ func (in *Intake) index() {
 		if err != nil {
 			in.s.logError("indexing comments failed", err)
 		}
-		if n > 0 && err == nil && !busy {
-			continue
+		if n > 0 && err == nil {
+			behind = true
+			if !busy {
+				continue
+			}
+		}
+		if behind && n == 0 && err == nil {
+			behind = false
+			if err := in.s.mergePendingIndex(context.Background()); err != nil {
+				in.s.logError("merging the search index's pending list failed", err)
+			}
 		}
 		select {
 		case <-in.stopIndex:

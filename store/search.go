@@ -99,6 +99,15 @@ func batchTexts(tx *gorm.DB, ids, ranged []int64, first, last int64) ([]batchTex
 	return rows, nil
 }
 
+// mergePendingIndex merges the entries waiting in the search index's pending list into its
+// tree, once the indexer has caught up after a flood: a search then reads the tree alone.
+func (s *Store) mergePendingIndex(ctx context.Context) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return s.db.WithContext(ctx).Exec("SELECT gin_clean_pending_list('comment_search_idx'::regclass)").Error
+}
+
 // indexPending indexes the batches committed so far, for at most budget (0: all of them).
 func (s *Store) indexPending(ctx context.Context, budget time.Duration) error {
 	start := time.Now()
@@ -132,4 +141,83 @@ func searchVector(text string) pgtype.TSVector {
 		lex[i] = pgtype.TSVectorLexeme{Word: t}
 	}
 	return pgtype.TSVector{Lexemes: lex, Valid: true}
+}
+
+// wordPart is the longest part of a word the decision index holds: a longer word in a search
+// is looked for by its first wordPart characters.
+const wordPart = 16
+
+// decisionVector is a decision's search terms: every Han character and pair of neighbouring
+// Han characters, and every part of a word (letters and digits, lower-cased) up to wordPart
+// characters, of its number and title. Any text contained in the number or title then has
+// its decisionTerms among them.
+func decisionVector(number, title string) pgtype.TSVector {
+	var terms []string
+	for _, run := range procedure.TextRuns(number + " " + title) {
+		if run.Han {
+			for i := range run.Runes {
+				terms = append(terms, string(run.Runes[i]))
+				if i+1 < len(run.Runes) {
+					terms = append(terms, string(run.Runes[i:i+2]))
+				}
+			}
+			continue
+		}
+		for i := range run.Runes {
+			for j := i + 1; j <= min(i+wordPart, len(run.Runes)); j++ {
+				terms = append(terms, string(run.Runes[i:j]))
+			}
+		}
+	}
+	slices.Sort(terms)
+	terms = slices.Compact(terms)
+	lex := make([]pgtype.TSVectorLexeme, len(terms))
+	for i, t := range terms {
+		lex[i] = pgtype.TSVectorLexeme{Word: t}
+	}
+	return pgtype.TSVector{Lexemes: lex, Valid: true}
+}
+
+// decisionTerms are the terms a decision's vector holds if its number or title contains
+// query: a lone Han character, else the Han pairs; each word lower-cased, at most wordPart
+// characters. They narrow the list through the index; the text itself is then checked.
+func decisionTerms(query string) []string {
+	var terms []string
+	for _, run := range procedure.TextRuns(query) {
+		switch {
+		case run.Han && len(run.Runes) == 1:
+			terms = append(terms, string(run.Runes))
+		case run.Han:
+			for i := 0; i+1 < len(run.Runes); i++ {
+				terms = append(terms, string(run.Runes[i:i+2]))
+			}
+		default:
+			terms = append(terms, string(run.Runes[:min(wordPart, len(run.Runes))]))
+		}
+	}
+	return terms
+}
+
+// fillDecisionSearch gives the decisions registered before the list had an index their
+// search terms.
+func (s *Store) fillDecisionSearch(ctx context.Context) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	for {
+		var rows []struct{ Number, Title string }
+		err := s.db.WithContext(ctx).Table("decisions").Select("number, title").Where("search IS NULL").Limit(500).Scan(&rows).Error
+		if err != nil || len(rows) == 0 {
+			if err != nil {
+				return fmt.Errorf("index decisions: %w", err)
+			}
+			return nil
+		}
+		for _, r := range rows {
+			err := s.db.WithContext(ctx).Exec("UPDATE decisions SET search = ? WHERE number = ?", decisionVector(r.Number, r.Title), r.Number).Error
+			if err != nil {
+				return fmt.Errorf("index decision %s: %w", r.Number, err)
+			}
+		}
+	}
 }
