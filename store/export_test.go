@@ -67,3 +67,13 @@ func (s *Store) ExplainDecisionsForTest(ctx context.Context, f DecisionFilter) (
 	})
 	return strings.Join(lines, "\n"), err
 }
+
+// DownToForTest undoes the migrations after version, as an older binary's schema.
+func (s *Store) DownToForTest(ctx context.Context, version int64) error {
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}

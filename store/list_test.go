@@ -74,3 +74,69 @@ func TestDecisions_SearchContains(t *testing.T) {
 		require.Len(t, found, 1)
 	})
 }
+
+// TestInbox_NamedAndByRole: a person's inbox holds the tasks named for them and the unnamed
+// tasks of their roles, and no one else's — also after the migration that indexes names
+// fills the index from tasks recorded before it.
+func TestInbox_NamedAndByRole(t *testing.T) {
+	dialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for _, number := range []string{"BD-2026-41", "BD-2026-42"} {
+			d, err := procedure.NewDecision(number, "标题"+number, time.Now())
+			require.NoError(t, err)
+			require.NoError(t, st.CreateDecision(ctx, d))
+		}
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-41", WorkflowID: "BD-2026-41", Seq: 1,
+			Event: procedure.Event{At: time.Now(), Kind: "start_decision", Stage: procedure.StageDrafting},
+			Tasks: []procedure.Task{
+				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}},
+				{Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"lin"}},
+				{Act: "legality_opinion", Role: procedure.RoleLegalCounsel},
+			}}))
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-42", WorkflowID: "BD-2026-42", Seq: 1,
+			Event: procedure.Event{At: time.Now(), Kind: "start_decision", Stage: procedure.StageDrafting},
+			Tasks: []procedure.Task{{Act: "draft", Role: procedure.RoleOfficial}}}))
+		inbox := func(id string, roles ...procedure.Role) []string {
+			items, err := st.Inbox(ctx, procedure.Actor{ID: id, Roles: roles}, store.InboxFilter{}, store.Page{Number: 1, Size: 50})
+			require.NoError(t, err)
+			n, err := st.CountInbox(ctx, procedure.Actor{ID: id, Roles: roles}, store.InboxFilter{})
+			require.NoError(t, err)
+			require.EqualValues(t, len(items), n)
+			var out []string
+			for _, it := range items {
+				out = append(out, it.Decision+" "+it.Act)
+			}
+			slices.Sort(out)
+			return out
+		}
+		check := func() {
+			require.Equal(t, []string{"BD-2026-41 draft", "BD-2026-42 draft"}, inbox("li", procedure.RoleOfficial))
+			require.Equal(t, []string{"BD-2026-41 draft"}, inbox("zhang"), "named, whatever the roles")
+			require.Equal(t, []string{"BD-2026-41 provide_materials"}, inbox("lin"))
+			require.Equal(t, []string{"BD-2026-42 draft"}, inbox("wu", procedure.RoleOfficial), "a name is not a prefix of another")
+			require.Equal(t, []string{"BD-2026-41 legality_opinion"}, inbox("wang", procedure.RoleLegalCounsel))
+			require.Empty(t, inbox("l"))
+			require.Empty(t, inbox("%"))
+		}
+		check()
+		// Replacing the workflow's tasks drops the old names with them.
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-41", WorkflowID: "BD-2026-41", Seq: 2,
+			Event: procedure.Event{At: time.Now(), Kind: "draft", Stage: procedure.StageDrafting},
+			Tasks: []procedure.Task{{Act: "submit", Role: procedure.RoleOfficial, Assignees: []string{"zhang"}}}}))
+		require.Empty(t, inbox("lin"))
+		require.Equal(t, []string{"BD-2026-41 submit"}, inbox("zhang"))
+		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-41", WorkflowID: "BD-2026-41", Seq: 3,
+			Event: procedure.Event{At: time.Now(), Kind: "draft", Stage: procedure.StageDrafting},
+			Tasks: []procedure.Task{
+				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}},
+				{Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"lin"}},
+				{Act: "legality_opinion", Role: procedure.RoleLegalCounsel},
+			}}))
+		check()
+
+		require.NoError(t, st.DownToForTest(ctx, 17))
+		_, err := st.Migrate(ctx)
+		require.NoError(t, err)
+		check()
+	})
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"decisionflow/procedure"
@@ -26,12 +27,18 @@ func replaceTasks(tx *gorm.DB, r procedure.ActRecord) error {
 	if err := tx.Where("workflow_id = ?", r.WorkflowID).Delete(&task{}).Error; err != nil {
 		return fmt.Errorf("clear tasks of %s: %w", r.WorkflowID, err)
 	}
+	if err := tx.Where("workflow_id = ?", r.WorkflowID).Delete(&taskAssignee{}).Error; err != nil {
+		return fmt.Errorf("clear tasks of %s: %w", r.WorkflowID, err)
+	}
 	rows := make([]task, 0, len(r.Tasks))
+	var named []taskAssignee
 	for _, t := range r.Tasks {
 		row := task{WorkflowID: r.WorkflowID, Act: t.Act, Decision: r.Decision, Role: string(t.Role)}
 		if len(t.Assignees) > 0 {
-			// Delimited on both sides, so "assigned to li" is a LIKE '%,li,%' on any database.
 			row.Assignees = "," + strings.Join(t.Assignees, ",") + ","
+			for _, a := range slices.Compact(slices.Sorted(slices.Values(t.Assignees))) {
+				named = append(named, taskAssignee{Actor: a, WorkflowID: r.WorkflowID, Act: t.Act})
+			}
 		}
 		if t.Due != nil {
 			due := t.Due.Due.String()
@@ -42,7 +49,20 @@ func replaceTasks(tx *gorm.DB, r procedure.ActRecord) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return tx.Create(&rows).Error
+	if err := tx.Create(&rows).Error; err != nil {
+		return err
+	}
+	if len(named) == 0 {
+		return nil
+	}
+	return tx.Create(&named).Error
+}
+
+// taskAssignee names one person an open task is assigned to: the index of inboxes.
+type taskAssignee struct {
+	Actor      string `gorm:"primaryKey"`
+	WorkflowID string `gorm:"primaryKey"`
+	Act        string `gorm:"primaryKey"`
 }
 
 // InboxItem is one task waiting for a person.
