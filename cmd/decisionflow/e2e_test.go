@@ -201,6 +201,37 @@ func survivesKill(t *testing.T, databaseURL string) {
 	}
 }
 
+// TestDev_ReadyTimings: dev logs one "ready" line with how long its start took in all and in
+// each phase, the embedded server's own start among them. Only the fields are checked, not
+// their size: a test must not pass or fail on the machine's speed.
+func TestDev_ReadyTimings(t *testing.T) {
+	dev := startDev(t, t.TempDir(), freeAddr(t), freeAddr(t))
+	// Stopped before the log is read: the line is then fully written, and nothing else writes.
+	require.NoError(t, dev.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, dev.cmd.Wait())
+
+	var ready []map[string]any
+	for _, line := range strings.Split(dev.log.String(), "\n") {
+		var entry map[string]any
+		if json.Unmarshal([]byte(line), &entry) == nil && entry["msg"] == "ready" {
+			ready = append(ready, entry)
+		}
+	}
+	require.Len(t, ready, 1, "one ready line in:\n%s", dev.log.String())
+	line := ready[0]
+	require.Equal(t, "dev", line["cmd"])
+	ms := map[string]float64{}
+	for _, key := range []string{"store_ms", "temporal_start_ms", "temporal_connect_ms", "worker_ms", "ready_ms"} {
+		v, ok := line[key].(float64)
+		require.True(t, ok, "%s is a number in %v", key, line)
+		require.GreaterOrEqual(t, v, 0.0, key)
+		ms[key] = v
+	}
+	require.Greater(t, ms["temporal_start_ms"], 0.0)
+	require.GreaterOrEqual(t, ms["ready_ms"], ms["temporal_start_ms"])
+	t.Logf("ready: %v (outside: %v)", line, dev.readyAfter)
+}
+
 // storedDecision reads the decision straight from the store, bypassing the API.
 func storedDecision(t *testing.T, dataDir, databaseURL, number string) *procedure.Decision {
 	opts := store.Options{DatabaseURL: databaseURL, SQLitePath: filepath.Join(dataDir, StoreFile)}

@@ -63,8 +63,10 @@ func (p *process) stop(timeout time.Duration) {
 	p.logger.Info("stopped")
 }
 
-// runProcess runs dev, serve, api or worker until ctx ends or the HTTP server fails.
+// runProcess runs dev, serve, api or worker until ctx ends or the HTTP server fails. Once it
+// serves, it logs "ready" with how long the start took in all and in each of its phases.
 func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) error {
+	began := time.Now()
 	logger, serverLogger := loggers(m.Stderr, cfg.Log)
 	set, err := loadSettings(cmd, cfg)
 	if err != nil {
@@ -77,10 +79,12 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		return err
 	}
 
+	phase := time.Now()
 	st, err := m.openStore(ctx, cmd, cfg, logger)
 	if err != nil {
 		return err
 	}
+	timings := []any{"cmd", cmd, "store_ms", msSince(phase)}
 	p.onStop("store", func(context.Context) error { return st.Close() })
 	if err := startNotices(cmd, cfg, st, logger, p); err != nil {
 		return err
@@ -94,31 +98,42 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 	}
 	p.onStop("http listener", func(context.Context) error { ln.Close(); return nil })
 
+	phase = time.Now()
 	hostPort, err := startTemporal(cmd, cfg, serverLogger, p)
 	if err != nil {
 		return err
+	}
+	if cmd == "dev" {
+		// The embedded server's whole start: on a new data directory this includes creating its
+		// schema and registering the namespace.
+		timings = append(timings, "temporal_start_ms", msSince(phase))
 	}
 	registry, sdkMetrics, metricsCloser := newMetrics()
 	p.onStop("metrics", func(context.Context) error { return metricsCloser.Close() })
 	if err := startTracing(ctx, m.Environ, cmd, p); err != nil {
 		return err
 	}
+	phase = time.Now()
 	c, err := connectTemporal(ctx, cmd, hostPort, cfg, logger, sdkMetrics, p)
 	if err != nil {
 		return err
 	}
+	timings = append(timings, "temporal_connect_ms", msSince(phase))
 	if cmd != "api" {
 		acts := &activities.Activities{Store: st, Calendar: set.calendar, Dossiers: st, Ledger: set.ledger,
 			History: func(ctx context.Context, id string) ([]byte, error) { return workflows.HistoryJSON(ctx, c, id) }}
+		phase = time.Now()
 		if err := startWorker(c, acts, cfg, p); err != nil {
 			return err
 		}
+		timings = append(timings, "worker_ms", msSince(phase))
 	}
 	handler, err := pagesHandler(ctx, cmd, cfg, st, apiHandler(cmd, cfg, set, c, st, registry, logger, p), logger)
 	if err != nil {
 		return err
 	}
 	addr, serveErr := serveHTTP(ln, handler, p)
+	logger.Info("ready", append(timings, "ready_ms", msSince(began))...)
 	m.printReady(cmd, cfg, addr, hostPort)
 	if m.Ready != nil {
 		m.Ready(addr)
@@ -131,6 +146,9 @@ func (m *Main) runProcess(ctx context.Context, cmd string, cfg config.Config) er
 		return err
 	}
 }
+
+// msSince is the whole milliseconds since t.
+func msSince(t time.Time) int64 { return time.Since(t).Milliseconds() }
 
 // settings are what a process reads from files and keys before it starts anything.
 type settings struct {
