@@ -235,53 +235,35 @@ func CheckDisposition(a Actor, d DispositionRequest) error {
 // pairs find any word of two or more characters without a dictionary.
 func SearchTerms(text string) []string {
 	var terms []string
-	for _, run := range TextRuns(text) {
+	var run []rune
+	han := false
+	flush := func() {
 		switch {
-		case run.Han && len(run.Runes) == 1:
-			terms = append(terms, string(run.Runes))
-		case run.Han:
-			for i := 0; i+1 < len(run.Runes); i++ {
-				terms = append(terms, string(run.Runes[i:i+2]))
+		case len(run) == 0:
+		case han && len(run) == 1:
+			terms = append(terms, string(run))
+		case han:
+			for i := 0; i+1 < len(run); i++ {
+				terms = append(terms, string(run[i:i+2]))
 			}
 		default:
-			terms = append(terms, string(run.Runes))
+			terms = append(terms, strings.ToLower(string(run)))
 		}
+		run = run[:0]
 	}
-	return terms
-}
-
-// TextRun is a run of Han characters, or of letters and digits lower-cased.
-type TextRun struct {
-	// Runes are the run's characters.
-	Runes []rune
-	// Han tells a run of Han characters from a word.
-	Han bool
-}
-
-// TextRuns splits text into runs of Han characters and words of letters and digits,
-// lower-cased; anything else separates them, and so does a change between Han and the rest.
-func TextRuns(text string) []TextRun {
-	var runs []TextRun
-	var cur []rune
-	han := false
 	for _, r := range text {
 		isHan := unicode.Is(unicode.Han, r)
 		isWord := !isHan && (unicode.IsLetter(r) || unicode.IsDigit(r))
-		if (!isHan && !isWord) || (len(cur) > 0 && isHan != han) {
-			if len(cur) > 0 {
-				runs = append(runs, TextRun{cur, han})
-			}
-			cur = nil
+		if (!isHan && !isWord) || (len(run) > 0 && isHan != han) {
+			flush()
 		}
 		if isHan || isWord {
 			han = isHan
-			cur = append(cur, unicode.ToLower(r))
+			run = append(run, r)
 		}
 	}
-	if len(cur) > 0 {
-		runs = append(runs, TextRun{cur, han})
-	}
-	return runs
+	flush()
+	return terms
 }
 
 // NearDuplicate is the least Jaccard similarity of character pairs (as package textsim

@@ -136,17 +136,9 @@ func (s *Store) fewMatches(ctx context.Context, workflowID string, f CommentFilt
 		return nil, false, nil
 	}
 	var ids []int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The question is for the index alone. Left to choose, the planner walks the table
-		// in ID order whenever it prices the index higher — as it does while the index's
-		// pending list is long after a flood — and reads most of the round for a rare word.
-		if err := tx.Exec("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)").Error; err != nil {
-			return err
-		}
-		return tx.Raw(`SELECT comment_id FROM comment_search
-			WHERE workflow_id = ? AND comment_id > ? AND search @@ to_tsquery('simple', ?) LIMIT ?`,
-			workflowID, f.After, tsQuery(terms), fewMatchesAt+1).Scan(&ids).Error
-	})
+	err := s.db.WithContext(ctx).Raw(`SELECT comment_id FROM comment_search
+		WHERE workflow_id = ? AND comment_id > ? AND search @@ to_tsquery('simple', ?) LIMIT ?`,
+		workflowID, f.After, tsQuery(terms), fewMatchesAt+1).Scan(&ids).Error
 	if err != nil {
 		return nil, false, fmt.Errorf("search comments of %s: %w", workflowID, err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"decisionflow/procedure"
@@ -46,9 +45,6 @@ func (s *Store) decisionsWhere(ctx context.Context, f DecisionFilter) *gorm.DB {
 		q = q.Where("opened_at >= ? AND opened_at < ?", from, from.AddDate(1, 0, 0))
 	}
 	if f.Search != "" {
-		if terms := decisionTerms(f.Search); s.dialect == Postgres && len(terms) > 0 {
-			q = q.Where("search @@ ?::tsquery", strings.Join(terms, " & "))
-		}
 		like := "%" + likeEscape(f.Search) + "%"
 		q = q.Where(`(number LIKE ? ESCAPE '\' OR title LIKE ? ESCAPE '\')`, like, like)
 	}
@@ -58,24 +54,30 @@ func (s *Store) decisionsWhere(ctx context.Context, f DecisionFilter) *gorm.DB {
 	return q
 }
 
-// inboxWhere selects the tasks waiting for a: assigned to a by name, or unassigned and for one
-// of a's roles, narrowed by f.
+// inboxColumns are what an inbox shows of a task and its decision.
+const inboxColumns = "tasks.decision, decisions.title, tasks.workflow_id AS workflow, tasks.act, tasks.due, tasks.explanation, " +
+	"decisions.drill, decisions.stage, decisions.unit, tasks.role"
+
+// inboxWhere selects the tasks waiting for a, as a table named inbox with inboxColumns: those
+// assigned to a by name, found through the index of names, and those assigned to nobody by
+// name for one of a's roles, through the index of roles; the two never overlap.
 func (s *Store) inboxWhere(ctx context.Context, a procedure.Actor, f InboxFilter) *gorm.DB {
 	roles := make([]string, 0, len(a.Roles)+1)
 	for _, r := range a.Roles {
 		roles = append(roles, string(r))
 	}
-	// Each half is read through its own index: named tasks by person, the rest by role.
-	mine := s.db.Table("task_assignees").Select("workflow_id, act").Where("actor = ?", a.ID)
-	forRole := s.db.Table("tasks").Select("workflow_id, act").Where("assignees = '' AND role IN ?", append(roles, ""))
-	q := s.db.WithContext(ctx).Table("tasks").
-		Joins("JOIN decisions ON decisions.number = tasks.decision").
-		Where("(tasks.workflow_id, tasks.act) IN (? UNION ALL ?)", mine, forRole)
-	if f.Stage != "" {
-		q = q.Where("decisions.stage = ?", f.Stage)
+	half := func() *gorm.DB {
+		q := s.db.Table("tasks").Select(inboxColumns).Joins("JOIN decisions ON decisions.number = tasks.decision")
+		if f.Stage != "" {
+			q = q.Where("decisions.stage = ?", f.Stage)
+		}
+		if f.Unit != "" {
+			q = q.Where("decisions.unit = ?", f.Unit)
+		}
+		return q
 	}
-	if f.Unit != "" {
-		q = q.Where("decisions.unit = ?", f.Unit)
-	}
-	return q
+	named := half().Joins("JOIN task_assignees ON task_assignees.workflow_id = tasks.workflow_id AND task_assignees.act = tasks.act").
+		Where("task_assignees.actor = ?", a.ID)
+	forRole := half().Where("tasks.assignees = '' AND tasks.role IN ?", append(roles, ""))
+	return s.db.WithContext(ctx).Table("(? UNION ALL ?) AS inbox", named, forRole)
 }

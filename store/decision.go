@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"decisionflow/procedure"
-
-	"gorm.io/gorm"
 )
 
 // decision is the row of one decision in the read model.
@@ -38,15 +36,7 @@ func toDomainDecision(r decision) procedure.Decision {
 // CreateDecision records a new decision; an existing number is an EConflict error.
 func (s *Store) CreateDecision(ctx context.Context, d procedure.Decision) error {
 	row := toDBDecision(d)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&row).Error; err != nil {
-			return err
-		}
-		if s.dialect != Postgres {
-			return nil
-		}
-		return tx.Exec("UPDATE decisions SET search = ? WHERE number = ?", decisionVector(d.Number, d.Title), d.Number).Error
-	})
+	err := s.db.WithContext(ctx).Create(&row).Error
 	return translate(err, "决策 "+d.Number, "decision "+d.Number)
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 
+	"decisionflow/procedure"
+
 	"gorm.io/gorm"
 )
 
@@ -76,4 +78,28 @@ func (s *Store) DownToForTest(ctx context.Context, version int64) error {
 	}
 	_, err = p.DownTo(ctx, version)
 	return err
+}
+
+// ExplainListsForTest runs EXPLAIN ANALYZE over the first page of the decision list for f
+// and of a's inbox, and returns both plans.
+func (s *Store) ExplainListsForTest(ctx context.Context, f DecisionFilter, a procedure.Actor) (string, error) {
+	list := s.db.ToSQL(func(tx *gorm.DB) *gorm.DB {
+		var rows []decision
+		return Page{Number: 1, Size: 50}.apply(s.decisionsWhere(ctx, f).Session(&gorm.Session{DryRun: true}).Order("opened_at DESC, number")).Find(&rows)
+	})
+	inbox := s.db.ToSQL(func(tx *gorm.DB) *gorm.DB {
+		var items []InboxItem
+		q := s.inboxWhere(ctx, a, InboxFilter{}).Session(&gorm.Session{DryRun: true}).Select("*").
+			Order("CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, decision, act")
+		return Page{Number: 1, Size: 50}.apply(q).Scan(&items)
+	})
+	var out []string
+	for _, sql := range []string{list, inbox} {
+		var lines []string
+		if err := s.db.WithContext(ctx).Raw("EXPLAIN (ANALYZE, BUFFERS) " + sql).Scan(&lines).Error; err != nil {
+			return "", err
+		}
+		out = append(out, sql, strings.Join(lines, "\n"))
+	}
+	return strings.Join(out, "\n"), nil
 }

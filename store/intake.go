@@ -114,17 +114,20 @@ func (s *Store) StartIntake(opts IntakeOptions) *Intake {
 		go in.run()
 	}
 	if s.dialect == Postgres {
-		in.indexer.Add(1)
-		go in.index()
+		// Two indexers once a flood has passed: while one's batch is in Postgres the other
+		// builds its terms, so catching up uses both halves of the work at once.
+		in.indexer.Add(2)
+		go in.index(true)
+		go in.index(false)
 	}
 	return in
 }
 
 // index keeps the search index behind the intake until Close. While comments are pouring
-// in it indexes one batch a tick, leaving the machine to the intake; once the flood passes
-// it catches up at full speed, then merges the index's pending list into its tree. A search
-// indexes whatever is still pending before it reads.
-func (in *Intake) index() {
+// in the lead indexer indexes one batch a tick, leaving the machine to the intake; once the
+// flood passes both catch up at full speed, and the lead then merges the index's pending
+// list into its tree. A search indexes whatever is still pending before it reads.
+func (in *Intake) index(lead bool) {
 	defer in.indexer.Done()
 	behind := false
 	for {
@@ -133,7 +136,11 @@ func (in *Intake) index() {
 		if busy {
 			limit = 1
 		}
-		n, err := in.s.IndexComments(context.Background(), limit)
+		var n int
+		var err error
+		if lead || !busy {
+			n, err = in.s.IndexComments(context.Background(), limit)
+		}
 		if err != nil {
 			in.s.logError("indexing comments failed", err)
 		}
@@ -143,7 +150,7 @@ func (in *Intake) index() {
 				continue
 			}
 		}
-		if behind && n == 0 && err == nil {
+		if lead && behind && n == 0 && err == nil {
 			behind = false
 			if err := in.s.mergePendingIndex(context.Background()); err != nil {
 				in.s.logError("merging the search index's pending list failed", err)

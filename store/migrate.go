@@ -55,9 +55,6 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate %s store: %w", s.dialect, err)
 	}
-	if err := s.fillDecisionSearch(ctx); err != nil {
-		return nil, err
-	}
 	applied := make([]int64, 0, len(results))
 	for _, r := range results {
 		applied = append(applied, r.Source.Version)

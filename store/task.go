@@ -101,9 +101,7 @@ type InboxFilter struct {
 // one of their roles, earliest due first, a page at a time.
 func (s *Store) Inbox(ctx context.Context, a procedure.Actor, f InboxFilter, page Page) ([]InboxItem, error) {
 	var items []InboxItem
-	q := s.inboxWhere(ctx, a, f).
-		Select("tasks.decision, decisions.title, tasks.workflow_id AS workflow, tasks.act, tasks.due, tasks.explanation, decisions.drill, decisions.stage, decisions.unit, tasks.role").
-		Order("CASE WHEN tasks.due IS NULL THEN 1 ELSE 0 END, tasks.due, tasks.decision, tasks.act")
+	q := s.inboxWhere(ctx, a, f).Select("*").Order("CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, decision, act")
 	if err := page.apply(q).Scan(&items).Error; err != nil {
 		return nil, fmt.Errorf("inbox of %s: %w", a.ID, err)
 	}

@@ -1,12 +1,12 @@
 -- +goose Up
--- The decision list's search: a decision's number and title as search terms (Han characters
--- and pairs, every part of a word up to 16 characters), indexed, so that a search narrows the
--- list through the index and only the decisions it finds are checked for the text itself.
--- Filled when a decision is registered; decisions registered before are filled once after
--- the migrations run.
-ALTER TABLE decisions ADD COLUMN search TSVECTOR;
-CREATE INDEX decisions_search_idx ON decisions USING GIN (search);
+-- The decision list's search by number or title (a LIKE '%…%') reads trigram indexes
+-- instead of every decision. pg_trgm ships with Postgres (contrib) and is a trusted
+-- extension: the database's owner may create it. A search of fewer than three characters
+-- has no trigram to look up, and Postgres reads the list as before.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX decisions_number_trgm_idx ON decisions USING GIN (number gin_trgm_ops);
+CREATE INDEX decisions_title_trgm_idx ON decisions USING GIN (title gin_trgm_ops);
 
 -- +goose Down
-DROP INDEX decisions_search_idx;
-ALTER TABLE decisions DROP COLUMN search;
+DROP INDEX decisions_title_trgm_idx;
+DROP INDEX decisions_number_trgm_idx;
