@@ -103,3 +103,29 @@ func (s *Store) ExplainListsForTest(ctx context.Context, f DecisionFilter, a pro
 	}
 	return strings.Join(out, "\n"), nil
 }
+
+// CopySearchRowsForTest writes the search terms of texts into table (comment_id, workflow_id,
+// search) as the indexer writes comment_search: COPY in transactions of batch rows, each
+// after setup (if any), the terms built as the indexer builds them.
+func (s *Store) CopySearchRowsForTest(ctx context.Context, table, setup string, texts []string, batch int) error {
+	for start := 0; start < len(texts); start += batch {
+		err := s.copyTransaction(ctx, func(tx *gorm.DB, copier copyFunc) error {
+			if setup != "" {
+				if err := tx.Exec(setup).Error; err != nil {
+					return err
+				}
+			}
+			part := texts[start:min(start+batch, len(texts))]
+			values := make([][]any, len(part))
+			for k, text := range part {
+				values[k] = []any{int64(start + k + 1), "floor", searchVector(text)}
+			}
+			_, err := copier(ctx, table, []string{"comment_id", "workflow_id", "search"}, values)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
