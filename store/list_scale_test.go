@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -23,14 +22,7 @@ import (
 // of one holding a hundredth, with Postgres's plans. A measurement; the figures are in
 // docs/benchmarks.md.
 func TestList_Scale(t *testing.T) {
-	v := os.Getenv("DECISIONFLOW_LIST_SCALE")
-	if v == "" {
-		t.Skip("a measurement: run with DECISIONFLOW_LIST_SCALE=1")
-	}
-	total := 10_000
-	if n, err := strconv.Atoi(v); err == nil && n > 1 {
-		total = n
-	}
+	total := measured(t, "DECISIONFLOW_LIST_SCALE", 10_000)
 	st := storetest.Open(t, store.Postgres)
 	ctx := context.Background()
 	places := []string{"东城", "西城", "南开", "河西", "河东", "和平", "红桥", "河北", "滨海", "津南"}
