@@ -54,20 +54,20 @@ func (s *Store) decisionsWhere(ctx context.Context, f DecisionFilter) *gorm.DB {
 	return q
 }
 
-// inboxColumns are what an inbox shows of a task and its decision.
-const inboxColumns = "tasks.decision, decisions.title, tasks.workflow_id AS workflow, tasks.act, tasks.due, tasks.explanation, " +
-	"decisions.drill, decisions.stage, decisions.unit, tasks.role"
+// inboxColumns are what an inbox shows of a task (in table t) and its decision.
+const inboxColumns = "t.decision, decisions.title, t.workflow_id AS workflow, t.act, t.due, t.explanation, " +
+	"decisions.drill, decisions.stage, decisions.unit, t.role"
 
 // inboxWhere selects the tasks waiting for a, as a table named inbox with inboxColumns: those
-// assigned to a by name, found through the index of names, and those assigned to nobody by
+// assigned to a by name, read from the index of names alone, and those assigned to nobody by
 // name for one of a's roles, through the index of roles; the two never overlap.
 func (s *Store) inboxWhere(ctx context.Context, a procedure.Actor, f InboxFilter) *gorm.DB {
 	roles := make([]string, 0, len(a.Roles)+1)
 	for _, r := range a.Roles {
 		roles = append(roles, string(r))
 	}
-	half := func() *gorm.DB {
-		q := s.db.Table("tasks").Select(inboxColumns).Joins("JOIN decisions ON decisions.number = tasks.decision")
+	half := func(table string) *gorm.DB {
+		q := s.db.Table(table + " AS t").Select(inboxColumns).Joins("JOIN decisions ON decisions.number = t.decision")
 		if f.Stage != "" {
 			q = q.Where("decisions.stage = ?", f.Stage)
 		}
@@ -76,8 +76,7 @@ func (s *Store) inboxWhere(ctx context.Context, a procedure.Actor, f InboxFilter
 		}
 		return q
 	}
-	named := half().Joins("JOIN task_assignees ON task_assignees.workflow_id = tasks.workflow_id AND task_assignees.act = tasks.act").
-		Where("task_assignees.actor = ?", a.ID)
-	forRole := half().Where("tasks.assignees = '' AND tasks.role IN ?", append(roles, ""))
+	named := half("task_assignees").Where("t.actor = ?", a.ID)
+	forRole := half("tasks").Where("t.assignees = '' AND t.role IN ?", append(roles, ""))
 	return s.db.WithContext(ctx).Table("(? UNION ALL ?) AS inbox", named, forRole)
 }

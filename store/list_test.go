@@ -74,6 +74,7 @@ func TestDecisions_SearchContains(t *testing.T) {
 func TestInbox_NamedAndByRole(t *testing.T) {
 	dialects(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
+		due := procedure.Deadline{Due: procedure.Date{Year: 2026, Month: 3, Day: 10}, Explanation: "十个工作日"}
 		for _, number := range []string{"BD-2026-41", "BD-2026-42"} {
 			d, err := procedure.NewDecision(number, "标题"+number, time.Now())
 			require.NoError(t, err)
@@ -82,7 +83,7 @@ func TestInbox_NamedAndByRole(t *testing.T) {
 		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-41", WorkflowID: "BD-2026-41", Seq: 1,
 			Event: procedure.Event{At: time.Now(), Kind: "start_decision", Stage: procedure.StageDrafting},
 			Tasks: []procedure.Task{
-				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}},
+				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}, Due: &due},
 				{Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"lin"}},
 				{Act: "legality_opinion", Role: procedure.RoleLegalCounsel},
 			}}))
@@ -97,14 +98,14 @@ func TestInbox_NamedAndByRole(t *testing.T) {
 			require.EqualValues(t, len(items), n)
 			var out []string
 			for _, it := range items {
-				out = append(out, it.Decision+" "+it.Act)
+				out = append(out, strings.TrimSpace(it.Decision+" "+it.Act+" "+it.Due+" "+it.Explanation))
 			}
 			slices.Sort(out)
 			return out
 		}
 		check := func() {
-			require.Equal(t, []string{"BD-2026-41 draft", "BD-2026-42 draft"}, inbox("li", procedure.RoleOfficial))
-			require.Equal(t, []string{"BD-2026-41 draft"}, inbox("zhang"), "named, whatever the roles")
+			require.Equal(t, []string{"BD-2026-41 draft 2026-03-10 十个工作日", "BD-2026-42 draft"}, inbox("li", procedure.RoleOfficial))
+			require.Equal(t, []string{"BD-2026-41 draft 2026-03-10 十个工作日"}, inbox("zhang"), "named, whatever the roles, with the due date")
 			require.Equal(t, []string{"BD-2026-41 provide_materials"}, inbox("lin"))
 			require.Equal(t, []string{"BD-2026-42 draft"}, inbox("wu", procedure.RoleOfficial), "a name is not a prefix of another")
 			require.Equal(t, []string{"BD-2026-41 legality_opinion"}, inbox("wang", procedure.RoleLegalCounsel))
@@ -121,7 +122,7 @@ func TestInbox_NamedAndByRole(t *testing.T) {
 		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-41", WorkflowID: "BD-2026-41", Seq: 3,
 			Event: procedure.Event{At: time.Now(), Kind: "draft", Stage: procedure.StageDrafting},
 			Tasks: []procedure.Task{
-				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}},
+				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}, Due: &due},
 				{Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"lin"}},
 				{Act: "legality_opinion", Role: procedure.RoleLegalCounsel},
 			}}))

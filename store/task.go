@@ -36,15 +36,16 @@ func replaceTasks(tx *gorm.DB, r procedure.ActRecord) error {
 		row := task{WorkflowID: r.WorkflowID, Act: t.Act, Decision: r.Decision, Role: string(t.Role)}
 		if len(t.Assignees) > 0 {
 			row.Assignees = "," + strings.Join(t.Assignees, ",") + ","
-			for _, a := range slices.Compact(slices.Sorted(slices.Values(t.Assignees))) {
-				named = append(named, taskAssignee{Actor: a, WorkflowID: r.WorkflowID, Act: t.Act})
-			}
 		}
 		if t.Due != nil {
 			due := t.Due.Due.String()
 			row.Due, row.Explanation = &due, t.Due.Explanation
 		}
 		rows = append(rows, row)
+		for _, a := range slices.Compact(slices.Sorted(slices.Values(t.Assignees))) {
+			named = append(named, taskAssignee{Actor: a, WorkflowID: r.WorkflowID, Act: t.Act, Decision: r.Decision,
+				Role: row.Role, Due: row.Due, Explanation: row.Explanation})
+		}
 	}
 	if len(rows) == 0 {
 		return nil
@@ -58,11 +59,16 @@ func replaceTasks(tx *gorm.DB, r procedure.ActRecord) error {
 	return tx.Create(&named).Error
 }
 
-// taskAssignee names one person an open task is assigned to: the index of inboxes.
+// taskAssignee names one person an open task is assigned to, with what their inbox shows of
+// the task: the index of inboxes.
 type taskAssignee struct {
-	Actor      string `gorm:"primaryKey"`
-	WorkflowID string `gorm:"primaryKey"`
-	Act        string `gorm:"primaryKey"`
+	Actor       string `gorm:"primaryKey"`
+	WorkflowID  string `gorm:"primaryKey"`
+	Act         string `gorm:"primaryKey"`
+	Decision    string
+	Role        string
+	Due         *string
+	Explanation string
 }
 
 // InboxItem is one task waiting for a person.
