@@ -222,6 +222,13 @@ func TestOfficials_CommentsClustersDispositions(t *testing.T) {
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &exported))
 	require.Len(t, exported, 1)
 	require.Equal(t, "=HYPERLINK(1) 建议夜间免费停车。", exported[0].Text, "the JSON export keeps the text as written")
+
+	rec, _ = f.do(http.MethodPost, base+"/dispositions", jsonType, `{"undisposed":true,"disposition":"adopted"}`)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.JSONEq(t, `{"comments":1,"clusters":0}`, rec.Body.String(), "the answer counts the remaining comment it disposed of")
+	rec, _ = f.do(http.MethodGet, base+"/adoption-summary", "", "")
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &sum))
+	require.Zero(t, sum.Totals.Undisposed)
 }
 
 // FuzzComment sends arbitrary bodies, keys and content types to the comment endpoint: the

@@ -18,7 +18,7 @@ type DispositionStore interface {
 	// Consultation returns one round.
 	Consultation(ctx context.Context, workflowID string) (procedure.Consultation, error)
 	// Dispose records a disposition of comments and clusters.
-	Dispose(ctx context.Context, workflowID string, a procedure.Actor, d procedure.DispositionRequest, at time.Time) error
+	Dispose(ctx context.Context, workflowID string, a procedure.Actor, d procedure.DispositionRequest, at time.Time) (int, error)
 	// AdoptionSummary counts a round's dispositions.
 	AdoptionSummary(ctx context.Context, workflowID string, at time.Time) (procedure.AdoptionSummary, error)
 }
@@ -42,7 +42,7 @@ func (s *Server) dispositionRoutes(decision *echo.Group) {
 
 // DispositionResponse answers a disposition.
 type DispositionResponse struct {
-	// Comments and Clusters count what was disposed of.
+	// Comments counts the comments disposed of, by name or as the remaining ones.
 	Comments int `json:"comments"`
 	// Clusters counts the clusters disposed of.
 	Clusters int `json:"clusters"`
@@ -62,10 +62,11 @@ func (s *Server) dispose(c echo.Context) error {
 	if err := procedure.CheckDisposition(a, d); err != nil {
 		return err
 	}
-	if err := s.dispositions.Dispose(c.Request().Context(), wf, a, d, time.Now()); err != nil {
+	n, err := s.dispositions.Dispose(c.Request().Context(), wf, a, d, time.Now())
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, DispositionResponse{Comments: len(d.Comments), Clusters: len(d.Clusters)})
+	return c.JSON(http.StatusOK, DispositionResponse{Comments: n, Clusters: len(d.Clusters)})
 }
 
 func (s *Server) adoptionSummary(c echo.Context) error {

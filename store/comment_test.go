@@ -159,11 +159,14 @@ func TestComments_SearchClustersDispositionsReport(t *testing.T) {
 		require.Equal(t, ids[0], clusters[0].Representative)
 
 		official := procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
-		require.NoError(t, st.Dispose(ctx, wf, official, procedure.DispositionRequest{Clusters: []int64{clusters[0].ID},
-			Disposition: procedure.NotAdopted, Reason: "收费停车场系规划要求"}, time.Now()))
-		require.NoError(t, st.Dispose(ctx, wf, official, procedure.DispositionRequest{Comments: []int64{ids[1]},
-			Disposition: procedure.PartlyAdopted, Reason: "东门出行需求已考虑"}, time.Now()))
-		err = st.Dispose(ctx, wf, official, procedure.DispositionRequest{Comments: []int64{999999}, Disposition: procedure.Adopted}, time.Now())
+		_, err = st.Dispose(ctx, wf, official, procedure.DispositionRequest{Clusters: []int64{clusters[0].ID},
+			Disposition: procedure.NotAdopted, Reason: "收费停车场系规划要求"}, time.Now())
+		require.NoError(t, err)
+		n, err := st.Dispose(ctx, wf, official, procedure.DispositionRequest{Comments: []int64{ids[1]},
+			Disposition: procedure.PartlyAdopted, Reason: "东门出行需求已考虑"}, time.Now())
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		_, err = st.Dispose(ctx, wf, official, procedure.DispositionRequest{Comments: []int64{999999}, Disposition: procedure.Adopted}, time.Now())
 		require.Equal(t, procedure.EInvalid, procedure.ErrorCode(err))
 
 		sum, err := st.AdoptionSummary(ctx, wf, time.Now())
@@ -171,8 +174,10 @@ func TestComments_SearchClustersDispositionsReport(t *testing.T) {
 		require.Equal(t, procedure.DispositionCounts{Comments: 6, PartlyAdopted: 1, NotAdopted: 3, Undisposed: 2}, sum.Totals)
 		require.Error(t, sum.CheckComplete())
 
-		require.NoError(t, st.Dispose(ctx, wf, official, procedure.DispositionRequest{Undisposed: true,
-			Disposition: procedure.Adopted}, time.Now()), "the remaining two in one act")
+		n, err = st.Dispose(ctx, wf, official, procedure.DispositionRequest{Undisposed: true,
+			Disposition: procedure.Adopted}, time.Now())
+		require.NoError(t, err)
+		require.Equal(t, 2, n, "the remaining two in one act, and the answer counts them")
 		sum, err = st.AdoptionSummary(ctx, wf, time.Now())
 		require.NoError(t, err)
 		require.NoError(t, sum.CheckComplete())

@@ -67,10 +67,12 @@ type DispositionEntry struct {
 // Dispose records a disposition of comments and clusters of one round, in one transaction
 // with its ledger record. A later disposition of the same comment or cluster replaces the
 // earlier one until the adoption report is submitted; after that the round's dispositions
-// are closed.
-func (s *Store) Dispose(ctx context.Context, workflowID string, a procedure.Actor, d procedure.DispositionRequest, at time.Time) error {
+// are closed. It returns how many comments the act disposed of by name or, with
+// Undisposed, as the remaining ones; clusters are counted by the caller's list.
+func (s *Store) Dispose(ctx context.Context, workflowID string, a procedure.Actor, d procedure.DispositionRequest, at time.Time) (int, error) {
 	at = at.UTC()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var disposed int
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c consultation
 		if err := tx.Where("workflow_id = ?", workflowID).Take(&c).Error; err != nil {
 			return translate(err, "征求意见", "consultation")
@@ -117,8 +119,13 @@ func (s *Store) Dispose(ctx context.Context, workflowID string, a procedure.Acto
 		e := DispositionEntry{Decision: c.Decision, Kind: "comment_disposition", Workflow: workflowID, Disposition: d.Disposition,
 			Comments: len(d.Comments) + len(remaining), Clusters: len(d.Clusters), Targets: targetsDigest(d), ReasonSHA256: hex.EncodeToString(reason[:]),
 			ActorHash: hash, At: at, V: ledgerVersion, CommentIDs: rangesOf(append(remaining, d.Comments...)), ClusterIDs: rangesOf(d.Clusters)}
-		return s.appendRecord(tx, c.Decision, "comment_disposition", e, salt, at)
+		if err := s.appendRecord(tx, c.Decision, "comment_disposition", e, salt, at); err != nil {
+			return err
+		}
+		disposed = e.Comments
+		return nil
 	})
+	return disposed, err
 }
 
 // disposeRemaining gives every comment of the round without an effective disposition this

@@ -77,10 +77,12 @@ func recordedDecision(t *testing.T, st *store.Store) {
 	require.NoError(t, err)
 	require.Len(t, clusters, 1)
 	official := procedure.Actor{ID: "li", Roles: []procedure.Role{procedure.RoleOfficial}}
-	require.NoError(t, st.Dispose(ctx, wf, official, procedure.DispositionRequest{Clusters: []int64{clusters[0].ID},
-		Disposition: procedure.Adopted, Reason: "已采纳"}, time.Now()))
-	require.NoError(t, st.Dispose(ctx, wf, official, procedure.DispositionRequest{Undisposed: true,
-		Disposition: procedure.NotAdopted, Reason: "不属于本办法调整范围"}, time.Now()))
+	_, err = st.Dispose(ctx, wf, official, procedure.DispositionRequest{Clusters: []int64{clusters[0].ID},
+		Disposition: procedure.Adopted, Reason: "已采纳"}, time.Now())
+	require.NoError(t, err)
+	_, err = st.Dispose(ctx, wf, official, procedure.DispositionRequest{Undisposed: true,
+		Disposition: procedure.NotAdopted, Reason: "不属于本办法调整范围"}, time.Now())
+	require.NoError(t, err)
 
 	for _, name := range []string{"张三", "李四"} {
 		_, err := st.RegisterForHearing(ctx, tamperNumber, 0, procedure.HearingRegistration{Name: name, Contact: "139" + name, Statement: "住在附近"})

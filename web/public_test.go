@@ -255,8 +255,9 @@ func TestPublic_CommentWithoutJavaScript(t *testing.T) {
 	require.True(t, stored[0].Publish)
 
 	// Disposed of with a reason: the receipt page shows both.
-	require.NoError(t, s.st.Dispose(context.Background(), s.open, li, procedure.DispositionRequest{Comments: []int64{stored[0].ID},
-		Disposition: procedure.NotAdopted, Reason: "夜间停车需求大，免费将加剧占道"}, time.Now()))
+	_, err = s.st.Dispose(context.Background(), s.open, li, procedure.DispositionRequest{Comments: []int64{stored[0].ID},
+		Disposition: procedure.NotAdopted, Reason: "夜间停车需求大，免费将加剧占道"}, time.Now())
+	require.NoError(t, err)
 	page = s.get(t, "/receipts/"+strings.ToLower(receipt))
 	require.Equal(t, http.StatusOK, page.status)
 	require.Contains(t, page.body, "不予采纳")
