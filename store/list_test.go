@@ -75,6 +75,11 @@ func TestInbox_NamedAndByRole(t *testing.T) {
 	dialects(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		due := procedure.Deadline{Due: procedure.Date{Year: 2026, Month: 3, Day: 10}, Explanation: "十个工作日"}
+		first := []procedure.Task{
+			{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}, Due: &due},
+			{Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"lin"}},
+			{Act: "legality_opinion", Role: procedure.RoleLegalCounsel},
+		}
 		for _, number := range []string{"BD-2026-41", "BD-2026-42"} {
 			d, err := procedure.NewDecision(number, "标题"+number, time.Now())
 			require.NoError(t, err)
@@ -82,11 +87,7 @@ func TestInbox_NamedAndByRole(t *testing.T) {
 		}
 		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-41", WorkflowID: "BD-2026-41", Seq: 1,
 			Event: procedure.Event{At: time.Now(), Kind: "start_decision", Stage: procedure.StageDrafting},
-			Tasks: []procedure.Task{
-				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}, Due: &due},
-				{Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"lin"}},
-				{Act: "legality_opinion", Role: procedure.RoleLegalCounsel},
-			}}))
+			Tasks: first}))
 		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-42", WorkflowID: "BD-2026-42", Seq: 1,
 			Event: procedure.Event{At: time.Now(), Kind: "start_decision", Stage: procedure.StageDrafting},
 			Tasks: []procedure.Task{{Act: "draft", Role: procedure.RoleOfficial}}}))
@@ -121,11 +122,7 @@ func TestInbox_NamedAndByRole(t *testing.T) {
 		require.Equal(t, []string{"BD-2026-41 submit"}, inbox("zhang"))
 		require.NoError(t, st.RecordAct(ctx, procedure.ActRecord{Decision: "BD-2026-41", WorkflowID: "BD-2026-41", Seq: 3,
 			Event: procedure.Event{At: time.Now(), Kind: "draft", Stage: procedure.StageDrafting},
-			Tasks: []procedure.Task{
-				{Act: "draft", Role: procedure.RoleOfficial, Assignees: []string{"li", "zhang"}, Due: &due},
-				{Act: "provide_materials", Role: procedure.RoleOfficial, Assignees: []string{"lin"}},
-				{Act: "legality_opinion", Role: procedure.RoleLegalCounsel},
-			}}))
+			Tasks: first}))
 		check()
 
 		require.NoError(t, st.DownToForTest(ctx, 17))
